@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { EngineCapabilities } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+
+/** Something that changed and that caches on any instance must forget. */
+export type Change =
+  | { readonly kind: 'user'; readonly userId: number }
+  | { readonly kind: 'credential'; readonly tokenHash: string }
+  | { readonly kind: 'everything' };
+
+/**
+ * Carries invalidations to every instance sharing the database: PostgreSQL `LISTEN/NOTIFY`, or
+ * on SQLite `PRAGMA data_version` (another process committed) checked before each cache read.
+ */
+export interface ChangeFeed {
+  /** Announces a change; within a transaction, other instances hear of it when it commits. */
+  publish(db: Kysely<Database>, change: Change): Promise<void>;
+  /** Calls `listener` for every change, local or remote. */
+  subscribe(listener: (change: Change) => void): () => void;
+  /** Delivers changes made by other processes that cannot push them (SQLite); cheap, call per request. */
+  poll(): void;
+  close(): Promise<void>;
+}
+
+/** Everything a core call needs besides its viewer and arguments. */
+export interface Core {
+  readonly db: Kysely<Database>;
+  readonly caps: EngineCapabilities;
+  readonly config: Config;
+  /** Milliseconds since the epoch; replaced in tests. */
+  readonly now: () => number;
+  readonly changes: ChangeFeed;
+}

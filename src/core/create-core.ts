@@ -1,0 +1,34 @@
+import type { Config } from '../config.js';
+import { openDatabase, type DatabaseHandle } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { openChangeFeed } from './change-feed.js';
+import type { Core } from './context.js';
+
+export interface OpenCore extends Core {
+  readonly handle: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** Opens the database, brings its schema up to date and starts the change feed. */
+export async function openCore(config: Config, options: { now?: () => number; migrate?: boolean } = {}): Promise<OpenCore> {
+  const handle = openDatabase(config.database);
+  try {
+    if (options.migrate !== false) await migrateToLatest(handle.db, handle.caps);
+    const changes = await openChangeFeed(handle, config.database.engine === 'postgres' ? config.database.url : null);
+    return {
+      db: handle.db,
+      caps: handle.caps,
+      config,
+      now: options.now ?? Date.now,
+      changes,
+      handle,
+      async close() {
+        await changes.close();
+        await handle.close();
+      },
+    };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}

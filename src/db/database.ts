@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Database } from './schema.js';
+
+/**
+ * What differs between the engines, named once. Code that must behave differently per engine
+ * asks these capabilities instead of testing the engine name.
+ */
+export interface EngineCapabilities {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Substring search is served by an FTS5 trigram table (`users_fts`) joined by rowid. */
+  readonly substringIndex: 'fts5-trigram' | 'pg-trgm';
+  /** `~` regular expressions (PostgreSQL ERE); SQLite gets a `regexp()` function instead. */
+  readonly regexOperator: '~' | 'regexp';
+  /** `LISTEN/NOTIFY` carries cache invalidations between instances. */
+  readonly notifications: boolean;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly caps: EngineCapabilities;
+  /**
+   * A counter that changes whenever another connection (another process, e.g. the CLI) has
+   * committed to the database since the last call; `null` where the engine pushes
+   * notifications instead (PostgreSQL).
+   */
+  readonly dataVersion: (() => number) | null;
+  readonly pgPool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns int8 as strings; our int8 columns are millisecond timestamps, well inside 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+/** Opens the configured database with the settings Roster relies on. */
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+  return config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url);
+}
+
+function openSqlite(path: string): DatabaseHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
+    return safeRegExp(pattern)?.test(value) ? 1 : 0;
+  });
+  const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false }),
+    dataVersion: () => versionStatement.get() as number,
+    pgPool: null,
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true }),
+    dataVersion: null,
+    pgPool: pool,
+    close: () => db.destroy(),
+  };
+}
+
+const regexCache = new Map<string, RegExp | null>();
+
+/** Compiles a user-supplied pattern once; an invalid pattern matches nothing. */
+function safeRegExp(pattern: string): RegExp | null {
+  let compiled = regexCache.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = new RegExp(pattern, 'u');
+    } catch {
+      compiled = null;
+    }
+    if (regexCache.size > 500) regexCache.clear();
+    regexCache.set(pattern, compiled);
+  }
+  return compiled;
+}

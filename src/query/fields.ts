@@ -1,4 +1,5 @@
 import { COUNTER_NAMES } from '../db/schema.js';
+import type { SearchTier } from '../core/search-tier.js';
 import { and, cmp, exists, isNull, not, or, type Filter } from './ast.js';
 
 /**
@@ -8,9 +9,7 @@ import { and, cmp, exists, isNull, not, or, type Filter } from './ast.js';
  */
 export type FieldType = 'integer' | 'string' | 'boolean' | 'timestamp';
 
-/** Who may filter or sort on a field, lowest first (`core/policy.ts` `searchTier`). */
-export type SearchTier = 'public' | 'member' | 'moderator' | 'admin';
-export const SEARCH_TIERS: readonly SearchTier[] = ['public', 'member', 'moderator', 'admin'];
+export { SEARCH_TIERS, tierAllows, type SearchTier } from '../core/search-tier.js';
 
 export interface FieldDef {
   readonly name: string;
@@ -173,6 +172,3 @@ export function findField(entity: EntityName, name: string): FieldDef | undefine
 export function findRelation(entity: EntityName, name: string): RelationDef | undefined {
   return Object.hasOwn(ENTITIES[entity].relations, name) ? ENTITIES[entity].relations[name] : undefined;
 }
-
-export const tierAllows = (viewerTier: SearchTier, required: SearchTier): boolean =>
-  SEARCH_TIERS.indexOf(viewerTier) >= SEARCH_TIERS.indexOf(required);

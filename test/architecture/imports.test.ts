@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+
+/**
+ * STYLE.md: imports flow one way. dialects → http, query, core; http → core (and query);
+ * query → core, db; core → db. A dialect never touches the database; core never knows HTTP.
+ */
+const SRC = join(import.meta.dirname, '..', '..', 'src');
+
+const FORBIDDEN: readonly { readonly layer: string; readonly may_not: readonly RegExp[]; readonly why: string }[] = [
+  { layer: 'core', may_not: [/\/http\//, /\/dialects\//, /\/query\//, /\/cli\//, /^fastify/, /^@fastify\//], why: 'core depends on db only' },
+  { layer: 'db', may_not: [/\/core\//, /\/http\//, /\/dialects\//, /\/query\//, /\/cli\//], why: 'db is the bottom layer' },
+  { layer: 'query', may_not: [/\/http\//, /\/dialects\//, /\/cli\//, /^fastify/], why: 'query knows no HTTP' },
+  { layer: 'http', may_not: [/\/db\//, /^kysely$/, /^better-sqlite3$/, /^pg$/, /\/cli\//], why: 'http reaches data through core' },
+  { layer: 'dialects', may_not: [/\/db\//, /^kysely$/, /^better-sqlite3$/, /^pg$/, /\/cli\//], why: 'a dialect never touches the database' },
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  // Type-only imports carry no runtime dependency but still count: the rule is about knowledge.
+  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+test('imports flow one way between layers', () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const layer = relative(SRC, file).split('/')[0]!;
+    const rules = FORBIDDEN.find((rule) => rule.layer === layer);
+    if (!rules) continue;
+    for (const specifier of importsOf(file)) {
+      const normalized = specifier.startsWith('.') ? '/' + relative(SRC, join(file, '..', specifier)) : specifier;
+      if (rules.may_not.some((pattern) => pattern.test(normalized))) {
+        violations.push(`${relative(SRC, file)} imports ${specifier} (${rules.why})`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});

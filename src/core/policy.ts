@@ -31,7 +31,14 @@ export type UserAction =
 
 export type OrgAction = 'org.view' | 'org.update' | 'org.delete' | 'org.invite' | 'org.view_all_members' | 'membership.change' | 'membership.remove';
 
-export type GlobalAction = 'user.create' | 'user.create_privileged' | 'org.create' | 'audit.view';
+export type GlobalAction =
+  | 'user.create'
+  | 'user.create_privileged'
+  | 'org.create'
+  /** Act on any organization: owners, memberships, server-written metadata. */
+  | 'org.administer'
+  | 'stack_project.manage'
+  | 'audit.view';
 
 /** The viewer's and the target's standing in one organization, as org rules need them. */
 export interface OrgTarget {
@@ -69,7 +76,7 @@ export function can(viewer: Viewer, action: UserAction | OrgAction | GlobalActio
   return 'uuid' in target ? canOnUser(viewer, action as UserAction, target) : canOnOrg(viewer, action as OrgAction, target);
 }
 
-const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>(['user.create', 'user.create_privileged', 'org.create', 'audit.view']);
+const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>(['user.create', 'user.create_privileged', 'org.create', 'org.administer', 'stack_project.manage', 'audit.view']);
 
 function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
   switch (action) {
@@ -79,6 +86,8 @@ function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
       return isAdmin(viewer);
     case 'org.create':
       return isUsable(viewer) && viewer.level >= Level.Member;
+    case 'org.administer':
+    case 'stack_project.manage':
     case 'audit.view':
       return isAdmin(viewer);
   }

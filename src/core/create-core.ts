@@ -3,6 +3,7 @@ import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openChangeFeed } from './change-feed.js';
 import type { Core } from './context.js';
+import { flushCredentialUse } from './credential-cache.js';
 
 export interface OpenCore extends Core {
   readonly handle: DatabaseHandle;
@@ -15,7 +16,7 @@ export async function openCore(config: Config, options: { now?: () => number; mi
   try {
     if (options.migrate !== false) await migrateToLatest(handle.db, handle.caps);
     const changes = await openChangeFeed(handle, config.database.engine === 'postgres' ? config.database.url : null);
-    return {
+    const core: OpenCore = {
       db: handle.db,
       caps: handle.caps,
       config,
@@ -23,10 +24,13 @@ export async function openCore(config: Config, options: { now?: () => number; mi
       changes,
       handle,
       async close() {
+        // Credential use counts are written in the background; keep the last second of them.
+        await flushCredentialUse(core);
         await changes.close();
         await handle.close();
       },
     };
+    return core;
   } catch (error) {
     await handle.close();
     throw error;

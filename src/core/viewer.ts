@@ -11,6 +11,8 @@ export type Credential =
       readonly id: number;
       /** Actions the key may perform (`users:index`); empty means all. */
       readonly scopes: readonly string[];
+      /** Addresses and CIDR ranges the key may be used from; empty means any. */
+      readonly permittedIps: readonly string[];
     };
 
 /**

@@ -1,0 +1,43 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../../core/context.js';
+import { notFound } from '../../core/errors.js';
+import { installAuthentication, type CredentialSources } from '../../http/credentials.js';
+import { defineDialect } from '../../http/dialect.js';
+import { installErrorHandler, installNotFoundHandler } from '../../http/error-handler.js';
+import { renderNativeError } from './errors.js';
+import { NATIVE_ROUTES } from './routes.js';
+
+/** Bearer API keys and session tokens; nothing else. */
+const SOURCES: CredentialSources = { schemes: { bearer: 'token' } };
+
+/** JSON only. An empty body reads as no body, so a bare `DELETE` with a JSON Content-Type works. */
+function installJsonOnly(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    const body = typeof text === 'string' ? text : text.toString('utf8');
+    if (body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body, done);
+  });
+}
+
+async function nativePlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
+  installJsonOnly(app);
+  installErrorHandler(app, renderNativeError);
+  installNotFoundHandler(app, () => renderNativeError({ kind: 'core', error: notFound('route', 'No route matches this path') }));
+  installAuthentication(app, options.core, SOURCES);
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  for (const register of NATIVE_ROUTES) register(typed, options.core);
+}
+
+/** Roster's own API, at `/v1`: JSON, Bearer credentials, every route described at `/docs`. */
+export const nativeDialect = defineDialect({
+  name: 'native',
+  prefix: '/v1',
+  renderError: renderNativeError,
+  plugin: nativePlugin,
+});

@@ -1,0 +1,154 @@
+import { Type, type TProperties } from '@fastify/type-provider-typebox';
+import { PREFERENCE_FLAGS } from '../../core/preferences.js';
+import { FILTER_MAX_LENGTH } from './filter-param.js';
+import { MAX_ID, Nullable, Timestamp } from './schemas.js';
+
+/**
+ * Request schemas of the native API. Every object refuses unknown keys (400 `invalid_param`),
+ * and strings are bounded here so that no parser downstream sees unbounded input; the core
+ * applies the real rules (name syntax, password length, …) and answers 422 with every problem.
+ */
+const strict = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
+const Text = (maxLength: number) => Type.String({ maxLength });
+const Json = Type.Unknown();
+const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+/** Counters are 32-bit columns too. */
+const Count = Type.Integer({ minimum: 0, maximum: MAX_ID });
+
+/** A ladder level as a number (`40`) or a name in any case (`moderator`). */
+export const LevelValue = Type.Union([Type.Integer(), Text(32)], { description: 'A level number or name' });
+
+const PAGE = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 50' })),
+  cursor: Type.Optional(Type.String({ maxLength: 4096, description: 'The `next_cursor` of the previous page' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+  count: Type.Optional(Type.Boolean({ description: 'Also return `total`' })),
+  sort: Type.Optional(Type.String({ maxLength: 300, description: 'Comma list of fields, `-` for descending: `-created_at,name`. Default: newest first' })),
+  filter: Type.Optional(Type.String({ maxLength: FILTER_MAX_LENGTH, description: 'A filter expression as JSON (see the filter AST)' })),
+};
+
+export const UserListQuery = strict({
+  ...PAGE,
+  name: Type.Optional(Text(200)),
+  name_prefix: Type.Optional(Text(200)),
+  q: Type.Optional(Text(200)),
+  level: Type.Optional(LevelValue),
+  min_level: Type.Optional(LevelValue),
+  max_level: Type.Optional(LevelValue),
+  is_banned: Type.Optional(Type.Boolean()),
+});
+
+export const SanctionListQuery = strict({ ...PAGE, user_id: Type.Optional(Id), in_force: Type.Optional(Type.Boolean()) });
+
+export const NameChangeListQuery = strict({ ...PAGE, user_id: Type.Optional(Id) });
+
+export const AuditListQuery = strict({
+  target_user_id: Type.Optional(Id),
+  actor_id: Type.Optional(Id),
+  limit: PAGE.limit,
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
+});
+
+export const OffsetQuery = strict({
+  limit: PAGE.limit,
+  offset: PAGE.offset,
+});
+
+export const UserRefParams = strict({ id: Type.String({ minLength: 1, maxLength: 64, description: 'A user id or uuid' }) });
+export const KeyParams = strict({ key: Type.String({ minLength: 1, maxLength: 256 }) });
+
+export const LoginBody = strict({ login: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
+
+const PROFILE = {
+  first_name: Type.Optional(Text(1000)),
+  last_name: Type.Optional(Text(1000)),
+  display_name: Type.Optional(Nullable(Text(1000))),
+  profile_image_url: Type.Optional(Nullable(Type.String())),
+  client_metadata: Type.Optional(Json),
+  client_read_only_metadata: Type.Optional(Json),
+  server_metadata: Type.Optional(Json),
+};
+
+export const CreateUserBody = strict({
+  ...PROFILE,
+  name: Type.Optional(Nullable(Text(1000))),
+  password: Type.Optional(Nullable(Text(1024))),
+  email: Type.Optional(Nullable(Text(1000))),
+  email_verified: Type.Optional(Type.Boolean()),
+  level: Type.Optional(LevelValue),
+  is_anonymous: Type.Optional(Type.Boolean()),
+  inviter_id: Type.Optional(Nullable(Id)),
+});
+
+const PreferencesPatchBody = strict({
+  theme: Type.Optional(Text(32)),
+  time_zone: Type.Optional(Text(1000)),
+  per_page: Type.Optional(Type.Integer()),
+  comment_threshold: Type.Optional(Type.Integer()),
+  default_image_size: Type.Optional(Text(32)),
+  favorite_tags: Type.Optional(Text(200_000)),
+  blacklisted_tags: Type.Optional(Text(200_000)),
+  custom_style: Type.Optional(Text(100_000)),
+  profile_about: Type.Optional(Text(100_000)),
+  profile_artinfo: Type.Optional(Text(100_000)),
+  flags: Type.Optional(strict(Object.fromEntries(PREFERENCE_FLAGS.map((flag) => [flag, Type.Optional(Type.Boolean())])))),
+});
+
+export const UserPatchBody = strict({
+  ...PROFILE,
+  preferences: Type.Optional(PreferencesPatchBody),
+  avatar_id: Type.Optional(Nullable(Id)),
+  email: Type.Optional(Nullable(Text(1000))),
+  email_verified: Type.Optional(Type.Boolean()),
+  password: Type.Optional(Nullable(Text(1024))),
+  selected_team_id: Type.Optional(Nullable(Id)),
+  counters: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Count)),
+  is_anonymous: Type.Optional(Type.Literal(false)),
+  country_code: Type.Optional(Nullable(Text(8))),
+  risk_scores: Type.Optional(Json),
+  last_forum_read_at: Type.Optional(Nullable(Timestamp)),
+});
+
+export const DeleteUserBody = Type.Optional(strict({ password: Type.Optional(Text(1024)) }));
+
+export const LevelBody = strict({ level: LevelValue });
+export const RenameBody = strict({ name: Type.String({ minLength: 1, maxLength: 1000 }) });
+
+export const SanctionBody = strict({
+  user_id: Id,
+  reason: Text(20_000),
+  duration: Type.String({ minLength: 1, maxLength: 32, description: '`1d`, `3mo`, `1y`, `12h`, … or `forever`' }),
+});
+
+export const RestrictionBody = strict({
+  restricted: Type.Boolean(),
+  reason: Type.Optional(Nullable(Text(20_000))),
+  private_details: Type.Optional(Nullable(Text(20_000))),
+});
+
+export const ApiKeyBody = strict({
+  name: Type.Optional(Text(1000)),
+  scopes: Type.Optional(Type.Array(Text(200), { maxItems: 200 })),
+  permitted_ips: Type.Optional(Type.Array(Text(100), { maxItems: 100 })),
+  expires_at: Type.Optional(Nullable(Timestamp)),
+});
+
+const ORGANIZATION = {
+  name: Type.Optional(Text(1000)),
+  description: Type.Optional(Text(100_000)),
+  contact: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Json)),
+  profile_image_url: Type.Optional(Nullable(Type.String())),
+  client_metadata: Type.Optional(Json),
+  client_read_only_metadata: Type.Optional(Json),
+  server_metadata: Type.Optional(Json),
+};
+
+export const OrganizationBody = strict({ ...ORGANIZATION, slug: Text(1000), owner_id: Type.Optional(Nullable(Id)) });
+export const OrganizationPatchBody = strict({ ...ORGANIZATION, slug: Type.Optional(Text(1000)) });
+
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('maintainer'), Type.Literal('supervisor'), Type.Literal('worker')]);
+export const MembershipPatchBody = strict({ role: Role });
+export const MembershipListQuery = strict({ limit: PAGE.limit, offset: PAGE.offset, role: Type.Optional(Role) });
+export const InvitationBody = strict({ email: Text(1000), role: Role });
+
+export const SubscriptionBody = strict({ product: Text(1000), tier: Text(100), expires_at: Type.Optional(Nullable(Timestamp)) });

@@ -1,0 +1,249 @@
+import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { PREFERENCE_FLAGS } from '../../core/preferences.js';
+import { NATIVE_ERROR_CODES } from './errors.js';
+
+/**
+ * Response schemas of the native API. They serialize every response, so a field missing here
+ * is never sent whatever render builds (STYLE 11: the second lock), and they are the OpenAPI
+ * document at `/docs`. Timestamps are integer milliseconds since the epoch, as in filters.
+ */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Timestamp = Type.Integer({ description: 'Milliseconds since the epoch' });
+const Json = Type.Unknown({ description: 'Any JSON value' });
+
+const recordOf = <T extends TSchema>(names: readonly string[], schema: T) =>
+  Type.Object(Object.fromEntries(names.map((name) => [name, schema])) as Record<string, T>, { additionalProperties: false });
+
+export const PreferencesSchema = Type.Object({
+  theme: Type.String(),
+  time_zone: Type.String(),
+  per_page: Type.Integer(),
+  comment_threshold: Type.Integer(),
+  default_image_size: Type.String(),
+  favorite_tags: Type.String(),
+  blacklisted_tags: Type.String(),
+  custom_style: Type.String(),
+  profile_about: Type.String(),
+  profile_artinfo: Type.String(),
+  flags: recordOf(PREFERENCE_FLAGS, Type.Boolean()),
+});
+
+/** Activity counters by name (`post_upload_count`, `forum_post_count`, …). */
+export const CountersSchema = Type.Record(Type.String({ pattern: '^[a-z_]+$' }), Type.Integer());
+
+const SanctionInForce = Type.Object({
+  id: Type.Integer(),
+  reason: Type.String(),
+  actor_id: Nullable(Type.Integer()),
+  created_at: Timestamp,
+  expires_at: Nullable(Timestamp),
+});
+
+/** A user. Optional fields appear only for viewers allowed to see them (core/policy.ts visibleFields). */
+export const UserSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    uuid: Type.String(),
+    name: Type.String(),
+    level: Type.Integer(),
+    level_name: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    display_name: Nullable(Type.String()),
+    profile_image_url: Nullable(Type.String()),
+    avatar_id: Nullable(Type.Integer()),
+    inviter_id: Nullable(Type.Integer()),
+    is_deleted: Type.Boolean(),
+    is_anonymous: Type.Boolean(),
+    is_banned: Type.Boolean(),
+    is_muted: Type.Boolean(),
+    ban: Nullable(SanctionInForce),
+    mute: Nullable(SanctionInForce),
+    restricted_by_admin: Type.Boolean(),
+    counters: CountersSchema,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    email: Type.Optional(Nullable(Type.String())),
+    email_verified: Type.Optional(Type.Boolean()),
+    has_password: Type.Optional(Type.Boolean()),
+    restricted_by_admin_reason: Type.Optional(Nullable(Type.String())),
+    restricted_by_admin_private_details: Type.Optional(Nullable(Type.String())),
+    preferences: Type.Optional(PreferencesSchema),
+    client_metadata: Type.Optional(Json),
+    client_read_only_metadata: Type.Optional(Json),
+    server_metadata: Type.Optional(Json),
+    risk_scores: Type.Optional(Json),
+    selected_team_id: Type.Optional(Nullable(Type.Integer())),
+    country_code: Type.Optional(Nullable(Type.String())),
+    last_logged_in_at: Type.Optional(Nullable(Timestamp)),
+    last_active_at: Type.Optional(Nullable(Timestamp)),
+    last_forum_read_at: Type.Optional(Nullable(Timestamp)),
+    last_ip_addr: Type.Optional(Nullable(Type.String())),
+  },
+  { $id: 'User' },
+);
+
+export const UserListSchema = Type.Object({
+  items: Type.Array(UserSchema),
+  next_cursor: Nullable(Type.String()),
+  has_more: Type.Boolean(),
+  total: Type.Optional(Type.Integer()),
+});
+
+export const SessionSchema = Type.Object({
+  id: Type.Integer(),
+  user_id: Type.Integer(),
+  created_at: Timestamp,
+  expires_at: Timestamp,
+  last_seen_at: Nullable(Timestamp),
+  ip: Nullable(Type.String()),
+  user_agent: Nullable(Type.String()),
+  revoked_at: Nullable(Timestamp),
+});
+
+export const LoginResponseSchema = Type.Object({
+  token: Type.String({ description: 'The session token; shown once. Send it as `Authorization: Bearer <token>`.' }),
+  session: SessionSchema,
+  user: UserSchema,
+});
+
+export const ApiKeySchema = Type.Object({
+  id: Type.Integer(),
+  user_id: Type.Integer(),
+  name: Type.String(),
+  token_hint: Type.String({ description: 'The last characters of the secret' }),
+  scopes: Type.Array(Type.String()),
+  permitted_ips: Type.Array(Type.String()),
+  expires_at: Nullable(Timestamp),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  last_used_at: Nullable(Timestamp),
+  last_ip: Nullable(Type.String()),
+  uses: Type.Integer(),
+  revoked_at: Nullable(Timestamp),
+});
+
+export const CreatedApiKeySchema = Type.Object({
+  api_key: ApiKeySchema,
+  secret: Type.String({ description: 'Shown once; only its hash is stored.' }),
+});
+
+export const SanctionSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Union([Type.Literal('ban'), Type.Literal('mute')]),
+  user_id: Type.Integer(),
+  actor_id: Nullable(Type.Integer()),
+  reason: Type.String(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  expires_at: Nullable(Timestamp),
+  lifted_at: Nullable(Timestamp),
+  lifted_by_id: Nullable(Type.Integer()),
+  in_force: Type.Boolean(),
+});
+
+export const listOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), next_cursor: Nullable(Type.String()), has_more: Type.Boolean(), total: Type.Optional(Type.Integer()) });
+
+export const NameChangeSchema = Type.Object({
+  id: Type.Integer(),
+  user_id: Type.Integer(),
+  old_name: Type.String(),
+  new_name: Type.String(),
+  actor_id: Nullable(Type.Integer()),
+  created_at: Timestamp,
+});
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.Integer(),
+  actor_id: Nullable(Type.Integer()),
+  action: Type.String(),
+  subject_type: Type.String(),
+  subject_id: Nullable(Type.Integer()),
+  target_user_id: Nullable(Type.Integer()),
+  details: Type.Record(Type.String(), Json),
+  ip: Nullable(Type.String()),
+  created_at: Timestamp,
+});
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.Union(NATIVE_ERROR_CODES.map((code) => Type.Literal(code))),
+      message: Type.String(),
+      details: Type.Object({
+        entity: Type.Optional(Type.String()),
+        param: Type.Optional(Type.String()),
+        location: Type.Optional(Type.String()),
+        fields: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+        retry_after_seconds: Type.Optional(Type.Integer()),
+      }),
+    }),
+  },
+  { $id: 'Error' },
+);
+
+/** A route's responses: the success schemas plus the error shape for every 4xx. */
+export const responses = <T extends Record<number, TSchema>>(success: T) => ({ ...success, '4xx': ErrorSchema });
+
+/** Row ids are 32-bit on PostgreSQL (`integer`): anything larger cannot name a row. */
+export const MAX_ID = 2_147_483_647;
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }) }, { additionalProperties: false });
+
+export const OrganizationSchema = Type.Object({
+  id: Type.Integer(),
+  uuid: Type.String(),
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  contact: Type.Record(Type.String(), Json),
+  owner_id: Nullable(Type.Integer()),
+  profile_image_url: Nullable(Type.String()),
+  client_metadata: Json,
+  client_read_only_metadata: Type.Optional(Json),
+  server_metadata: Type.Optional(Json),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+const Role = Type.Union([Type.Literal('owner'), Type.Literal('maintainer'), Type.Literal('supervisor'), Type.Literal('worker')]);
+
+export const MembershipSchema = Type.Object({
+  id: Type.Integer(),
+  organization_id: Type.Integer(),
+  user_id: Type.Integer(),
+  role: Role,
+  is_active: Type.Boolean(),
+  joined_at: Nullable(Timestamp),
+  invitation_key: Nullable(Type.String()),
+  created_at: Timestamp,
+});
+
+export const InvitationSchema = Type.Object({
+  key: Type.String(),
+  organization_id: Type.Integer(),
+  organization_slug: Type.String(),
+  user_id: Type.Integer(),
+  owner: Nullable(Type.Integer({ description: 'Who invited' })),
+  role: Role,
+  created_at: Timestamp,
+  expires_at: Timestamp,
+  expired: Type.Boolean(),
+  accepted: Type.Boolean(),
+});
+
+export const SubscriptionSchema = Type.Object({
+  id: Type.Integer(),
+  user_id: Type.Integer(),
+  product: Type.String(),
+  tier: Type.String(),
+  created_at: Timestamp,
+  expires_at: Nullable(Timestamp),
+  canceled_at: Nullable(Timestamp),
+  is_active: Type.Boolean(),
+});
+
+/** An offset listing, as organizations and memberships are counted: `{items, total}`. */
+export const listingOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer() });

@@ -1,0 +1,72 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createApiKey } from '../../../src/core/api-keys.js';
+import { Level } from '../../../src/core/levels.js';
+import type { User } from '../../../src/core/user.js';
+import { createUser } from '../../../src/core/users.js';
+import { SYSTEM } from '../../../src/core/viewer.js';
+import { buildApp } from '../../../src/http/app.js';
+import { createTestCore, type TestCore } from '../../support/database.js';
+
+/** The cast of every native API test: one user per standing, each with an API key. */
+export const ROLES = {
+  owner: Level.Owner,
+  admin: Level.Admin,
+  moderator: Level.Moderator,
+  builder: Level.Builder,
+  member: Level.Member,
+  other: Level.Member,
+} as const;
+export type Role = keyof typeof ROLES;
+
+export interface NativeFixture {
+  readonly core: TestCore;
+  readonly app: FastifyInstance;
+  readonly users: Readonly<Record<Role, User>>;
+  readonly keys: Readonly<Record<Role, string>>;
+  /** Sends a request as `role` (or anonymously with null); `body` is sent as JSON. */
+  request(role: Role | null, method: InjectOptions['method'], url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export const PASSWORD = 'correct horse battery';
+
+export async function nativeFixture(options: { now?: () => number } = {}): Promise<NativeFixture> {
+  const core = await createTestCore(options.now ? { now: options.now } : {});
+  const users = {} as Record<Role, User>;
+  const keys = {} as Record<Role, string>;
+  for (const [role, level] of Object.entries(ROLES) as [Role, number][]) {
+    // Only the member gets a password: hashing is deliberately slow.
+    const password = role === 'member' ? PASSWORD : null;
+    users[role] = await createUser(core, SYSTEM, { name: `${role}_user`, level, email: `${role}@example.org`, password });
+    keys[role] = (await createApiKey(core, SYSTEM, users[role].id, { name: 'test' })).secret;
+  }
+  const app = buildApp(core);
+  await app.ready();
+  return {
+    core,
+    app,
+    users,
+    keys,
+    request(role, method, url, body) {
+      return app.inject({
+        method,
+        url,
+        headers: role === null ? {} : { authorization: `Bearer ${keys[role]}` },
+        ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+      });
+    },
+    async close() {
+      await app.close();
+      await core.dispose();
+    },
+  };
+}
+
+/** Asserts the native error shape and returns its code. */
+export function errorCode(response: LightMyRequestResponse): string {
+  const body = response.json() as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+  if (!body.error || typeof body.error.code !== 'string' || typeof body.error.message !== 'string' || typeof body.error.details !== 'object') {
+    throw new Error(`not the native error shape: ${response.body}`);
+  }
+  return body.error.code;
+}

@@ -64,6 +64,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  */
 export async function createUser(core: Core, viewer: Viewer, input: CreateUserInput): Promise<User> {
   if (!can(viewer, 'user.create')) throw forbidden();
+  if (viewer.user === null && viewer.credential.kind === 'anonymous' && !core.config.signupsOpen) throw forbidden('Signups are closed');
   if (needsPrivilege(viewer, input) && !can(viewer, 'user.create_privileged')) throw forbidden();
   const name = validateCreate(core, input);
   if (input.level !== undefined && input.level > Level.Member && !outranks(viewer, input.level)) throw forbidden();

@@ -1,4 +1,6 @@
 import { COUNTER_NAMES, type Counters, type UserRow } from '../db/schema.js';
+
+export { COUNTER_NAMES, type CounterName, type Counters } from '../db/schema.js';
 import { parsePreferences, type Preferences } from './preferences.js';
 
 /** A sanction in force (ban or mute), as the rules and dialects need it. */

@@ -183,24 +183,33 @@ export function orderedColumn(scope: Scope, field: FieldDef): RawBuilder<unknown
 
 const toParam = (value: Scalar): string | number => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
 
+/**
+ * A bound value for `field`. PostgreSQL would type a parameter compared with an `integer` column
+ * as `integer` and fail on anything above 2^31-1; as `bigint` it compares (index and all) and a
+ * huge id simply matches nothing.
+ */
+function param(field: FieldDef, value: Scalar, scope: Scope): RawBuilder<unknown> {
+  const bound = toParam(value);
+  return field.type === 'integer' && scope.ctx.caps.engine === 'postgres' ? sql`cast(${bound} as bigint)` : sql`${bound}`;
+}
+
 function compileCompare(field: FieldDef, op: CompareOp, value: Scalar, scope: Scope): Bool {
   if (field.derived) {
     const definition = field.derived(scope.ctx.now);
     return compileNode(value === true ? definition : not(definition), scope);
   }
   const left = op === 'eq' || op === 'ne' ? column(scope, field) : orderedColumn(scope, field);
-  return sql<SqlBool>`${left} ${sql.raw(OPERATORS[op])} ${toParam(value)}`;
+  return sql<SqlBool>`${left} ${sql.raw(OPERATORS[op])} ${param(field, value, scope)}`;
 }
 
 function compileIn(field: FieldDef, values: readonly Scalar[], scope: Scope): Bool {
   if (values.length === 0) return SQL_FALSE;
-  const params = values.map(toParam);
   const ref = column(scope, field);
-  if (params.length <= INLINE_LIST_MAX) return sql<SqlBool>`${ref} in (${sql.join(params)})`;
+  if (values.length <= INLINE_LIST_MAX) return sql<SqlBool>`${ref} in (${sql.join(values.map((value) => param(field, value, scope)))})`;
   // One parameter however long the list: SQLite allows at most 32766 bound variables.
-  return scope.ctx.caps.engine === 'postgres'
-    ? sql<SqlBool>`${ref} = any(${params})`
-    : sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(params)}))`;
+  const params = values.map(toParam);
+  if (scope.ctx.caps.engine === 'sqlite') return sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(params)}))`;
+  return field.type === 'integer' ? sql<SqlBool>`${ref} = any(cast(${params} as bigint[]))` : sql<SqlBool>`${ref} = any(${params})`;
 }
 
 function compileExists(name: string, where: Filter | null, scope: Scope): Bool {

@@ -54,6 +54,18 @@ describe('createUser', () => {
     assert.equal((await auditRows(user.id)).length, 0, 'anonymous signups are not audited');
   });
 
+  test('closed signups refuse anonymous callers but not admins or the system', async () => {
+    const closed = await createTestCore({ env: { ROSTER_SIGNUPS_OPEN: 'false' } });
+    try {
+      await rejects(createUser(closed, ANONYMOUS, { name: uniqueName() }), 'forbidden');
+      const admin = await createUser(closed, SYSTEM, { name: uniqueName(), level: Level.Admin });
+      const created = await createUser(closed, viewerFor(admin, { kind: 'session', id: 0 }, null), { name: uniqueName() });
+      assert.equal(created.level, Level.Member);
+    } finally {
+      await closed.dispose();
+    }
+  });
+
   test('an admin creating a user is audited', async () => {
     const admin = await make(Level.Admin);
     const user = await createUser(core, as(admin), { name: uniqueName() });

@@ -133,3 +133,15 @@ test('isSearchable and isSortable follow the catalogue and the tier', () => {
   assert.equal(isSortable('users', 'last_logged_in_at', 'moderator'), true);
   assert.doesNotThrow(() => checkFilter('bans', exists('user', eq('level', 20)), 'public'));
 });
+
+test('regression: integers beyond 32 bits match nothing instead of failing on PostgreSQL', async () => {
+  const huge = 99_999_999_999;
+  for (const f of fixtures) {
+    assert.deepEqual((await f.search({ entity: 'users', filter: eq('id', huge), sort: [], page: PAGE })).ids, [], f.engine);
+    assert.deepEqual((await f.search({ entity: 'users', filter: isIn('id', [1, huge]), sort: [], page: PAGE })).ids, [1], f.engine);
+    const many = Array.from({ length: 150 }, (_, i) => huge + i);
+    assert.deepEqual((await f.search({ entity: 'users', filter: isIn('id', [...many, 2]), sort: [], page: PAGE })).ids, [2], f.engine);
+    const below = await f.search({ entity: 'users', filter: cmp('post_upload_count', 'lt', huge), sort: [], page: { kind: 'offset', limit: 100, offset: 0 } });
+    assert.equal(below.ids.length, 12, f.engine);
+  }
+});

@@ -99,6 +99,8 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
  * from one address give `rate_limited`. A password stored in an older format is rehashed to Argon2id.
  */
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
+  // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
+  if (input.login.includes('\u0000')) throw unauthenticated('malformed login');
   const now = core.now();
   const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
   await assertLoginAllowed(core, [accountKey, addressKey], now);

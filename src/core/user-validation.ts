@@ -26,8 +26,12 @@ export const EMAIL_MAX = 254;
 export const PROFILE_IMAGE_URL_MAX = 1_000_000;
 export const METADATA_MAX_BYTES = 100 * 1024;
 
+/** PostgreSQL text cannot hold NUL; refusing it everywhere keeps both engines alike. */
+export const hasNul = (value: string): boolean => value.includes('\u0000');
+
 export function textProblems(value: unknown, max: number): string[] {
   if (typeof value !== 'string') return ['must be a string'];
+  if (hasNul(value)) return ["can't contain NUL characters"];
   return [...value].length > max ? [`is too long (maximum is ${max} characters)`] : [];
 }
 
@@ -38,6 +42,7 @@ const EMAIL_PATTERN = /^[^\s@]+@(?:[^\s@.]+(?:\.[^\s@.]+)+|localhost)$/i;
 export function emailProblems(email: unknown): string[] {
   if (typeof email !== 'string') return ['must be a string'];
   if (email.length > EMAIL_MAX) return [`is too long (maximum is ${EMAIL_MAX} characters)`];
+  if (hasNul(email)) return ["can't contain NUL characters"];
   return EMAIL_PATTERN.test(email) ? [] : ['is invalid'];
 }
 
@@ -47,6 +52,7 @@ const DATA_IMAGE_PATTERN = /^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]+={0,2
 export function profileImageProblems(url: unknown): string[] {
   if (typeof url !== 'string') return ['must be a string'];
   if (url.length > PROFILE_IMAGE_URL_MAX) return [`is too long (maximum is ${PROFILE_IMAGE_URL_MAX} characters)`];
+  if (hasNul(url)) return ['is not a valid image URL'];
   if (url.startsWith('data:')) return DATA_IMAGE_PATTERN.test(url) ? [] : ['is not a valid image URL'];
   if (/\s/.test(url) || !URL.canParse(url)) return ['is not a valid image URL'];
   const protocol = new URL(url).protocol;

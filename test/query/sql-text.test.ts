@@ -12,7 +12,7 @@ const CASES: readonly { name: string; filter: Filter; sql: Record<Engine, string
   {
     name: 'cmp',
     filter: eq('level', 20),
-    sql: { sqlite: '"u"."level" = ?', postgres: '"u"."level" = $1' },
+    sql: { sqlite: '"u"."level" = ?', postgres: '"u"."level" = cast($1 as bigint)' },
     parameters: { sqlite: [20], postgres: [20] },
   },
   {
@@ -54,7 +54,7 @@ const CASES: readonly { name: string; filter: Filter; sql: Record<Engine, string
   {
     name: 'long lists are one parameter',
     filter: isIn('id', Array.from({ length: 101 }, (_, i) => i)),
-    sql: { sqlite: '"u"."id" in (select value from json_each(?))', postgres: '"u"."id" = any($1)' },
+    sql: { sqlite: '"u"."id" in (select value from json_each(?))', postgres: '"u"."id" = any(cast($1 as bigint[]))' },
     parameters: { sqlite: [JSON.stringify(Array.from({ length: 101 }, (_, i) => i))], postgres: [Array.from({ length: 101 }, (_, i) => i)] },
   },
 ];

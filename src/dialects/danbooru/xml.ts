@@ -1,0 +1,119 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import type { DanbooruRecord, DanbooruValue } from './render.js';
+
+/**
+ * Rails XML (activemodel-serializers-xml over ActiveSupport::XmlMini, as Danbooru's responder
+ * renders records): dasherized element names, `type` attributes from the column type, nil as
+ * `nil="true"`, lists as `type="array"`, and the XML declaration on top.
+ */
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+  processEntities: true,
+  // `nil="true"` must keep its value.
+  suppressBooleanAttributes: false,
+});
+
+const DECLARATION = { '@_version': '1.0', '@_encoding': 'UTF-8' };
+
+const DATETIME_KEYS: ReadonlySet<string> = new Set(['created_at', 'updated_at', 'last_logged_in_at', 'last_forum_read_at', 'last_used_at']);
+
+// The column type Rails writes for a value that is a string or nil: the XML type follows the
+// column, not the value. `theme` is an integer enum column, so Rails writes type="integer".
+const COLUMN_TYPES: Readonly<Record<string, string>> = {
+  id: 'integer',
+  user_id: 'integer',
+  inviter_id: 'integer',
+  banner_id: 'integer',
+  level: 'integer',
+  duration: 'integer',
+  uses: 'integer',
+  theme: 'integer',
+  last_ip_addr: 'inet',
+  last_ip_address: 'inet',
+  ...Object.fromEntries([...DATETIME_KEYS].map((key) => [key, 'dateTime'])),
+};
+
+// Danbooru's infinite limits are Float::INFINITY: JSON writes null, XML a float.
+const INFINITE_WHEN_NULL: ReadonlySet<string> = new Set(['tag_query_limit', 'favorite_group_limit', 'max_saved_searches']);
+
+/** Associations whose class differs from their name carry it as `type` (`<inviter type="User">`). */
+const ASSOCIATION_CLASSES: Readonly<Record<string, string>> = { inviter: 'User' };
+
+/** ActiveSupport `XmlMini.rename_key`: `?` dropped, inner underscores to dashes. */
+export function dasherize(key: string): string {
+  const [, left = '', middle = '', right = ''] = /^(_*)(.*?)(_*)$/s.exec(key.replaceAll('?', '').trim()) ?? [];
+  return `${left}${middle.replace(/[_ ]/g, '-')}${right}`;
+}
+
+const singular = (key: string): string => key.replace(/sses$/, 'ss').replace(/ies$/, 'y').replace(/s$/, '');
+
+// Characters XML 1.0 cannot carry; Builder writes U+FFFD for them.
+const text = (value: string): string =>
+  value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
+type Node = string | { readonly [key: string]: unknown };
+
+const typed = (type: string | undefined, body: string | null): Node => {
+  const attributes: Record<string, string> = type === undefined ? {} : { '@_type': type };
+  if (body === null) return { ...attributes, '@_nil': 'true' };
+  return type === undefined ? text(body) : { ...attributes, '#text': text(body) };
+};
+
+function elementOf(key: string, value: DanbooruValue): Node {
+  if (value === null) return INFINITE_WHEN_NULL.has(key) ? typed('float', 'Infinity') : typed(COLUMN_TYPES[key], null);
+  if (typeof value === 'boolean') return typed('boolean', String(value));
+  if (typeof value === 'number') return typed(Number.isInteger(value) ? 'integer' : 'float', String(value));
+  if (typeof value === 'string') {
+    // XmlMini writes times with `xmlschema`, without the milliseconds JSON has.
+    const body = DATETIME_KEYS.has(key) ? value.replace(/\.\d+(?=Z|[+-]\d\d:\d\d$)/, '') : value;
+    return typed(COLUMN_TYPES[key], body);
+  }
+  if (Array.isArray(value)) return arrayNode(singular(key), value as readonly (DanbooruRecord | string)[]);
+  const type = ASSOCIATION_CLASSES[key];
+  return { ...(type === undefined ? {} : { '@_type': type }), ...recordNode(value as DanbooruRecord) };
+}
+
+function recordNode(record: DanbooruRecord): Record<string, Node> {
+  const node: Record<string, Node> = {};
+  for (const [key, value] of Object.entries(record)) node[dasherize(key)] = elementOf(key, value);
+  return node;
+}
+
+function arrayNode(child: string, items: readonly (DanbooruRecord | string)[]): Node {
+  const children = items.map((item) => (typeof item === 'string' ? text(item) : recordNode(item)));
+  return children.length === 0 ? { '@_type': 'array' } : { '@_type': 'array', [dasherize(child)]: children };
+}
+
+/** A list: `<users type="array"><user>…</user></users>`, `<users type="array"/>` when empty. */
+export function xmlList(root: string, child: string, records: readonly DanbooruRecord[]): string {
+  return builder.build({ '?xml': DECLARATION, [dasherize(root)]: arrayNode(child, records) }) as string;
+}
+
+/** One record under `root` (`<user>…</user>`). */
+export function xmlRecord(root: string, record: DanbooruRecord): string {
+  return builder.build({ '?xml': DECLARATION, [dasherize(root)]: recordNode(record) }) as string;
+}
+
+export const usersXml = (records: readonly DanbooruRecord[]): string => xmlList('users', 'user', records);
+export const userXml = (record: DanbooruRecord): string => xmlRecord('user', record);
+
+/** Danbooru's error body (static/error.xml.erb): `backtrace` is `[]`, or null for an unknown route. */
+export interface DanbooruErrorBody {
+  readonly success: false;
+  readonly error: string;
+  readonly message: string;
+  readonly backtrace: readonly string[] | null;
+}
+
+export function errorXml(body: DanbooruErrorBody): string {
+  const backtrace = body.backtrace === null ? typed(undefined, null) : arrayNode('backtrace', body.backtrace);
+  return builder.build({
+    '?xml': DECLARATION,
+    result: { success: typed('boolean', 'false'), error: text(body.error), message: text(body.message), backtrace },
+  }) as string;
+}

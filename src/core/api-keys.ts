@@ -40,7 +40,8 @@ export const DEFAULT_API_KEY_NAME = 'API key';
 const MAX_NAME_LENGTH = 100;
 const MAX_SCOPES = 100;
 /** Danbooru's permission names: `controller:action`, e.g. `users:index`. */
-const SCOPE_PATTERN = /^[a-z_]+:[a-z_]+$/;
+// `resource:action`, the resource possibly namespaced (Danbooru's `admin/users:update`).
+const SCOPE_PATTERN = /^[a-z_]+(?:\/[a-z_]+)*:[a-z_]+$/;
 
 export function parseStringList(text: string): readonly string[] {
   try {

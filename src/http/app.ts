@@ -8,6 +8,7 @@ import type { Core } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import { civitaiDialect } from '../dialects/civitai/index.js';
 import { cvatDialect } from '../dialects/cvat/index.js';
+import { danbooruDialect } from '../dialects/danbooru/index.js';
 import { e621Dialect } from '../dialects/e621/index.js';
 import { nativeDialect } from '../dialects/native/index.js';
 import { stackDialect } from '../dialects/stack/index.js';
@@ -20,6 +21,7 @@ import { refuseNulCharacters } from './nul-guard.js';
 /** Every API Roster serves. A new dialect is one line here (and its folder). */
 export const DIALECTS: readonly Dialect[] = [
   nativeDialect,
+  danbooruDialect,
   e621Dialect,
   cvatDialect,
   civitaiDialect,

@@ -58,10 +58,12 @@ function pageOf(ids: number[], limit: number, nextCursor: string | null): Page {
 async function idPage(base: BaseQuery, kind: 'before' | 'after', id: number, limit: number): Promise<Page> {
   checkCount('page', id, Number.MIN_SAFE_INTEGER);
   const query = base.select(selectId).limit(limit + 1);
+  // As bigint: PostgreSQL would type the parameter as the integer column and fail past 2^31-1.
+  const bound = sql`cast(${id} as bigint)`;
   const rows =
     kind === 'before'
-      ? await query.where(sql<SqlBool>`${idRef} < ${id}`).orderBy(idRef, 'desc').execute()
-      : await query.where(sql<SqlBool>`${idRef} > ${id}`).orderBy(idRef, 'asc').execute();
+      ? await query.where(sql<SqlBool>`${idRef} < ${bound}`).orderBy(idRef, 'desc').execute()
+      : await query.where(sql<SqlBool>`${idRef} > ${bound}`).orderBy(idRef, 'asc').execute();
   const page = pageOf(rows.map((row) => Number(row.id)), limit, null);
   // Danbooru: `a<id>` takes the ids just above, but still lists them newest first.
   return kind === 'after' ? { ...page, ids: page.ids.reverse() } : page;

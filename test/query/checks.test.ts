@@ -145,3 +145,12 @@ test('regression: integers beyond 32 bits match nothing instead of failing on Po
     assert.equal(below.ids.length, 12, f.engine);
   }
 });
+
+test('regression: b<id>/a<id> pages with ids beyond 32 bits do not fail on PostgreSQL', async () => {
+  for (const f of fixtures) {
+    const before = await f.search({ entity: 'users', filter: TRUE, sort: [], page: { kind: 'before', limit: 2, id: 99_999_999_999 } });
+    assert.deepEqual(before.ids, [12, 11], f.engine);
+    const after = await f.search({ entity: 'users', filter: TRUE, sort: [], page: { kind: 'after', limit: 2, id: 99_999_999_999 } });
+    assert.deepEqual(after.ids, [], f.engine);
+  }
+});

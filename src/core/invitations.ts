@@ -183,17 +183,11 @@ export async function acceptInvitation(core: Core, viewer: Viewer, key: string):
   return core.db.transaction().execute(async (trx) => {
     const row = await findInvitation(trx, key);
     assertInvitee(viewer, row);
-    if (row.accepted_at !== null) throw new CoreError('conflict', ALREADY_ACCEPTED, { entity: 'invitation' });
+    assertPending(row);
     if (row.expires_at <= now) throw new CoreError('conflict', EXPIRED, { entity: 'invitation' });
     await trx.updateTable('invitations').set({ accepted_at: now }).where('id', '=', row.id).execute();
     await trx.updateTable('memberships').set({ is_active: 1, joined_at: now, updated_at: now }).where('invitation_id', '=', row.id).execute();
-    await recordAudit(trx, viewer, now, {
-      action: 'invitation.accept',
-      subjectType: 'invitation',
-      subjectId: row.id,
-      targetUserId: row.user_id,
-      details: { organization_id: row.organization_id },
-    });
+    await auditInvitation(trx, viewer, now, 'invitation.accept', row);
     return toInvitation(await findInvitation(trx, key), now);
   });
 }
@@ -204,15 +198,9 @@ export async function declineInvitation(core: Core, viewer: Viewer, key: string)
   await core.db.transaction().execute(async (trx) => {
     const row = await findInvitation(trx, key);
     assertInvitee(viewer, row);
-    if (row.accepted_at !== null) throw new CoreError('conflict', ALREADY_ACCEPTED, { entity: 'invitation' });
+    assertPending(row);
     await deleteInvitationRows(trx, row);
-    await recordAudit(trx, viewer, now, {
-      action: 'invitation.decline',
-      subjectType: 'invitation',
-      subjectId: row.id,
-      targetUserId: row.user_id,
-      details: { organization_id: row.organization_id },
-    });
+    await auditInvitation(trx, viewer, now, 'invitation.decline', row);
   });
 }
 
@@ -222,15 +210,9 @@ export async function resendInvitation(core: Core, viewer: Viewer, key: string):
   return core.db.transaction().execute(async (trx) => {
     const row = await findInvitation(trx, key);
     if (!can(viewer, 'org.invite', await standingIn(trx, viewer, row.organization_id))) throw forbidden();
-    if (row.accepted_at !== null) throw new CoreError('conflict', ALREADY_ACCEPTED, { entity: 'invitation' });
+    assertPending(row);
     await trx.updateTable('invitations').set({ expires_at: now + INVITATION_VALIDITY_MS }).where('id', '=', row.id).execute();
-    await recordAudit(trx, viewer, now, {
-      action: 'invitation.resend',
-      subjectType: 'invitation',
-      subjectId: row.id,
-      targetUserId: row.user_id,
-      details: { organization_id: row.organization_id },
-    });
+    await auditInvitation(trx, viewer, now, 'invitation.resend', row);
     return toInvitation(await findInvitation(trx, key), now);
   });
 }
@@ -242,13 +224,7 @@ export async function deleteInvitation(core: Core, viewer: Viewer, key: string):
     const row = await findInvitation(trx, key);
     if (!can(viewer, 'org.invite', await standingIn(trx, viewer, row.organization_id))) throw forbidden();
     await deleteInvitationRows(trx, row);
-    await recordAudit(trx, viewer, now, {
-      action: 'invitation.delete',
-      subjectType: 'invitation',
-      subjectId: row.id,
-      targetUserId: row.user_id,
-      details: { organization_id: row.organization_id },
-    });
+    await auditInvitation(trx, viewer, now, 'invitation.delete', row);
   });
 }
 
@@ -307,4 +283,18 @@ export async function listInvitations(
     withPage(query.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'), request.page).execute(),
   ]);
   return { items: rows.map((row) => toInvitation(row, now)), total: Number(count.n) };
+}
+
+function assertPending(row: InvitationRecord): void {
+  if (row.accepted_at !== null) throw new CoreError('conflict', ALREADY_ACCEPTED, { entity: 'invitation' });
+}
+
+function auditInvitation(trx: Kysely<Database>, viewer: Viewer, now: number, action: string, row: InvitationRecord): Promise<void> {
+  return recordAudit(trx, viewer, now, {
+    action,
+    subjectType: 'invitation',
+    subjectId: row.id,
+    targetUserId: row.user_id,
+    details: { organization_id: row.organization_id },
+  });
 }

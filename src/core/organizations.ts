@@ -4,7 +4,7 @@ import type { Database, MembershipRole, OrganizationRow } from '../db/schema.js'
 import { recordAudit } from './audit.js';
 import type { Core } from './context.js';
 import { conflict, forbidden, invalidParam, notFound, validationFailed, type FieldErrors } from './errors.js';
-import { can, type OrgTarget } from './policy.js';
+import { can } from './policy.js';
 import { parseJson, type Metadata } from './user.js';
 import type { Viewer } from './viewer.js';
 

@@ -1,32 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, listApiKeys, MAX_API_KEYS_PER_USER, revokeApiKey } from '../../src/core/api-keys.js';
 import { authenticateBearer } from '../../src/core/authenticate.js';
-import type { Core } from '../../src/core/context.js';
 import { flushCredentialUse } from '../../src/core/credential-cache.js';
 import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
 import { hashSecret } from '../../src/core/secrets.js';
-import { loadUser } from '../../src/core/user-store.js';
-import { SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
-import type { NewUserRow } from '../../src/db/schema.js';
+import { SYSTEM } from '../../src/core/viewer.js';
+import { insertUser, viewerOf } from '../support/users.js';
 import { createTestCore, type TestCore } from '../support/database.js';
-
-async function insertUser(core: Core, fields: Partial<NewUserRow> & { name: string }): Promise<number> {
-  const now = core.now();
-  const row = await core.db
-    .insertInto('users')
-    .values({ uuid: randomUUID(), name_lower: fields.name.toLowerCase(), level: 20, created_at: now, updated_at: now, ...fields })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function viewerOf(core: Core, id: number): Promise<Viewer> {
-  const user = await loadUser(core, id);
-  assert.ok(user);
-  return viewerFor(user, { kind: 'session', id: 0 }, '192.0.2.1');
-}
 
 const SECRET_KEYS = ['token_hash', 'secret', 'password_hash', 'token'];
 
@@ -57,7 +38,7 @@ describe('API keys', () => {
   after(() => core.dispose());
 
   it('creates a key whose secret is returned once and stored only as its SHA-256', async () => {
-    const { apiKey, secret } = await createApiKey(core, await viewerOf(core, alice), alice, {});
+    const { apiKey, secret } = await createApiKey(core, await viewerOf(core, alice, '192.0.2.1'), alice, {});
     assert.match(secret, /^[A-Za-z0-9_-]{43}$/);
     assertNoSecrets(apiKey);
     assert.equal(apiKey.name, 'API key');
@@ -66,14 +47,14 @@ describe('API keys', () => {
     const row = await core.db.selectFrom('api_keys').selectAll().where('id', '=', apiKey.id).executeTakeFirstOrThrow();
     assert.equal(row.token_hash, hashSecret(secret));
     assert.ok(!JSON.stringify(row).includes(secret));
-    const listed = await listApiKeys(core, await viewerOf(core, alice), alice);
+    const listed = await listApiKeys(core, await viewerOf(core, alice, '192.0.2.1'), alice);
     assertNoSecrets(listed);
     assert.ok(listed.some((key) => key.id === apiKey.id));
   });
 
   it('keeps name, scopes, permitted addresses and expiry', async () => {
     const expiresAt = core.now() + 86_400_000;
-    const { apiKey } = await createApiKey(core, await viewerOf(core, alice), alice, {
+    const { apiKey } = await createApiKey(core, await viewerOf(core, alice, '192.0.2.1'), alice, {
       name: '  uploader ',
       scopes: ['users:index', 'users:show', 'users:index'],
       permittedIps: ['203.0.113.0/24', '2001:db8::1'],
@@ -86,7 +67,7 @@ describe('API keys', () => {
   });
 
   it('refuses bad scopes, addresses, names and expiries, field by field', async () => {
-    const viewer = await viewerOf(core, alice);
+    const viewer = await viewerOf(core, alice, '192.0.2.1');
     const cases: [Parameters<typeof createApiKey>[3], string][] = [
       [{ scopes: ['users'] }, 'scopes'],
       [{ scopes: ['Users:Index'] }, 'scopes'],
@@ -103,7 +84,7 @@ describe('API keys', () => {
 
   it('allows at most 20 live keys per user; revoked keys do not count', async () => {
     const carol = await insertUser(core, { name: 'carol' });
-    const viewer = await viewerOf(core, carol);
+    const viewer = await viewerOf(core, carol, '192.0.2.1');
     const keys = [];
     for (let i = 0; i < MAX_API_KEYS_PER_USER; i += 1) keys.push((await createApiKey(core, viewer, carol, { name: `k${i}` })).apiKey);
     await assert.rejects(createApiKey(core, viewer, carol, {}), rejectsWith('validation_failed', 'base'));
@@ -114,17 +95,17 @@ describe('API keys', () => {
 
   it('lets only the owner (or the system) manage keys', async () => {
     const { apiKey } = await createApiKey(core, SYSTEM, alice, { name: 'from the CLI' });
-    const bobViewer = await viewerOf(core, bob);
+    const bobViewer = await viewerOf(core, bob, '192.0.2.1');
     await assert.rejects(createApiKey(core, bobViewer, alice, {}), rejectsWith('forbidden'));
     await assert.rejects(listApiKeys(core, bobViewer, alice), rejectsWith('forbidden'));
     await assert.rejects(revokeApiKey(core, bobViewer, apiKey.id), rejectsWith('not_found'));
     await assert.rejects(createApiKey(core, SYSTEM, 999_999, {}), rejectsWith('not_found'));
     const deleted = await insertUser(core, { name: 'gone', is_deleted: 1 });
-    await assert.rejects(createApiKey(core, await viewerOf(core, deleted), deleted, {}), rejectsWith('forbidden'));
+    await assert.rejects(createApiKey(core, await viewerOf(core, deleted, '192.0.2.1'), deleted, {}), rejectsWith('forbidden'));
   });
 
   it('revokes: gone from the list, refused at once, audited without secrets, idempotent', async () => {
-    const viewer = await viewerOf(core, alice);
+    const viewer = await viewerOf(core, alice, '192.0.2.1');
     const { apiKey, secret } = await createApiKey(core, viewer, alice, { name: 'temporary' });
     assert.ok(await authenticateBearer(core, secret, null));
     clock += 1000;
@@ -147,7 +128,7 @@ describe('API keys', () => {
   });
 
   it('counts uses and records the last use, written in batches', async () => {
-    const viewer = await viewerOf(core, bob);
+    const viewer = await viewerOf(core, bob, '192.0.2.1');
     const { apiKey, secret } = await createApiKey(core, viewer, bob, {});
     for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) {
       clock += 10;

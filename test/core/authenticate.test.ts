@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, revokeApiKey } from '../../src/core/api-keys.js';
 import { authenticateBearer, authenticateNameAndKey, checkKeyPermission } from '../../src/core/authenticate.js';
@@ -9,18 +8,8 @@ import { hashPassword } from '../../src/core/passwords.js';
 import { login } from '../../src/core/sessions.js';
 import { loadUser } from '../../src/core/user-store.js';
 import { SYSTEM, viewerFor } from '../../src/core/viewer.js';
-import type { NewUserRow } from '../../src/db/schema.js';
+import { insertUser } from '../support/users.js';
 import { createTestCore, type TestCore } from '../support/database.js';
-
-async function insertUser(core: Core, fields: Partial<NewUserRow> & { name: string }): Promise<number> {
-  const now = core.now();
-  const row = await core.db
-    .insertInto('users')
-    .values({ uuid: randomUUID(), name_lower: fields.name.toLowerCase(), level: 20, created_at: now, updated_at: now, ...fields })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 /** Bans through the database and the change feed, as the moderation helper does. */
 async function ban(core: Core, userId: number, expiresAt: number | null): Promise<void> {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Core } from '../../src/core/context.js';
 import { CoreError, isCoreError } from '../../src/core/errors.js';
@@ -13,18 +12,8 @@ import {
 } from '../../src/core/login-throttle.js';
 import { hashPassword } from '../../src/core/passwords.js';
 import { login } from '../../src/core/sessions.js';
-import type { NewUserRow } from '../../src/db/schema.js';
+import { insertUser } from '../support/users.js';
 import { createTestCore, type TestCore } from '../support/database.js';
-
-async function insertUser(core: Core, fields: Partial<NewUserRow> & { name: string }): Promise<number> {
-  const now = core.now();
-  const row = await core.db
-    .insertInto('users')
-    .values({ uuid: randomUUID(), name_lower: fields.name.toLowerCase(), level: 20, created_at: now, updated_at: now, ...fields })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 /** The error code of a login attempt, or 'ok'. */
 async function attempt(core: Core, name: string, password: string, ip: string): Promise<string> {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { authenticateBearer } from '../../src/core/authenticate.js';
@@ -9,26 +8,9 @@ import { CoreError, isCoreError, type CoreErrorCode } from '../../src/core/error
 import { hashPassword, verifyPassword } from '../../src/core/passwords.js';
 import { hashSecret } from '../../src/core/secrets.js';
 import { listSessions, login, revokeAllSessions, revokeSession, SESSION_LIFETIME_MS } from '../../src/core/sessions.js';
-import { loadUser } from '../../src/core/user-store.js';
-import { SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
-import type { NewUserRow } from '../../src/db/schema.js';
+import { SYSTEM } from '../../src/core/viewer.js';
+import { insertUser, viewerOf } from '../support/users.js';
 import { createTestCore, type TestCore } from '../support/database.js';
-
-async function insertUser(core: Core, fields: Partial<NewUserRow> & { name: string }): Promise<number> {
-  const now = core.now();
-  const row = await core.db
-    .insertInto('users')
-    .values({ uuid: randomUUID(), name_lower: fields.name.toLowerCase(), level: 20, created_at: now, updated_at: now, ...fields })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function viewerOf(core: Core, id: number): Promise<Viewer> {
-  const user = await loadUser(core, id);
-  assert.ok(user);
-  return viewerFor(user, { kind: 'session', id: 0 }, null);
-}
 
 const SECRET_KEYS = ['token_hash', 'secret', 'password_hash', 'token'];
 

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config, DialectName } from '../config.js';
 import { openCore } from '../core/create-core.js';
-import { flushCredentialUse } from '../core/credential-cache.js';
+import { pruneLoginThrottle } from '../core/login-throttle.js';
 import { buildApp } from './app.js';
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   /** Where each listener answers: the main port first, then one per dialect port. */
@@ -20,9 +22,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const core = await openCore(config);
   const apps: FastifyInstance[] = [];
   const urls: string[] = [];
+  // Failed-login counters outlive their window only as dead rows; clear them now and then.
+  const pruning = setInterval(() => void pruneLoginThrottle(core, core.now()).catch(() => {}), PRUNE_INTERVAL_MS);
+  pruning.unref();
   const shutdown = async (): Promise<void> => {
+    clearInterval(pruning);
     await Promise.allSettled(apps.map((app) => app.close()));
-    await flushCredentialUse(core);
+    // Closing the core also writes the last second of credential use counts.
     await core.close();
   };
   try {

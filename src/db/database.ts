@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
@@ -55,7 +55,7 @@ function openSqlite(path: string): DatabaseHandle {
     return safeRegExp(pattern)?.test(value) ? 1 : 0;
   });
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false }),
@@ -77,6 +77,29 @@ function openPostgres(url: string): DatabaseHandle {
     dataVersion: null,
     pgPool: pool,
     close: () => db.destroy(),
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; compiling the SQL was the largest single cost of a simple
+ * lookup. The same SQL text (values are parameters) reuses its prepared statement. Reuse is
+ * safe because Kysely runs one query at a time on the connection.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
   };
 }
 

@@ -71,7 +71,7 @@ export function compileMatch(node: MatchNode, field: FieldDef, scope: Scope): Bo
     case 'contains':
       return contains(target, value, field, scope, node.caseSensitive);
     case 'wildcard':
-      return wildcard(target, value, postgres, node.caseSensitive);
+      return wildcard(target, value, postgres, node.caseSensitive, !node.caseSensitive && field.lowerColumn !== undefined);
     case 'regex':
       // SQLite: `x regexp p` calls the regexp(p, x) function registered in db/database.ts.
       return scope.ctx.caps.regexOperator === '~' ? sql<SqlBool>`${target} ~ ${value}` : sql<SqlBool>`${target} regexp ${value}`;
@@ -132,12 +132,20 @@ function parseWildcard(value: string): WildcardPart[] {
   return parts;
 }
 
-/** SQLite's LIKE ignores ASCII case, so case-sensitive wildcards use GLOB there. */
-function wildcard(target: RawBuilder<unknown>, value: string, postgres: boolean, caseSensitive: boolean): Bool {
+/**
+ * SQLite's LIKE ignores ASCII case, so case-sensitive wildcards use GLOB there. SQLite's LIKE
+ * with ESCAPE never uses an index, so on an indexed lower-cased column the literal text before
+ * the first `*` also becomes a range (`ab*` reads the index instead of every row).
+ */
+function wildcard(target: RawBuilder<unknown>, value: string, postgres: boolean, caseSensitive: boolean, indexed: boolean): Bool {
   const parts = parseWildcard(value);
   if (!postgres && caseSensitive) {
     const glob = parts.map((part) => (part.any ? '*' : escapeGlob(part.text))).join('');
     return sql<SqlBool>`${target} glob ${glob}`;
   }
-  return like(target, parts.map((part) => (part.any ? '%' : escapeLike(part.text))).join(''), postgres);
+  const pattern = like(target, parts.map((part) => (part.any ? '%' : escapeLike(part.text))).join(''), postgres);
+  const firstAny = parts.findIndex((part) => part.any);
+  const prefix = (firstAny === -1 ? parts : parts.slice(0, firstAny)).map((part) => (part.any ? '' : part.text)).join('');
+  if (postgres || !indexed || prefix === '') return pattern;
+  return sql<SqlBool>`(${prefixRange(target, prefix)} and ${pattern})`;
 }

@@ -94,6 +94,13 @@ test('SQLite: prefix search uses the name_lower index, contains uses users_fts',
   assert.match(contains, /SEARCH u USING INTEGER PRIMARY KEY/);
 });
 
+test('regression: SQLite wildcard with a literal prefix (Danbooru name_matches=ab*) reads the index, not every row', async () => {
+  const f = fixtures.find((fixture) => fixture.engine === 'sqlite')!;
+  const plan = await sqlitePlan(f, match('name', 'wildcard', 'ab*c'));
+  assert.match(plan, /SEARCH u USING (COVERING )?INDEX sqlite_autoindex_users_\d \(name_lower>\? AND name_lower<\?\)/);
+  assert.doesNotMatch(plan, /SCAN u\b/);
+});
+
 test('PostgreSQL: prefix search uses a name_lower btree, contains the trigram index', async () => {
   const f = fixtures.find((fixture) => fixture.engine === 'postgres')!;
   await f.core.db.transaction().execute(async (trx) => {

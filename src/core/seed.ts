@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, NameChangesTable, NewUserRow, SanctionsTable } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { insertRows, reserveIds, withSubstringIndexSuspended, writeTransaction } from './bulk-write.js';
+import { insertRows, refreshStatistics, reserveIds, withSubstringIndexSuspended, writeTransaction } from './bulk-write.js';
 import type { Core } from './context.js';
 import { forbidden, invalidParam } from './errors.js';
 import { Level } from './levels.js';
@@ -89,6 +89,7 @@ export async function seedUsers(core: Core, viewer: Viewer, options: SeedOptions
     }
   };
   await (rebuild ? withSubstringIndexSuspended(core, load) : load());
+  await refreshStatistics(core);
   await recordAudit(core.db, viewer, core.now(), {
     action: 'user.seed',
     subjectType: 'user',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, NameChangeRow, SanctionRow, SubscriptionRow } from '../db/schema.js';
 import { recordAudit } from './audit.js';
-import { SubstringIndexPause } from './bulk-write.js';
+import { refreshStatistics, SubstringIndexPause } from './bulk-write.js';
 import type { Core } from './context.js';
 import { forbidden, invalidParam } from './errors.js';
 import { renderExportLine } from './render-export-line.js';
@@ -120,6 +120,7 @@ export async function importUsers(core: Core, viewer: Viewer, input: AsyncIterab
   } finally {
     await pause.resume();
   }
+  if (writer.imported > 0) await refreshStatistics(core);
   const summary = { lines, imported: writer.imported, failed, idsChanged: writer.idsChanged, uuidsChanged: writer.uuidsChanged, unresolvedReferences: writer.unresolvedReferences };
   await recordAudit(core.db, viewer, core.now(), { action: 'user.import', subjectType: 'user', subjectId: null, targetUserId: null, details: { ...summary } });
   return summary;

@@ -48,6 +48,14 @@ for (const rebuild of [true, false]) {
       assert.equal(Number(n), 3001);
     });
 
+    test('regression: planner statistics are refreshed, so PostgreSQL reads the prefix index after a bulk load', async () => {
+      const analyzed =
+        core.caps.engine === 'postgres'
+          ? await sql<{ n: number }>`select count(*) as n from pg_stat_user_tables where relname = 'users' and last_analyze is not null`.execute(core.db)
+          : await sql<{ n: number }>`select count(*) as n from sqlite_stat1 where tbl = 'users'`.execute(core.db);
+      assert.ok(Number(analyzed.rows[0]?.n) > 0);
+    });
+
     test('names and uuids are unique and valid, names kept apart from existing ones', async () => {
       const rows = await core.db.selectFrom('users').select(['name', 'name_lower', 'uuid']).execute();
       assert.equal(new Set(rows.map((r) => r.name_lower)).size, rows.length);

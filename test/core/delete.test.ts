@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
+import type { CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import { banUser } from '../../src/core/moderation.js';
 import { nameProblems } from '../../src/core/names.js';
@@ -9,6 +9,7 @@ import { DEFAULT_PREFERENCES } from '../../src/core/preferences.js';
 import { createUser, deleteUser, getUser, getUserByName, updateUser } from '../../src/core/users.js';
 import type { User } from '../../src/core/user.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejects } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 let core: TestCore;
@@ -23,17 +24,6 @@ let serial = 0;
 const make = (level: number = Level.Member, password?: string): Promise<User> =>
   createUser(core, SYSTEM, { name: `del${++serial}`, level, ...(password ? { password } : {}) });
 const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, null);
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<Record<string, readonly string[]>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isCoreError(error), `expected CoreError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return { ...error.details.fields };
-  }
-  return assert.fail(`expected CoreError ${code}, but it succeeded`);
-}
 
 /** A user with everything deletion must remove: profile, preferences, a key, a session, an org membership and an invitation. */
 async function richUser(password: string): Promise<User> {

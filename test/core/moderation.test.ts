@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { and, cmp } from '../../src/query/ast.js';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
+import type { CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import { banUser, getSanction, liftSanction, muteUser, restrictUser } from '../../src/core/moderation.js';
 import { createUser, getUser } from '../../src/core/users.js';
@@ -10,6 +10,7 @@ import type { ListRequest } from '../../src/query/list-page.js';
 import { searchSanctions } from '../../src/query/search-sanctions.js';
 import type { User } from '../../src/core/user.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejects } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 let clock = Date.UTC(2025, 0, 1);
@@ -25,17 +26,6 @@ let serial = 0;
 const make = (level: number = Level.Member): Promise<User> => createUser(core, SYSTEM, { name: `mod${++serial}`, level });
 const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, null);
 const HOUR = 60 * 60 * 1000;
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<Record<string, readonly string[]>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isCoreError(error), `expected CoreError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return { ...error.details.fields };
-  }
-  return assert.fail(`expected CoreError ${code}, but it succeeded`);
-}
 
 async function openSession(userId: number): Promise<void> {
   await core.db.insertInto('sessions').values({ user_id: userId, token_hash: randomUUID(), created_at: clock, expires_at: clock + 24 * HOUR }).execute();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cmp, match, TRUE } from '../../src/query/ast.js';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
+import type { CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import { nameKey, nameProblems, normalizeName } from '../../src/core/names.js';
 import { createUser, deleteUser, getUser, renameUser, SELF_RENAME_INTERVAL_MS } from '../../src/core/users.js';
@@ -9,6 +9,7 @@ import type { ListRequest } from '../../src/query/list-page.js';
 import { listNameChanges } from '../../src/query/list-name-changes.js';
 import type { User } from '../../src/core/user.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejects } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 let clock = Date.UTC(2025, 0, 1);
@@ -25,17 +26,6 @@ const uniqueName = (prefix = 'name'): string => `${prefix}${++serial}`;
 const make = (level: number = Level.Member): Promise<User> => createUser(core, SYSTEM, { name: uniqueName(), level });
 const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, null);
 const DAY = 24 * 60 * 60 * 1000;
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<Record<string, readonly string[]>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isCoreError(error), `expected CoreError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return { ...error.details.fields };
-  }
-  return assert.fail(`expected CoreError ${code}, but it succeeded`);
-}
 
 const history = (userId: number) => core.db.selectFrom('name_changes').selectAll().where('user_id', '=', userId).orderBy('id').execute();
 

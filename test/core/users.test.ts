@@ -9,6 +9,7 @@ import { createUser, getUser, getUserByName, getUserByUuid, setUserLevel, update
 import { searchUsers } from '../../src/query/search-users.js';
 import type { User } from '../../src/core/user.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejects } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 let core: TestCore;
@@ -24,17 +25,6 @@ const uniqueName = (prefix = 'user'): string => `${prefix}${++serial}`;
 const make = (level: number = Level.Member, input: CreateUserInput = {}): Promise<User> =>
   createUser(core, SYSTEM, { name: uniqueName(), level, ...input });
 const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, '198.51.100.7');
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<Record<string, readonly string[]>> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isCoreError(error), `expected CoreError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return { ...error.details.fields };
-  }
-  return assert.fail(`expected CoreError ${code}, but it succeeded`);
-}
 
 const auditRows = (userId: number) =>
   core.db.selectFrom('audit_log').selectAll().where('target_user_id', '=', userId).orderBy('id').execute();

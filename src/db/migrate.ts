@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from './database.js';
 import * as initial from './migrations/0001-initial.js';
 
@@ -33,5 +33,24 @@ export async function migrateToLatest(db: Kysely<any>, caps: EngineCapabilities)
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  await repairSubstringIndex(db, caps);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Bulk loads on SQLite drop the `users_fts` triggers and re-create them at the end; a process
+ * killed in between would leave substring search silently stale. Missing triggers are put
+ * back and the index rebuilt, in one transaction.
+ */
+export async function repairSubstringIndex(db: Kysely<any>, caps: EngineCapabilities): Promise<boolean> {
+  if (caps.substringIndex !== 'fts5-trigram') return false;
+  const present = await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and tbl_name = 'users'`.execute(db);
+  const names = new Set(present.rows.map((row) => row.name));
+  const missing = initial.USERS_FTS_TRIGGERS.filter((trigger) => !names.has(trigger.name));
+  if (missing.length === 0) return false;
+  await db.transaction().execute(async (trx) => {
+    await sql`insert into users_fts(users_fts) values ('rebuild')`.execute(trx);
+    for (const trigger of missing) await sql.raw(trigger.sql).execute(trx);
+  });
+  return true;
 }

@@ -214,15 +214,32 @@ async function createSubstringIndexes(db: Kysely<unknown>, ctx: MigrationContext
   await sql`create virtual table users_fts using fts5(
     name_lower, email_lower, first_name, last_name, display_name,
     content='users', content_rowid='id', tokenize='trigram')`.execute(db);
-  const columns = 'name_lower, email_lower, first_name, last_name, display_name';
-  await sql.raw(`create trigger users_fts_insert after insert on users begin
-    insert into users_fts(rowid, ${columns}) values (new.id, new.name_lower, new.email_lower, new.first_name, new.last_name, new.display_name);
-  end`).execute(db);
-  await sql.raw(`create trigger users_fts_delete after delete on users begin
-    insert into users_fts(users_fts, rowid, ${columns}) values ('delete', old.id, old.name_lower, old.email_lower, old.first_name, old.last_name, old.display_name);
-  end`).execute(db);
-  await sql.raw(`create trigger users_fts_update after update of ${columns} on users begin
-    insert into users_fts(users_fts, rowid, ${columns}) values ('delete', old.id, old.name_lower, old.email_lower, old.first_name, old.last_name, old.display_name);
-    insert into users_fts(rowid, ${columns}) values (new.id, new.name_lower, new.email_lower, new.first_name, new.last_name, new.display_name);
-  end`).execute(db);
+  for (const trigger of USERS_FTS_TRIGGERS) await sql.raw(trigger.sql).execute(db);
 }
+
+const FTS_COLUMNS = 'name_lower, email_lower, first_name, last_name, display_name';
+const OLD_ROW = 'old.id, old.name_lower, old.email_lower, old.first_name, old.last_name, old.display_name';
+const NEW_ROW = 'new.id, new.name_lower, new.email_lower, new.first_name, new.last_name, new.display_name';
+
+/** The triggers keeping SQLite's `users_fts` in step with `users` (bulk loads pause them). */
+export const USERS_FTS_TRIGGERS: readonly { readonly name: string; readonly sql: string }[] = Object.freeze([
+  {
+    name: 'users_fts_insert',
+    sql: `create trigger users_fts_insert after insert on users begin
+    insert into users_fts(rowid, ${FTS_COLUMNS}) values (${NEW_ROW});
+  end`,
+  },
+  {
+    name: 'users_fts_delete',
+    sql: `create trigger users_fts_delete after delete on users begin
+    insert into users_fts(users_fts, rowid, ${FTS_COLUMNS}) values ('delete', ${OLD_ROW});
+  end`,
+  },
+  {
+    name: 'users_fts_update',
+    sql: `create trigger users_fts_update after update of ${FTS_COLUMNS} on users begin
+    insert into users_fts(users_fts, rowid, ${FTS_COLUMNS}) values ('delete', ${OLD_ROW});
+    insert into users_fts(rowid, ${FTS_COLUMNS}) values (${NEW_ROW});
+  end`,
+  },
+]);

@@ -91,6 +91,10 @@ async function danbooruPlugin(app: FastifyInstance, options: { core: Core }): Pr
 export const danbooruDialect = defineDialect({
   name: 'danbooru',
   prefix: '/danbooru',
-  renderError: (failure: HttpFailure) => renderDanbooruError(failure),
+  // Errors raised before routing (an undecodable URL) skip the plugin's hooks: add CORS here too.
+  renderError: (failure: HttpFailure) => {
+    const rendered = renderDanbooruError(failure);
+    return { ...rendered, headers: { ...rendered.headers, 'access-control-allow-origin': '*' } };
+  },
   plugin: danbooruPlugin,
 });

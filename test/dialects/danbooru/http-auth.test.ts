@@ -184,6 +184,8 @@ describe('Danbooru credentials, formats and errors', () => {
       const encoding = await anonymous('/danbooru/users/%E0%A4%A.json');
       assert.equal(encoding.statusCode, 400, encoding.body);
       assert.equal(danbooruError(encoding).error, 'ActionController::BadRequest');
+      // Regression: answered before routing, it still carries Danbooru's CORS header.
+      assert.equal(encoding.headers['access-control-allow-origin'], '*');
     });
   });
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
 import {
   ALREADY_ACCEPTED,
   EXPIRED,
@@ -19,6 +18,7 @@ import { addMembership, listMemberships } from '../../src/core/memberships.js';
 import { createOrganization } from '../../src/core/organizations.js';
 import { loadUser, loadUserByName } from '../../src/core/user-store.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejectsWith } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -40,17 +40,6 @@ async function makeUser(level: number = Level.Member, name = `inv${++serial}`): 
     .returning('id')
     .executeTakeFirstOrThrow();
   return viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null) as Viewer & { id: number };
-}
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isCoreError(error), `expected CoreError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected CoreError ${code}, but it succeeded`);
 }
 
 const page = { offset: 0, limit: null };
@@ -100,21 +89,21 @@ describe('inviting', () => {
       assert.equal((await createInvitation(core, allowed, { organizationId: org.id, email: invitee.user!.email!, role: 'worker' })).owner, allowed.id);
     }
     for (const refused of [supervisor, worker, outsider, ANONYMOUS]) {
-      await rejects(createInvitation(core, refused, { organizationId: org.id, email: `nobody${++serial}@example.com`, role: 'worker' }), 'forbidden');
+      await rejectsWith(createInvitation(core, refused, { organizationId: org.id, email: `nobody${++serial}@example.com`, role: 'worker' }), 'forbidden');
     }
-    await rejects(createInvitation(core, owner, { organizationId: 987654, email: 'a@example.com', role: 'worker' }), 'not_found');
+    await rejectsWith(createInvitation(core, owner, { organizationId: 987654, email: 'a@example.com', role: 'worker' }), 'not_found');
   });
 
   test('the owner role cannot be offered, addresses must look like addresses, members are not invited twice', async () => {
     const { org, owner, worker } = await team();
-    await rejects(createInvitation(core, owner, { organizationId: org.id, email: 'x@example.com', role: 'owner' }), 'validation_failed');
+    await rejectsWith(createInvitation(core, owner, { organizationId: org.id, email: 'x@example.com', role: 'owner' }), 'validation_failed');
     for (const email of ['no-at-sign', 'two@@example.com', 'a b@example.com', `${'a'.repeat(250)}@example.com`]) {
-      await rejects(createInvitation(core, owner, { organizationId: org.id, email, role: 'worker' }), 'validation_failed');
+      await rejectsWith(createInvitation(core, owner, { organizationId: org.id, email, role: 'worker' }), 'validation_failed');
     }
-    await rejects(createInvitation(core, owner, { organizationId: org.id, email: worker.user!.email!, role: 'worker' }), 'conflict');
+    await rejectsWith(createInvitation(core, owner, { organizationId: org.id, email: worker.user!.email!, role: 'worker' }), 'conflict');
     const invitee = await makeUser();
     await createInvitation(core, owner, { organizationId: org.id, email: invitee.user!.email!, role: 'worker' });
-    await rejects(createInvitation(core, owner, { organizationId: org.id, email: invitee.user!.email!, role: 'worker' }), 'conflict');
+    await rejectsWith(createInvitation(core, owner, { organizationId: org.id, email: invitee.user!.email!, role: 'worker' }), 'conflict');
   });
 
   test('an unknown address gets a placeholder member account named after its local part', async () => {
@@ -150,7 +139,7 @@ describe('answering invitations', () => {
 
   test('only the invitee accepts; the membership becomes active; twice is a conflict', async () => {
     const { org, owner, admin, outsider, invitee, invitation } = await invited();
-    for (const refused of [owner, admin, outsider, ANONYMOUS]) await rejects(acceptInvitation(core, refused, invitation.key), 'forbidden');
+    for (const refused of [owner, admin, outsider, ANONYMOUS]) await rejectsWith(acceptInvitation(core, refused, invitation.key), 'forbidden');
     clock += 1000;
     const accepted = await acceptInvitation(core, invitee, invitation.key);
     assert.equal(accepted.accepted, true);
@@ -158,39 +147,39 @@ describe('answering invitations', () => {
     const membership = await membershipOf(org.id, invitee.id);
     assert.equal(membership?.is_active, true);
     assert.equal(membership?.joined_at, clock);
-    const again = await rejects(acceptInvitation(core, invitee, invitation.key), 'conflict');
+    const again = await rejectsWith(acceptInvitation(core, invitee, invitation.key), 'conflict');
     assert.equal(again.message, ALREADY_ACCEPTED);
-    await rejects(declineInvitation(core, invitee, invitation.key), 'conflict');
-    await rejects(acceptInvitation(core, invitee, 'no-such-key'), 'not_found');
+    await rejectsWith(declineInvitation(core, invitee, invitation.key), 'conflict');
+    await rejectsWith(acceptInvitation(core, invitee, 'no-such-key'), 'not_found');
   });
 
   test('an expired invitation cannot be accepted until a manager resends it', async () => {
     const { owner, maintainer, worker, invitee, invitation } = await invited();
     clock += INVITATION_VALIDITY_MS;
     assert.equal((await getInvitation(core, invitee, invitation.key)).expired, true);
-    const error = await rejects(acceptInvitation(core, invitee, invitation.key), 'conflict');
+    const error = await rejectsWith(acceptInvitation(core, invitee, invitation.key), 'conflict');
     assert.equal(error.message, EXPIRED);
-    await rejects(resendInvitation(core, worker, invitation.key), 'forbidden');
-    await rejects(resendInvitation(core, invitee, invitation.key), 'forbidden');
+    await rejectsWith(resendInvitation(core, worker, invitation.key), 'forbidden');
+    await rejectsWith(resendInvitation(core, invitee, invitation.key), 'forbidden');
     const resent = await resendInvitation(core, maintainer, invitation.key);
     assert.equal(resent.expires_at, clock + INVITATION_VALIDITY_MS);
     assert.equal(resent.expired, false);
     assert.equal((await acceptInvitation(core, invitee, invitation.key)).accepted, true);
-    await rejects(resendInvitation(core, owner, invitation.key), 'conflict');
+    await rejectsWith(resendInvitation(core, owner, invitation.key), 'conflict');
   });
 
   test('declining deletes the invitation and the pending membership', async () => {
     const { org, outsider, invitee, invitation } = await invited();
-    await rejects(declineInvitation(core, outsider, invitation.key), 'forbidden');
+    await rejectsWith(declineInvitation(core, outsider, invitation.key), 'forbidden');
     await declineInvitation(core, invitee, invitation.key);
     assert.equal(await membershipOf(org.id, invitee.id), null);
-    const error = await rejects(getInvitation(core, invitee, invitation.key), 'not_found');
+    const error = await rejectsWith(getInvitation(core, invitee, invitation.key), 'not_found');
     assert.equal(error.message, 'This invitation does not exist.');
   });
 
   test('managers withdraw a pending invitation; an accepted one leaves the member in place', async () => {
     const { org, owner, worker, invitee, invitation } = await invited();
-    await rejects(deleteInvitation(core, worker, invitation.key), 'forbidden');
+    await rejectsWith(deleteInvitation(core, worker, invitation.key), 'forbidden');
     await deleteInvitation(core, owner, invitation.key);
     assert.equal(await membershipOf(org.id, invitee.id), null);
     const second = await createInvitation(core, owner, { organizationId: org.id, email: invitee.user!.email!, role: 'worker' });
@@ -225,6 +214,6 @@ describe('seeing invitations', () => {
     assert.equal((await getInvitation(core, a, toA.key)).user_id, a.id);
     assert.equal((await getInvitation(core, owner, toB.key)).owner, maintainer.id);
     assert.equal((await getInvitation(core, maintainer, toB.key)).role, 'supervisor');
-    for (const refused of [worker, outsider, b, ANONYMOUS]) await rejects(getInvitation(core, refused, toA.key), 'forbidden');
+    for (const refused of [worker, outsider, b, ANONYMOUS]) await rejectsWith(getInvitation(core, refused, toA.key), 'forbidden');
   });
 });

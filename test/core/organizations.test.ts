@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { MembershipRole } from '../../src/db/schema.js';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import { addMembership, changeMembershipRole, getMembership, listMemberships, removeMembership } from '../../src/core/memberships.js';
 import {
@@ -15,6 +14,7 @@ import {
 } from '../../src/core/organizations.js';
 import { loadUser } from '../../src/core/user-store.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejectsWith } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 let core: TestCore;
@@ -37,17 +37,6 @@ async function makeUser(level: number = Level.Member, prefix = 'user'): Promise<
     .executeTakeFirstOrThrow();
   const viewer = viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null);
   return viewer as Viewer & { id: number };
-}
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(isCoreError(error), `expected CoreError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected CoreError ${code}, but it succeeded`);
 }
 
 const page = { offset: 0, limit: null };
@@ -106,10 +95,10 @@ describe('creating organizations', () => {
   test('slugs are at most 16 letters, digits, _ or -; names at most 64 characters', async () => {
     const owner = await makeUser();
     for (const bad of ['a'.repeat(17), 'has space', 'dot.ted', '']) {
-      const error = await rejects(createOrganization(core, owner, { slug: bad }), 'validation_failed');
-      assert.ok((error as { details: { fields: Record<string, unknown> } }).details.fields.slug);
+      const error = await rejectsWith(createOrganization(core, owner, { slug: bad }), 'validation_failed');
+      assert.ok(error.details.fields?.slug);
     }
-    await rejects(createOrganization(core, owner, { slug: slug('n'), name: 'x'.repeat(65) }), 'validation_failed');
+    await rejectsWith(createOrganization(core, owner, { slug: slug('n'), name: 'x'.repeat(65) }), 'validation_failed');
     const ok = await createOrganization(core, owner, { slug: 'a'.repeat(16), name: 'x'.repeat(64) });
     assert.equal(ok.name.length, 64);
   });
@@ -117,25 +106,25 @@ describe('creating organizations', () => {
   test('slugs are unique ignoring case', async () => {
     const owner = await makeUser();
     await createOrganization(core, owner, { slug: 'CaseTeam' });
-    const error = await rejects(createOrganization(core, await makeUser(), { slug: 'caseteam' }), 'conflict');
-    assert.deepEqual((error as { details: { fields: unknown } }).details.fields, { slug: ['organization with this slug already exists'] });
+    const error = await rejectsWith(createOrganization(core, await makeUser(), { slug: 'caseteam' }), 'conflict');
+    assert.deepEqual(error.details.fields, { slug: ['organization with this slug already exists'] });
   });
 
   test('anonymous and restricted or banned users may not create one', async () => {
-    await rejects(createOrganization(core, ANONYMOUS, { slug: slug('anon') }), 'forbidden');
-    await rejects(createOrganization(core, await makeUser(Level.Restricted), { slug: slug('restr') }), 'forbidden');
+    await rejectsWith(createOrganization(core, ANONYMOUS, { slug: slug('anon') }), 'forbidden');
+    await rejectsWith(createOrganization(core, await makeUser(Level.Restricted), { slug: slug('restr') }), 'forbidden');
     const banned = await makeUser();
     const now = core.now();
     await core.db.insertInto('sanctions').values({ kind: 'ban', user_id: banned.id, actor_id: null, reason: 'x', created_at: now, updated_at: now, expires_at: null }).execute();
     const bannedViewer = viewerFor((await loadUser(core, banned.id))!, { kind: 'session', id: 0 }, null);
-    await rejects(createOrganization(core, bannedViewer, { slug: slug('ban') }), 'forbidden');
+    await rejectsWith(createOrganization(core, bannedViewer, { slug: slug('ban') }), 'forbidden');
   });
 
   test('only admins and the system choose the owner or write server metadata', async () => {
     const member = await makeUser();
     const other = await makeUser();
-    await rejects(createOrganization(core, member, { slug: slug('own'), ownerId: other.id }), 'forbidden');
-    await rejects(createOrganization(core, member, { slug: slug('meta'), serverMetadata: { a: 1 } }), 'forbidden');
+    await rejectsWith(createOrganization(core, member, { slug: slug('own'), ownerId: other.id }), 'forbidden');
+    await rejectsWith(createOrganization(core, member, { slug: slug('meta'), serverMetadata: { a: 1 } }), 'forbidden');
     const admin = await makeUser(Level.Admin);
     const org = await createOrganization(core, admin, { slug: slug('adm'), ownerId: other.id, serverMetadata: { plan: 'pro' } });
     assert.equal(org.owner_id, other.id);
@@ -155,8 +144,8 @@ describe('reading organizations', () => {
     assert.equal((await getOrganization(core, owner, { id: org.id })).id, org.id);
     assert.equal((await getOrganization(core, owner, { slug: org.slug.toUpperCase() })).id, org.id);
     assert.equal((await getOrganization(core, owner, { uuid: org.uuid })).id, org.id);
-    const error = await rejects(getOrganization(core, owner, { slug: 'nope' }), 'not_found');
-    assert.equal((error as Error).message, 'nope organization does not exist.');
+    const error = await rejectsWith(getOrganization(core, owner, { slug: 'nope' }), 'not_found');
+    assert.equal(error.message, 'nope organization does not exist.');
   });
 
   test('active members and admins may view; outsiders and pending invitees may not', async () => {
@@ -165,9 +154,9 @@ describe('reading organizations', () => {
     await addMembership(core, SYSTEM, { organizationId: org.id, userId: pending.id, role: 'worker', isActive: false });
     assert.equal((await getOrganization(core, worker, { id: org.id })).id, org.id);
     assert.equal((await getOrganization(core, admin, { id: org.id })).id, org.id);
-    await rejects(getOrganization(core, outsider, { id: org.id }), 'forbidden');
-    await rejects(getOrganization(core, pending, { id: org.id }), 'forbidden');
-    await rejects(getOrganization(core, ANONYMOUS, { id: org.id }), 'forbidden');
+    await rejectsWith(getOrganization(core, outsider, { id: org.id }), 'forbidden');
+    await rejectsWith(getOrganization(core, pending, { id: org.id }), 'forbidden');
+    await rejectsWith(getOrganization(core, ANONYMOUS, { id: org.id }), 'forbidden');
   });
 
   test('the list holds what the viewer owns or actively belongs to; admins see all', async () => {
@@ -188,7 +177,7 @@ describe('reading organizations', () => {
     const count = await core.db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(all.total, Number(count.n));
     assert.deepEqual(await listOrganizations(core, ANONYMOUS, { page }), { items: [], total: 0 });
-    await rejects(listOrganizations(core, me, { page: { offset: -1, limit: 10 } }), 'invalid_param');
+    await rejectsWith(listOrganizations(core, me, { page: { offset: -1, limit: 10 } }), 'invalid_param');
   });
 });
 
@@ -198,19 +187,19 @@ describe('changing and deleting organizations', () => {
     assert.equal((await updateOrganization(core, owner, org.id, { name: 'By owner' })).name, 'By owner');
     assert.equal((await updateOrganization(core, maintainer, org.id, { description: 'd' })).description, 'd');
     assert.deepEqual((await updateOrganization(core, admin, org.id, { serverMetadata: { k: 1 } })).server_metadata, { k: 1 });
-    for (const refused of [supervisor, worker, outsider, ANONYMOUS]) await rejects(updateOrganization(core, refused, org.id, { name: 'no' }), 'forbidden');
-    await rejects(updateOrganization(core, owner, org.id, { serverMetadata: { k: 2 } }), 'forbidden');
-    await rejects(updateOrganization(core, owner, org.id, { clientReadOnlyMetadata: { k: 2 } }), 'forbidden');
-    await rejects(updateOrganization(core, owner, 987654, { name: 'x' }), 'not_found');
+    for (const refused of [supervisor, worker, outsider, ANONYMOUS]) await rejectsWith(updateOrganization(core, refused, org.id, { name: 'no' }), 'forbidden');
+    await rejectsWith(updateOrganization(core, owner, org.id, { serverMetadata: { k: 2 } }), 'forbidden');
+    await rejectsWith(updateOrganization(core, owner, org.id, { clientReadOnlyMetadata: { k: 2 } }), 'forbidden');
+    await rejectsWith(updateOrganization(core, owner, 987654, { name: 'x' }), 'not_found');
   });
 
   test('a new slug must be free ignoring case, except for the organization itself', async () => {
     const owner = await makeUser();
     const taken = await createOrganization(core, owner, { slug: slug('Taken') });
     const org = await createOrganization(core, owner, { slug: slug('Mine') });
-    await rejects(updateOrganization(core, owner, org.id, { slug: taken.slug.toLowerCase() }), 'conflict');
+    await rejectsWith(updateOrganization(core, owner, org.id, { slug: taken.slug.toLowerCase() }), 'conflict');
     assert.equal((await updateOrganization(core, owner, org.id, { slug: org.slug.toUpperCase() })).slug, org.slug.toUpperCase());
-    await rejects(updateOrganization(core, owner, org.id, { slug: 'bad slug' }), 'validation_failed');
+    await rejectsWith(updateOrganization(core, owner, org.id, { slug: 'bad slug' }), 'validation_failed');
   });
 
   test('only the owner or an admin deletes; memberships, invitations and team selections go', async () => {
@@ -221,9 +210,9 @@ describe('changing and deleting organizations', () => {
       .insertInto('invitations')
       .values({ key: `k${++serial}`, organization_id: org.id, inviter_id: owner.id, user_id: outsider.id, email: 'x@example.com', role: 'worker', created_at: now, expires_at: now + 1000 })
       .execute();
-    for (const refused of [maintainer, worker, outsider]) await rejects(deleteOrganization(core, refused, org.id), 'forbidden');
+    for (const refused of [maintainer, worker, outsider]) await rejectsWith(deleteOrganization(core, refused, org.id), 'forbidden');
     assert.equal((await deleteOrganization(core, owner, org.id)).id, org.id);
-    await rejects(getOrganization(core, owner, { id: org.id }), 'not_found');
+    await rejectsWith(getOrganization(core, owner, { id: org.id }), 'not_found');
     assert.equal((await core.db.selectFrom('memberships').select('id').where('organization_id', '=', org.id).execute()).length, 0);
     assert.equal((await core.db.selectFrom('invitations').select('id').where('organization_id', '=', org.id).execute()).length, 0);
     assert.equal((await loadUser(core, worker.id))?.selected_team_id, null);
@@ -257,7 +246,7 @@ describe('membership roles and removal', () => {
       const membership = (await membershipOf(org.org.id, org[target].id))!;
       const attempt = changeMembershipRole(core, org[actor], membership.id, role);
       if (allowed) assert.equal((await attempt).role, role);
-      else await rejects(attempt, 'forbidden');
+      else await rejectsWith(attempt, 'forbidden');
       assert.equal((await membershipOf(org.org.id, org[target].id))?.role, allowed ? role : membership.role);
     });
   }
@@ -265,8 +254,8 @@ describe('membership roles and removal', () => {
   test('nobody gives the owner role', async () => {
     const { org, owner, worker } = await staffedOrganization();
     const membership = (await membershipOf(org.id, worker.id))!;
-    await rejects(changeMembershipRole(core, owner, membership.id, 'owner'), 'validation_failed');
-    await rejects(changeMembershipRole(core, SYSTEM, membership.id, 'owner'), 'validation_failed');
+    await rejectsWith(changeMembershipRole(core, owner, membership.id, 'owner'), 'validation_failed');
+    await rejectsWith(changeMembershipRole(core, SYSTEM, membership.id, 'owner'), 'validation_failed');
   });
 
   const removals: [Who, Who, boolean][] = [
@@ -289,7 +278,7 @@ describe('membership roles and removal', () => {
       const membership = (await membershipOf(org.org.id, org[target].id))!;
       const attempt = removeMembership(core, org[actor], membership.id);
       if (allowed) assert.equal((await attempt).id, membership.id);
-      else await rejects(attempt, 'forbidden');
+      else await rejectsWith(attempt, 'forbidden');
       assert.equal((await membershipOf(org.org.id, org[target].id)) === null, allowed);
     });
   }
@@ -308,13 +297,13 @@ describe('membership roles and removal', () => {
   test('only admins and the system add members directly, once each', async () => {
     const { org, owner, maintainer, outsider, admin } = await staffedOrganization();
     for (const refused of [owner, maintainer, outsider]) {
-      await rejects(addMembership(core, refused, { organizationId: org.id, userId: outsider.id, role: 'worker' }), 'forbidden');
+      await rejectsWith(addMembership(core, refused, { organizationId: org.id, userId: outsider.id, role: 'worker' }), 'forbidden');
     }
     const added = await addMembership(core, admin, { organizationId: org.id, userId: outsider.id, role: 'supervisor' });
     assert.equal(added.is_active, true);
     assert.equal(added.invitation_key, null);
-    await rejects(addMembership(core, SYSTEM, { organizationId: org.id, userId: outsider.id, role: 'worker' }), 'conflict');
-    await rejects(addMembership(core, SYSTEM, { organizationId: org.id, userId: 999999, role: 'worker' }), 'not_found');
+    await rejectsWith(addMembership(core, SYSTEM, { organizationId: org.id, userId: outsider.id, role: 'worker' }), 'conflict');
+    await rejectsWith(addMembership(core, SYSTEM, { organizationId: org.id, userId: 999999, role: 'worker' }), 'not_found');
   });
 });
 
@@ -336,9 +325,9 @@ describe('membership visibility', () => {
     const seen = async (viewer: Viewer) => (await listMemberships(core, viewer, { organizationId: org.id, page })).total;
     for (const manager of [owner, maintainer, admin]) assert.equal(await seen(manager), 7);
     for (const member of [supervisor, worker]) assert.equal(await seen(member), 6);
-    await rejects(listMemberships(core, outsider, { organizationId: org.id, page }), 'forbidden');
-    await rejects(listMemberships(core, pending, { organizationId: org.id, page }), 'forbidden');
-    await rejects(listMemberships(core, owner, { organizationId: 987654, page }), 'not_found');
+    await rejectsWith(listMemberships(core, outsider, { organizationId: org.id, page }), 'forbidden');
+    await rejectsWith(listMemberships(core, pending, { organizationId: org.id, page }), 'forbidden');
+    await rejectsWith(listMemberships(core, owner, { organizationId: 987654, page }), 'not_found');
     const workers = await listMemberships(core, worker, { organizationId: org.id, role: 'worker', page: { offset: 0, limit: 1 } });
     assert.equal(workers.total, 2);
     assert.equal(workers.items.length, 1);
@@ -352,8 +341,8 @@ describe('membership visibility', () => {
     const supervisorMembership = (await membershipOf(org.id, supervisor.id))!;
     assert.equal((await getMembership(core, worker, supervisorMembership.id)).user_id, supervisor.id);
     assert.equal((await getMembership(core, pending, pendingMembership.id)).is_active, false);
-    await rejects(getMembership(core, worker, pendingMembership.id), 'forbidden');
-    await rejects(getMembership(core, outsider, supervisorMembership.id), 'forbidden');
-    await rejects(getMembership(core, worker, 987654), 'not_found');
+    await rejectsWith(getMembership(core, worker, pendingMembership.id), 'forbidden');
+    await rejectsWith(getMembership(core, outsider, supervisorMembership.id), 'forbidden');
+    await rejectsWith(getMembership(core, worker, 987654), 'not_found');
   });
 });

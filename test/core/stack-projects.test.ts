@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import { hashSecret } from '../../src/core/secrets.js';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../src/core/stack-projects.js';
 import { loadUser } from '../../src/core/user-store.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejects } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 let core: TestCore;
@@ -34,10 +34,6 @@ async function makeUser(level: number): Promise<Viewer> {
     .returning('id')
     .executeTakeFirstOrThrow();
   return viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null);
-}
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<void> {
-  await assert.rejects(promise, (error) => isCoreError(error) && error.code === code);
 }
 
 describe('creating projects', () => {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
-import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import {
   SUBSCRIPTION_TIERS,
@@ -16,6 +15,7 @@ import {
 } from '../../src/core/subscriptions.js';
 import { loadUser } from '../../src/core/user-store.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { rejects } from '../support/assertions.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,10 +37,6 @@ async function makeUser(level: number = Level.Member): Promise<Viewer & { id: nu
     .returning('id')
     .executeTakeFirstOrThrow();
   return viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null) as Viewer & { id: number };
-}
-
-async function rejects(promise: Promise<unknown>, code: CoreErrorCode): Promise<void> {
-  await assert.rejects(promise, (error) => isCoreError(error) && error.code === code);
 }
 
 const sub = (tier: SubscriptionTier, isActive = true): Subscription => ({

@@ -32,6 +32,8 @@ export type UserAction =
 export type OrgAction = 'org.view' | 'org.update' | 'org.delete' | 'org.invite' | 'org.view_all_members' | 'membership.change' | 'membership.remove';
 
 export type GlobalAction =
+  /** Self-service signup: only someone not signed in (admins create accounts with `user.create`). */
+  | 'user.sign_up'
   | 'user.create'
   | 'user.create_privileged'
   | 'org.create'
@@ -76,10 +78,12 @@ export function can(viewer: Viewer, action: UserAction | OrgAction | GlobalActio
   return 'uuid' in target ? canOnUser(viewer, action as UserAction, target) : canOnOrg(viewer, action as OrgAction, target);
 }
 
-const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>(['user.create', 'user.create_privileged', 'org.create', 'org.administer', 'stack_project.manage', 'audit.view']);
+const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>(['user.sign_up', 'user.create', 'user.create_privileged', 'org.create', 'org.administer', 'stack_project.manage', 'audit.view']);
 
 function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
   switch (action) {
+    case 'user.sign_up':
+      return viewer.user === null;
     case 'user.create':
       return viewer.user === null || isAdmin(viewer);
     case 'user.create_privileged':

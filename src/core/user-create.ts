@@ -53,6 +53,15 @@ export interface CreateUserInput {
   readonly uuid?: string;
 }
 
+/**
+ * Self-service signup: the caller creates their own account, so they must not be signed in
+ * (an admin creating an account for someone else uses {@link createUser}).
+ */
+export async function signUp(core: Core, viewer: Viewer, input: CreateUserInput): Promise<User> {
+  if (!can(viewer, 'user.sign_up')) throw forbidden();
+  return createUser(core, viewer, input);
+}
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

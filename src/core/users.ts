@@ -5,7 +5,7 @@ import type { User } from './user.js';
 import { loadUserByName, loadUserByUuid } from './user-store.js';
 import type { Viewer } from './viewer.js';
 
-export { createUser, type CreateUserInput } from './user-create.js';
+export { createUser, signUp, type CreateUserInput } from './user-create.js';
 export { updateUser, type PreferencesPatch, type UserPatch } from './user-update.js';
 export { setUserLevel } from './user-level.js';
 export { renameUser, SELF_RENAME_INTERVAL_MS } from './user-rename.js';

@@ -120,6 +120,9 @@ const USER_ROWS: readonly [string, string, UserAction, boolean][] = [
 ];
 
 const GLOBAL_ROWS: readonly [string, GlobalAction, boolean][] = [
+  ['anonymous', 'user.sign_up', true],
+  ['Member', 'user.sign_up', false],
+  ['Admin', 'user.sign_up', false],
   ['anonymous', 'user.create', true],
   ['Member', 'user.create', false],
   ['Moderator', 'user.create', false],

@@ -5,7 +5,7 @@ import { and, cmp, match } from '../../src/query/ast.js';
 import { isCoreError, type CoreErrorCode } from '../../src/core/errors.js';
 import { Level } from '../../src/core/levels.js';
 import { nameProblems } from '../../src/core/names.js';
-import { createUser, getUser, getUserByName, getUserByUuid, setUserLevel, updateUser, type CreateUserInput } from '../../src/core/users.js';
+import { createUser, getUser, getUserByName, getUserByUuid, setUserLevel, signUp, updateUser, type CreateUserInput } from '../../src/core/users.js';
 import { searchUsers } from '../../src/query/search-users.js';
 import type { User } from '../../src/core/user.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../src/core/viewer.js';
@@ -54,6 +54,12 @@ describe('createUser', () => {
     } finally {
       await closed.dispose();
     }
+  });
+
+  test('signUp is for callers not signed in: members and admins are refused, anonymous gets an account', async () => {
+    for (const level of [Level.Member, Level.Admin]) await rejects(signUp(core, as(await make(level)), { name: uniqueName() }), 'forbidden');
+    const created = await signUp(core, ANONYMOUS, { name: uniqueName() });
+    assert.equal(created.level, Level.Member);
   });
 
   test('an admin creating a user is audited', async () => {

@@ -3,7 +3,7 @@ import { forbidden, isCoreError, validationFailed } from '../../core/errors.js';
 import { can } from '../../core/policy.js';
 import type { User } from '../../core/user.js';
 import { loadUserByName } from '../../core/user-store.js';
-import { createUser, deleteUser, getUser, updateUser } from '../../core/users.js';
+import { deleteUser, getUser, signUp as signUpUser, updateUser } from '../../core/users.js';
 import { clientIp } from '../../http/client-ip.js';
 import { redirectOn } from './errors.js';
 import { parseSettingsUpdate, parseSignup } from './params.js';
@@ -22,7 +22,7 @@ async function signUp(core: Core, call: DanbooruCall, userParams: Params): Promi
     throw validationFailed(taken ? { ...errors, name: ['already taken'] } : errors);
   }
   const { name, password, email } = input;
-  return createUser(core, call.viewer, { name, password, email, firstUserBecomesOwner: true, ip: clientIp(call.request) });
+  return signUpUser(core, call.viewer, { name, password, email, firstUserBecomesOwner: true, ip: clientIp(call.request) });
 }
 
 const isValidationError = (error: unknown): boolean => isCoreError(error) && (error.code === 'validation_failed' || error.code === 'conflict');
@@ -32,7 +32,8 @@ const isValidationError = (error: unknown): boolean => isCoreError(error) && (er
  * attempt reserves a signup and an invalid attempt; the outcome decides which charge stays.
  */
 async function signup(core: Core, call: DanbooruCall): Promise<DanbooruResponse> {
-  if (call.viewer.user !== null) throw forbidden();
+  // Asked before the parameters are read: a signed-in caller gets 403 whatever they sent.
+  if (!can(call.viewer, 'user.sign_up')) throw forbidden();
   const userParams = requireHash(call.params, 'user');
   call.rateLimit(INVALID_SIGNUP_RULE);
   call.rateLimit(SIGNUP_RULE);

@@ -1,6 +1,6 @@
-import { COUNTER_NAMES, type NameChangeRow, type SanctionRow, type SubscriptionRow, type UserRow } from '../db/schema.js';
+import { type NameChangeRow, type SanctionRow, type SubscriptionRow, type UserRow } from '../db/schema.js';
 import type { UserLine } from './transfer-format.js';
-import { parseJson } from './user.js';
+import { countersOf, parseJson } from './user.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -42,7 +42,7 @@ export function renderExportLine(
     last_active_at: isoOrNull(user.last_active_at),
     last_forum_read_at: isoOrNull(user.last_forum_read_at),
     last_ip_addr: user.last_ip_addr,
-    counters: Object.fromEntries(COUNTER_NAMES.map((name) => [name, user[name]])),
+    counters: countersOf(user),
     name_changes: related.nameChanges.map((c) => ({ old_name: c.old_name, new_name: c.new_name, actor_id: c.actor_id, created_at: iso(c.created_at), updated_at: iso(c.updated_at) })),
     sanctions: related.sanctions.map((s) => ({
       kind: s.kind,

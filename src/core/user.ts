@@ -70,9 +70,14 @@ export function parseJson(text: string | null): Metadata {
   }
 }
 
+/** The activity counters of a user row, by name. */
+export function countersOf(row: Readonly<Counters>): Counters {
+  return Object.fromEntries(COUNTER_NAMES.map((name) => [name, row[name]])) as Counters;
+}
+
 /** Builds the domain user from its row and the sanctions in force. */
 export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
-  const counters = Object.fromEntries(COUNTER_NAMES.map((name) => [name, row[name]])) as Counters;
+  const counters = countersOf(row);
   return Object.freeze({
     id: row.id,
     uuid: row.uuid,

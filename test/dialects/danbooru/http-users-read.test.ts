@@ -5,6 +5,7 @@ import type { User } from '../../../src/core/user.js';
 import { createUser } from '../../../src/core/users.js';
 import { SYSTEM } from '../../../src/core/viewer.js';
 import { danbooruFixture, T0_EASTERN, type DanbooruFixture, type Role } from './http-fixture.js';
+import { EXTRA_KEYS } from './spec-fields.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,22 +45,7 @@ const FLAGS_OFF = {
   show_deleted_posts: false,
 };
 
-const EXTRAS = Object.fromEntries(
-  [
-    'wiki_page_version_count',
-    'artist_version_count',
-    'artist_commentary_version_count',
-    'pool_version_count',
-    'forum_post_count',
-    'comment_count',
-    'favorite_group_count',
-    'appeal_count',
-    'flag_count',
-    'positive_feedback_count',
-    'neutral_feedback_count',
-    'negative_feedback_count',
-  ].map((key) => [key, 0]),
-);
+const EXTRAS = Object.fromEntries(EXTRA_KEYS.map((key) => [key, 0]));
 
 /** The member as they see themselves (A1 key order): columns, methods, flags, limits. */
 const selfView = (user: User): Json => ({

@@ -18,6 +18,7 @@ import {
   renderUser,
   type DanbooruViewer,
 } from '../../../src/dialects/danbooru/render.js';
+import { BASE_KEYS, EXTRA_KEYS, FLAG_KEYS, LIMIT_KEYS } from './spec-fields.js';
 
 const T = Date.parse('2024-05-01T16:00:00.123Z');
 const EASTERN = 'Eastern Time (US & Canada)';
@@ -66,37 +67,6 @@ function makeUser(overrides: Partial<User> = {}): User {
 
 const viewer = (id: number | null, level: number, timeZone = EASTERN): DanbooruViewer => ({ id, level, timeZone });
 
-const BASE_KEYS = ['id', 'created_at', 'name', 'inviter_id', 'level', 'post_upload_count', 'post_update_count', 'note_update_count', 'is_deleted', 'level_string', 'is_banned'];
-const FLAG_KEYS = [
-  'receive_email_notifications',
-  'new_post_navigation_layout',
-  'enable_private_favorites',
-  'show_deleted_children',
-  'disable_categorized_saved_searches',
-  'disable_tagged_filenames',
-  'disable_mobile_gestures',
-  'enable_safe_mode',
-  'enable_desktop_mode',
-  'disable_post_tooltips',
-  'requires_verification',
-  'is_verified',
-  'show_deleted_posts',
-];
-const LIMIT_KEYS = ['statement_timeout', 'favorite_group_limit', 'tag_query_limit', 'max_saved_searches'];
-const EXTRA_KEYS = [
-  'wiki_page_version_count',
-  'artist_version_count',
-  'artist_commentary_version_count',
-  'pool_version_count',
-  'forum_post_count',
-  'comment_count',
-  'favorite_group_count',
-  'appeal_count',
-  'flag_count',
-  'positive_feedback_count',
-  'neutral_feedback_count',
-  'negative_feedback_count',
-];
 const selfColumns = (ip: boolean): string[] => [
   'id', 'created_at', 'updated_at', 'name', 'inviter_id', 'level', 'last_logged_in_at', 'last_forum_read_at',
   'post_upload_count', 'post_update_count', 'note_update_count', 'favorite_count', 'comment_threshold', 'default_image_size',

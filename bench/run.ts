@@ -14,6 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { SCENARIO_SOURCES } from './scenarios/index.js';
+import type { BenchContext, Scenario } from './scenarios/scenario.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -21,12 +23,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROSTER_PORT = 3790;
 const CEILING_PORT = 3791;
-
-interface Scenario {
-  readonly name: string;
-  readonly path: string;
-  readonly headers?: Record<string, string>;
-}
 
 interface Figures {
   readonly name: string;
@@ -68,7 +64,9 @@ async function measure(port: number, scenario: Scenario): Promise<Figures> {
     url: `http://127.0.0.1:${port}${scenario.path}`,
     connections: CONNECTIONS,
     duration: SECONDS,
+    method: scenario.method ?? 'GET',
     headers: scenario.headers ?? {},
+    ...(scenario.body === undefined ? {} : { body: scenario.body }),
   });
   return {
     name: scenario.name,
@@ -105,20 +103,16 @@ async function main(): Promise<void> {
     children.push(spawn(process.execPath, [join(ROOT, 'bin', 'roster.js'), 'serve'], { env, stdio: 'inherit' }));
     await Promise.all([waitForPort(CEILING_PORT), waitForPort(ROSTER_PORT, '/v1/users/1')]);
 
-    const someId = Math.max(1, Math.floor(USERS / 2));
-    const auth = { authorization: `Bearer ${key}` };
-    const scenarios: Scenario[] = [
-      { name: 'native GET /v1/users/:id', path: `/v1/users/${someId}` },
-      { name: 'native GET /v1/me (api key)', path: '/v1/me', headers: auth },
-      { name: 'native name prefix search', path: '/v1/users?name_prefix=ab&limit=20' },
-      { name: 'native substring search', path: '/v1/users?q=ann&limit=20' },
-      { name: 'native keyset page by created_at', path: '/v1/users?sort=-created_at&limit=50' },
-      { name: 'danbooru /users/:id.json', path: `/danbooru/users/${someId}.json` },
-      { name: 'danbooru users.json name_matches', path: '/danbooru/users.json?search[name_matches]=ab*' },
-      { name: 'danbooru users.json order by uploads', path: '/danbooru/users.json?search[order]=post_upload_count' },
-      { name: 'danbooru users.json level range + order', path: '/danbooru/users.json?search[level]=30..40&search[order]=post_upload_count' },
-      { name: 'danbooru /profile.json (api key)', path: `/danbooru/profile.json?login=bench_admin&api_key=${encodeURIComponent(key)}` },
-    ];
+    const context: BenchContext = {
+      users: USERS,
+      someId: Math.max(1, Math.floor(USERS / 2)),
+      adminName: 'bench_admin',
+      adminKey: key,
+      roster: (args) => roster([...args], env),
+      baseUrl: `http://127.0.0.1:${ROSTER_PORT}`,
+    };
+    const scenarios: Scenario[] = [];
+    for (const source of SCENARIO_SOURCES) scenarios.push(...(await source(context)));
 
     // Warm both servers so JIT and caches settle before measuring.
     await measure(CEILING_PORT, { name: 'warm-up', path: '/' });

@@ -1,9 +1,9 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { isCoreError } from '../core/errors.js';
-import { levelName } from '../core/levels.js';
-import type { Sanction } from '../core/moderation.js';
-import type { User } from '../core/user.js';
+import { levelName } from '../core/access/levels.js';
+import type { Sanction } from '../core/moderation/moderation.js';
+import type { User } from '../core/users/user.js';
 
 /**
  * What the CLI prints. Results go to stdout (one JSON document or one secret per line, for

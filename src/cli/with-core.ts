@@ -1,9 +1,9 @@
 import { loadConfig } from '../config.js';
 import { openCore, type OpenCore } from '../core/create-core.js';
 import { isCoreError } from '../core/errors.js';
-import type { User } from '../core/user.js';
-import { getUserByName } from '../core/users.js';
-import { SYSTEM } from '../core/viewer.js';
+import type { User } from '../core/users/user.js';
+import { getUserByName } from '../core/users/users.js';
+import { SYSTEM } from '../core/access/viewer.js';
 import { CliError, note } from './output.js';
 
 /**

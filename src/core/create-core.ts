@@ -3,7 +3,7 @@ import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openChangeFeed } from './change-feed.js';
 import type { Core } from './context.js';
-import { flushCredentialUse } from './credential-cache.js';
+import { flushCredentialUse } from './auth/credential-cache.js';
 
 export interface OpenCore extends Core {
   readonly handle: DatabaseHandle;

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateBearer, authenticateNameAndKey } from '../core/authenticate.js';
+import { authenticateBearer, authenticateNameAndKey } from '../core/auth/authenticate.js';
 import type { Core } from '../core/context.js';
 import { unauthenticated } from '../core/errors.js';
-import { anonymousFrom, type Viewer } from '../core/viewer.js';
+import { anonymousFrom, type Viewer } from '../core/access/viewer.js';
 import { clientIp } from './client-ip.js';
 
 declare module 'fastify' {

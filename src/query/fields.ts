@@ -1,5 +1,5 @@
 import { COUNTER_NAMES } from '../db/schema.js';
-import type { SearchTier } from '../core/search-tier.js';
+import type { SearchTier } from '../core/access/search-tier.js';
 import { and, cmp, exists, isNull, not, or, type Filter } from './ast.js';
 
 /**
@@ -9,7 +9,7 @@ import { and, cmp, exists, isNull, not, or, type Filter } from './ast.js';
  */
 export type FieldType = 'integer' | 'string' | 'boolean' | 'timestamp';
 
-export { SEARCH_TIERS, tierAllows, type SearchTier } from '../core/search-tier.js';
+export { SEARCH_TIERS, tierAllows, type SearchTier } from '../core/access/search-tier.js';
 
 export interface FieldDef {
   readonly name: string;

@@ -1,7 +1,7 @@
 import type { Core } from '../core/context.js';
-import { toNameChange, type NameChange } from '../core/name-changes.js';
-import { searchTier } from '../core/policy.js';
-import type { Viewer } from '../core/viewer.js';
+import { toNameChange, type NameChange } from '../core/users/name-changes.js';
+import { searchTier } from '../core/access/policy.js';
+import type { Viewer } from '../core/access/viewer.js';
 import { cmp, exists, FALSE, TRUE, type Filter } from './ast.js';
 import { inIdOrder, searchEntity, type ListPage, type ListRequest } from './list-page.js';
 

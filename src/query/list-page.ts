@@ -1,6 +1,6 @@
 import type { Core } from '../core/context.js';
-import { searchTier } from '../core/policy.js';
-import type { Viewer } from '../core/viewer.js';
+import { searchTier } from '../core/access/policy.js';
+import type { Viewer } from '../core/access/viewer.js';
 import { and, type Filter } from './ast.js';
 import type { EntityName } from './fields.js';
 import { searchIds, type PageRequest, type SearchResult, type SortKey } from './search.js';

@@ -1,8 +1,8 @@
 import type { Core } from '../core/context.js';
 import { forbidden } from '../core/errors.js';
-import { canViewMutes, toSanction, type Sanction } from '../core/moderation.js';
+import { canViewMutes, toSanction, type Sanction } from '../core/moderation/moderation.js';
 import type { SanctionKind } from '../db/schema.js';
-import type { Viewer } from '../core/viewer.js';
+import type { Viewer } from '../core/access/viewer.js';
 import { inIdOrder, searchEntity, type ListPage, type ListRequest } from './list-page.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Core } from '../core/context.js';
-import type { User } from '../core/user.js';
-import { loadUsers } from '../core/user-store.js';
-import type { Viewer } from '../core/viewer.js';
+import type { User } from '../core/users/user.js';
+import { loadUsers } from '../core/users/user-store.js';
+import type { Viewer } from '../core/access/viewer.js';
 import { searchEntity, type ListRequest } from './list-page.js';
 
 export interface UserSearchResult {

@@ -4,17 +4,20 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 
 /**
- * STYLE.md: imports flow one way. dialects → http, query, core; http → core (and query);
- * query → core, db; core → db. A dialect never touches the database; core never knows HTTP.
+ * STYLE.md: imports flow one way. app/server (the composition root) → dialects → http, query,
+ * core; ops (bulk seed, import, export) → query, core, db; cli → everything below it;
+ * http → core; query → core, db; core → db. A dialect never touches the database; core never
+ * knows HTTP; http never knows a dialect.
  */
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
 const FORBIDDEN: readonly { readonly layer: string; readonly may_not: readonly RegExp[]; readonly why: string }[] = [
-  { layer: 'core', may_not: [/\/http\//, /\/dialects\//, /\/query\//, /\/cli\//, /^fastify/, /^@fastify\//], why: 'core depends on db only' },
-  { layer: 'db', may_not: [/\/core\//, /\/http\//, /\/dialects\//, /\/query\//, /\/cli\//], why: 'db is the bottom layer' },
-  { layer: 'query', may_not: [/\/http\//, /\/dialects\//, /\/cli\//, /^fastify/], why: 'query knows no HTTP' },
-  { layer: 'http', may_not: [/\/db\//, /^kysely$/, /^better-sqlite3$/, /^pg$/, /\/cli\//], why: 'http reaches data through core' },
-  { layer: 'dialects', may_not: [/\/db\//, /^kysely$/, /^better-sqlite3$/, /^pg$/, /\/cli\//], why: 'a dialect never touches the database' },
+  { layer: 'core', may_not: [/\/http\//, /\/dialects\//, /\/query\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/, /^@fastify\//], why: 'core depends on db only' },
+  { layer: 'db', may_not: [/\/core\//, /\/http\//, /\/dialects\//, /\/query\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/], why: 'db is the bottom layer' },
+  { layer: 'query', may_not: [/\/http\//, /\/dialects\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/], why: 'query knows no HTTP' },
+  { layer: 'http', may_not: [/\/db\//, /\/dialects\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^kysely$/, /^better-sqlite3$/, /^pg$/], why: 'http reaches data through core and knows no dialect' },
+  { layer: 'dialects', may_not: [/\/db\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^kysely$/, /^better-sqlite3$/, /^pg$/], why: 'a dialect never touches the database' },
+  { layer: 'ops', may_not: [/\/http\//, /\/dialects\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/], why: 'bulk operations know no HTTP' },
 ];
 
 function sourceFiles(dir: string): string[] {

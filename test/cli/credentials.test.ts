@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { authenticateBearer } from '../../src/core/authenticate.js';
+import { authenticateBearer } from '../../src/core/auth/authenticate.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
-import { hashSecret } from '../../src/core/secrets.js';
-import { verifyStackProjectKey } from '../../src/core/stack-projects.js';
+import { hashSecret } from '../../src/core/auth/secrets.js';
+import { verifyStackProjectKey } from '../../src/core/orgs/stack-projects.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { jsonLine, runRoster, type RunResult } from './run-roster.js';
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createApiKey, revokeApiKey } from '../../src/core/api-keys.js';
-import { authenticateBearer } from '../../src/core/authenticate.js';
+import { createApiKey, revokeApiKey } from '../../src/core/auth/api-keys.js';
+import { authenticateBearer } from '../../src/core/auth/authenticate.js';
 import type { Change, Core } from '../../src/core/context.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
-import { hashPassword } from '../../src/core/passwords.js';
-import { login, revokeSession } from '../../src/core/sessions.js';
-import { SYSTEM } from '../../src/core/viewer.js';
+import { hashPassword } from '../../src/core/auth/passwords.js';
+import { login, revokeSession } from '../../src/core/auth/sessions.js';
+import { SYSTEM } from '../../src/core/access/viewer.js';
 import { createTestDatabase, TEST_ENGINE, testConfig, type TestDatabase } from '../support/database.js';
 
 async function insertUser(core: Core, name: string): Promise<number> {

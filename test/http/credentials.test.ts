@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createApiKey } from '../../src/core/api-keys.js';
-import { Level } from '../../src/core/levels.js';
-import { createUser } from '../../src/core/users.js';
-import { SYSTEM } from '../../src/core/viewer.js';
+import { createApiKey } from '../../src/core/auth/api-keys.js';
+import { Level } from '../../src/core/access/levels.js';
+import { createUser } from '../../src/core/users/users.js';
+import { SYSTEM } from '../../src/core/access/viewer.js';
 import {
   authenticateCredential,
   decodeNameAndKey,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
-import { nameKey } from '../../src/core/names.js';
+import { nameKey } from '../../src/core/users/names.js';
 import type { Database } from '../../src/db/schema.js';
 import type { SearchTier } from '../../src/query/fields.js';
 import { searchIds, type SearchContext, type SearchRequest, type SearchResult } from '../../src/query/search.js';

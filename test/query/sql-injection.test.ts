@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { nameKey, normalizeName } from '../../src/core/names.js';
+import { nameKey, normalizeName } from '../../src/core/users/names.js';
 import { eq, isIn, match, TRUE, type MatchMode } from '../../src/query/ast.js';
 import type { SearchRequest } from '../../src/query/search.js';
 import { disposeAll, newUserRow, openFixtures, type Fixture } from './fixtures.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '../../src/core/context.js';
-import { loadUser } from '../../src/core/user-store.js';
-import { viewerFor, type Viewer } from '../../src/core/viewer.js';
+import { loadUser } from '../../src/core/users/user-store.js';
+import { viewerFor, type Viewer } from '../../src/core/access/viewer.js';
 import type { NewUserRow } from '../../src/db/schema.js';
 
 /** Inserts a user row directly (bypassing createUser's rules), Member by default; returns its id. */

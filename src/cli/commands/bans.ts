@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../../core/durations.js';
-import { banUser } from '../../core/moderation.js';
-import { SYSTEM } from '../../core/viewer.js';
+import { parseDuration } from '../../core/moderation/durations.js';
+import { banUser } from '../../core/moderation/moderation.js';
+import { SYSTEM } from '../../core/access/viewer.js';
 import { printJson, sanctionJson } from '../output.js';
 import { userNamed, withCore } from '../with-core.js';
 

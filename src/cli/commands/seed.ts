@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { SEED_DEMO_PASSWORD, seedUsers } from '../../core/seed.js';
-import { SYSTEM } from '../../core/viewer.js';
+import { SEED_DEMO_PASSWORD, seedUsers } from '../../ops/seed.js';
+import { SYSTEM } from '../../core/access/viewer.js';
 import { CliError, note, printJson } from '../output.js';
 import { withCore, withInterrupt } from '../with-core.js';
 

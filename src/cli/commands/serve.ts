@@ -11,7 +11,7 @@ export function registerServeCommands(program: Command): void {
     .description('migrate the database and serve every API (PORT, HOST, ROSTER_DATABASE_URL, ROSTER_DIALECT_PORTS); stops on SIGINT/SIGTERM')
     .action(async () => {
       // Loaded on demand: the HTTP stack is most of the CLI's start-up time and no other command needs it.
-      const { startServer, closeOnSignals } = await import('../../http/server.js');
+      const { startServer, closeOnSignals } = await import('../../server.js');
       const server = await startServer(loadConfig());
       for (const url of server.urls) note(`roster: listening on ${url}`);
       closeOnSignals(server, (error) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createStackProject } from '../../core/stack-projects.js';
-import { SYSTEM } from '../../core/viewer.js';
+import { createStackProject } from '../../core/orgs/stack-projects.js';
+import { SYSTEM } from '../../core/access/viewer.js';
 import { printJson } from '../output.js';
 import { withCore } from '../with-core.js';
 

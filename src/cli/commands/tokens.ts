@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../../core/api-keys.js';
-import { parseDuration } from '../../core/durations.js';
-import { SYSTEM } from '../../core/viewer.js';
+import { createApiKey } from '../../core/auth/api-keys.js';
+import { parseDuration } from '../../core/moderation/durations.js';
+import { SYSTEM } from '../../core/access/viewer.js';
 import { printLine } from '../output.js';
 import { userNamed, withCore } from '../with-core.js';
 

@@ -2,8 +2,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { exportUsers, importUsers } from '../../core/transfer.js';
-import { SYSTEM } from '../../core/viewer.js';
+import { exportUsers, importUsers } from '../../ops/transfer.js';
+import { SYSTEM } from '../../core/access/viewer.js';
 import { CliError, note } from '../output.js';
 import { withCore, withInterrupt } from '../with-core.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseLevel, USER_LEVELS, levelName } from '../../core/levels.js';
-import { createUser, deleteUser, renameUser, setUserLevel } from '../../core/users.js';
-import { SYSTEM } from '../../core/viewer.js';
+import { parseLevel, USER_LEVELS, levelName } from '../../core/access/levels.js';
+import { createUser, deleteUser, renameUser, setUserLevel } from '../../core/users/users.js';
+import { SYSTEM } from '../../core/access/viewer.js';
 import { CliError, printJson, userJson } from '../output.js';
 import { userNamed, withCore } from '../with-core.js';
 

@@ -1,4 +1,4 @@
-import { Level } from '../../core/levels.js';
+import { Level } from '../../core/access/levels.js';
 import { parseInteger } from './ruby-coercion.js';
 
 /**

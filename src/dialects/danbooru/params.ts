@@ -1,4 +1,4 @@
-import { Level } from '../../core/levels.js';
+import { Level } from '../../core/access/levels.js';
 import type { PageRequest } from '../../query/search.js';
 import { toI } from './ruby-coercion.js';
 

@@ -1,5 +1,5 @@
-import { DEFAULT_PREFERENCES, type PreferenceFlag } from '../../core/preferences.js';
-import type { User } from '../../core/user.js';
+import { DEFAULT_PREFERENCES, type PreferenceFlag } from '../../core/users/preferences.js';
+import type { User } from '../../core/users/user.js';
 import { instantOf, resolveTimeZone } from './time-zone.js';
 
 /** The flags Danbooru shows: its settings, plus `is_verified` (Roster: the email is verified). */

@@ -1,4 +1,4 @@
-import { Level } from '../../core/levels.js';
+import { Level } from '../../core/access/levels.js';
 
 /**
  * Danbooru's token buckets (rate_limiter.rb): each key (the user, the IP subnet) holds up to

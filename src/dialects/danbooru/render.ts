@@ -1,8 +1,8 @@
-import type { ApiKey } from '../../core/api-keys.js';
-import { Level } from '../../core/levels.js';
-import type { NameChange } from '../../core/name-changes.js';
-import type { User } from '../../core/user.js';
-import type { Viewer } from '../../core/viewer.js';
+import type { ApiKey } from '../../core/auth/api-keys.js';
+import { Level } from '../../core/access/levels.js';
+import type { NameChange } from '../../core/users/name-changes.js';
+import type { User } from '../../core/users/user.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import { levelString } from './levels.js';
 import { anonymousProfile, profileOf, type Profile, type SettingFlag } from './profile.js';
 import { DEFAULT_TIME_ZONE, formatTimestamp } from './time-zone.js';

@@ -1,5 +1,5 @@
 import type { Core } from '../../core/context.js';
-import { setUserLevel } from '../../core/users.js';
+import { setUserLevel } from '../../core/users/users.js';
 import { parseLevelParam } from './levels.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, RouteGroup } from './routes.js';
 import { recordId, requireHash } from './routes.js';

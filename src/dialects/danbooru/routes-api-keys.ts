@@ -1,7 +1,7 @@
-import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../core/auth/api-keys.js';
 import type { Core } from '../../core/context.js';
 import { forbidden } from '../../core/errors.js';
-import type { Viewer } from '../../core/viewer.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import { renderApiKey } from './render.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, Params, RouteGroup } from './routes.js';
 import { recordId, requireHash, textParam } from './routes.js';

@@ -1,10 +1,10 @@
 import type { Core } from '../../core/context.js';
 import { forbidden, notFound, validationFailed } from '../../core/errors.js';
-import { banUser, getSanction, liftSanction, type Sanction } from '../../core/moderation.js';
-import { can, searchTier } from '../../core/policy.js';
-import type { User } from '../../core/user.js';
-import { loadUser, loadUserByName } from '../../core/user-store.js';
-import type { Viewer } from '../../core/viewer.js';
+import { banUser, getSanction, liftSanction, type Sanction } from '../../core/moderation/moderation.js';
+import { can, searchTier } from '../../core/access/policy.js';
+import type { User } from '../../core/users/user.js';
+import { loadUser, loadUserByName } from '../../core/users/user-store.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import { searchSanctions } from '../../query/search-sanctions.js';
 import { blankSearchRedirect, ID_DESC, requestedPage } from './list-request.js';
 import { parseBanSearch } from './record-search.js';

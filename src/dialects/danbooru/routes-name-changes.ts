@@ -1,9 +1,9 @@
 import type { Core } from '../../core/context.js';
 import { forbidden, notFound, validationFailed } from '../../core/errors.js';
-import type { NameChange } from '../../core/name-changes.js';
-import { searchTier } from '../../core/policy.js';
-import { renameUser } from '../../core/users.js';
-import type { Viewer } from '../../core/viewer.js';
+import type { NameChange } from '../../core/users/name-changes.js';
+import { searchTier } from '../../core/access/policy.js';
+import { renameUser } from '../../core/users/users.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import { eq, type Filter } from '../../query/ast.js';
 import { listNameChanges } from '../../query/list-name-changes.js';
 import { renameFields } from './errors.js';

@@ -1,9 +1,9 @@
 import type { Core } from '../../core/context.js';
 import { forbidden, isCoreError, validationFailed } from '../../core/errors.js';
-import { can } from '../../core/policy.js';
-import type { User } from '../../core/user.js';
-import { loadUserByName } from '../../core/user-store.js';
-import { deleteUser, getUser, signUp as signUpUser, updateUser } from '../../core/users.js';
+import { can } from '../../core/access/policy.js';
+import type { User } from '../../core/users/user.js';
+import { loadUserByName } from '../../core/users/user-store.js';
+import { deleteUser, getUser, signUp as signUpUser, updateUser } from '../../core/users/users.js';
 import { clientIp } from '../../http/client-ip.js';
 import { redirectOn } from './errors.js';
 import { parseSettingsUpdate, parseSignup } from './params.js';

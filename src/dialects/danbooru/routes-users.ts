@@ -1,7 +1,7 @@
 import type { Core } from '../../core/context.js';
-import { searchTier } from '../../core/policy.js';
-import { getUser } from '../../core/users.js';
-import type { Viewer } from '../../core/viewer.js';
+import { searchTier } from '../../core/access/policy.js';
+import { getUser } from '../../core/users/users.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import type { Filter } from '../../query/ast.js';
 import { searchEntity } from '../../query/list-page.js';
 import { searchUsers } from '../../query/search-users.js';

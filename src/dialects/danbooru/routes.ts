@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { checkKeyPermission } from '../../core/authenticate.js';
+import { checkKeyPermission } from '../../core/auth/authenticate.js';
 import type { Core } from '../../core/context.js';
 import { forbidden, notFound } from '../../core/errors.js';
-import type { Viewer } from '../../core/viewer.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import { clientIp } from '../../http/client-ip.js';
 import { parameterMissing, rateLimitError, unknownFormat } from './errors.js';
 import { CONTENT_TYPES, requestFormat, splitExtension, urlExtension, type DanbooruFormat } from './format.js';

@@ -1,7 +1,7 @@
 import type { FieldErrors } from '../../core/errors.js';
-import { Level } from '../../core/levels.js';
-import type { PreferencesPatch } from '../../core/preferences-patch.js';
-import type { PreferenceFlag } from '../../core/preferences.js';
+import { Level } from '../../core/access/levels.js';
+import type { PreferencesPatch } from '../../core/users/preferences-patch.js';
+import type { PreferenceFlag } from '../../core/users/preferences.js';
 import { splitWords, strip, toI } from './ruby-coercion.js';
 import { isKnownTimeZone } from './time-zone.js';
 

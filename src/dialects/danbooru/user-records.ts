@@ -1,8 +1,8 @@
 import type { Core } from '../../core/context.js';
-import type { Sanction } from '../../core/moderation.js';
-import type { User } from '../../core/user.js';
-import { loadUsers } from '../../core/user-store.js';
-import type { Viewer } from '../../core/viewer.js';
+import type { Sanction } from '../../core/moderation/moderation.js';
+import type { User } from '../../core/users/user.js';
+import { loadUsers } from '../../core/users/user-store.js';
+import type { Viewer } from '../../core/access/viewer.js';
 import { and, isIn } from '../../query/ast.js';
 import { searchSanctions } from '../../query/search-sanctions.js';
 import { ID_DESC } from './list-request.js';

@@ -1,5 +1,5 @@
 import { Type, type TProperties } from '@fastify/type-provider-typebox';
-import { PREFERENCE_FLAGS } from '../../core/preferences.js';
+import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
 import { FILTER_MAX_LENGTH } from './filter-param.js';
 import { MAX_ID, Nullable, Timestamp } from './schemas.js';
 

@@ -1,4 +1,4 @@
-import { listAuditLog } from '../../core/audit-log.js';
+import { listAuditLog } from '../../core/moderation/audit-log.js';
 import type { Core } from '../../core/context.js';
 import { auditQuery } from './params.js';
 import { renderAuditPage } from './render.js';

@@ -1,5 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../core/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../core/auth/api-keys.js';
 import type { Core } from '../../core/context.js';
 import { apiKeyInput } from './params.js';
 import { renderApiKey } from './render.js';

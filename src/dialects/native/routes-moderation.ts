@@ -1,5 +1,5 @@
 import type { Core } from '../../core/context.js';
-import { banUser, getSanction, liftSanction, muteUser, restrictUser, type Sanction } from '../../core/moderation.js';
+import { banUser, getSanction, liftSanction, muteUser, restrictUser, type Sanction } from '../../core/moderation/moderation.js';
 import { searchSanctions } from '../../query/search-sanctions.js';
 import { expectKind, sanctionInput, sanctionListRequest } from './params.js';
 import { renderPage, renderSanction, renderUser } from './render.js';

@@ -1,9 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/context.js';
-import { acceptInvitation, createInvitation, declineInvitation, listInvitations } from '../../core/invitations.js';
-import { changeMembershipRole, listMemberships, removeMembership } from '../../core/memberships.js';
-import { createOrganization, deleteOrganization, getOrganization, listOrganizations, updateOrganization } from '../../core/organizations.js';
-import { addSubscription, cancelSubscription, listSubscriptions } from '../../core/subscriptions.js';
+import { acceptInvitation, createInvitation, declineInvitation, listInvitations } from '../../core/orgs/invitations.js';
+import { changeMembershipRole, listMemberships, removeMembership } from '../../core/orgs/memberships.js';
+import { createOrganization, deleteOrganization, getOrganization, listOrganizations, updateOrganization } from '../../core/orgs/organizations.js';
+import { addSubscription, cancelSubscription, listSubscriptions } from '../../core/orgs/subscriptions.js';
 import { offsetPage, organizationInput, organizationPatch } from './params.js';
 import { renderListing, renderOrganization } from './render.js';
 import {

@@ -1,8 +1,8 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/context.js';
-import { listSessions, login, revokeSession } from '../../core/sessions.js';
-import { getUser } from '../../core/users.js';
-import { viewerFor } from '../../core/viewer.js';
+import { listSessions, login, revokeSession } from '../../core/auth/sessions.js';
+import { getUser } from '../../core/users/users.js';
+import { viewerFor } from '../../core/access/viewer.js';
 import { clientIp } from '../../http/client-ip.js';
 import { currentSessionId, signedInId } from './params.js';
 import { renderUser } from './render.js';

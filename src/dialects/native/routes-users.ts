@@ -1,5 +1,5 @@
 import type { Core } from '../../core/context.js';
-import { createUser, deleteUser, getUser, getUserByUuid, renameUser, setUserLevel, updateUser } from '../../core/users.js';
+import { createUser, deleteUser, getUser, getUserByUuid, renameUser, setUserLevel, updateUser } from '../../core/users/users.js';
 import { clientIp } from '../../http/client-ip.js';
 import { listNameChanges } from '../../query/list-name-changes.js';
 import { searchUsers } from '../../query/search-users.js';

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
-import { PREFERENCE_FLAGS } from '../../core/preferences.js';
+import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
 import { NATIVE_ERROR_CODES } from './errors.js';
 
 /**

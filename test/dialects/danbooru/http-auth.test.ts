@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createApiKey } from '../../../src/core/api-keys.js';
-import { banUser } from '../../../src/core/moderation.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { banUser } from '../../../src/core/moderation/moderation.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { basic, danbooruError, danbooruFixture, type DanbooruFixture } from './http-fixture.js';
 
 const INVALID_KEY = { error: 'SessionLoader::AuthenticationFailure', message: 'Invalid API key', backtrace: [] };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { User } from '../../../src/core/user.js';
-import { createUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
+import type { User } from '../../../src/core/users/user.js';
+import { createUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { danbooruError, danbooruFixture, T0_EASTERN, type DanbooruFixture, type Role } from './http-fixture.js';
 
 type Json = Record<string, unknown>;

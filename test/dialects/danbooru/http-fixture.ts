@@ -1,10 +1,10 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createApiKey } from '../../../src/core/api-keys.js';
-import { Level } from '../../../src/core/levels.js';
-import type { User } from '../../../src/core/user.js';
-import { createUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
-import { buildApp, type BuildAppOptions } from '../../../src/http/app.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { Level } from '../../../src/core/access/levels.js';
+import type { User } from '../../../src/core/users/user.js';
+import { createUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
+import { buildApp, type BuildAppOptions } from '../../../src/app.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
 
 /** The cast of the Danbooru HTTP tests: one user per standing, each with an API key. */

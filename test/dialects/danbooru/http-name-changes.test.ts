@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser, deleteUser, renameUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
+import { createUser, deleteUser, renameUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { basic, danbooruError, danbooruFixture, T0_EASTERN, type DanbooruFixture, type Role } from './http-fixture.js';
 
 type Json = Record<string, unknown>;

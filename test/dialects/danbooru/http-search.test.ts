@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createApiKey } from '../../../src/core/api-keys.js';
-import { Level } from '../../../src/core/levels.js';
-import { banUser } from '../../../src/core/moderation.js';
-import { createUser, deleteUser, renameUser, updateUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
-import { buildApp } from '../../../src/http/app.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { Level } from '../../../src/core/access/levels.js';
+import { banUser } from '../../../src/core/moderation/moderation.js';
+import { createUser, deleteUser, renameUser, updateUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
+import { buildApp } from '../../../src/app.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
 import { basic, danbooruError, T0 } from './http-fixture.js';
 

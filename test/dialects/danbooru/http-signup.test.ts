@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { createApiKey } from '../../../src/core/api-keys.js';
-import { getUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
-import { buildApp } from '../../../src/http/app.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { getUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
+import { buildApp } from '../../../src/app.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
 import { basic, danbooruError, form, T0, T0_EASTERN } from './http-fixture.js';
 

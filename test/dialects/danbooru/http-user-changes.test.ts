@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createApiKey } from '../../../src/core/api-keys.js';
-import { getUser, createUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { getUser, createUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { basic, danbooruError, danbooruFixture, form, PASSWORD, type DanbooruFixture, type Role } from './http-fixture.js';
 
 type Json = Record<string, unknown>;

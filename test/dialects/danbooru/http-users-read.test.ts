@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { banUser } from '../../../src/core/moderation.js';
-import type { User } from '../../../src/core/user.js';
-import { createUser } from '../../../src/core/users.js';
-import { SYSTEM } from '../../../src/core/viewer.js';
+import { banUser } from '../../../src/core/moderation/moderation.js';
+import type { User } from '../../../src/core/users/user.js';
+import { createUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { danbooruFixture, T0_EASTERN, type DanbooruFixture, type Role } from './http-fixture.js';
 import { EXTRA_KEYS } from './spec-fields.js';
 

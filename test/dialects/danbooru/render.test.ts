@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ApiKey } from '../../../src/core/api-keys.js';
-import type { NameChange } from '../../../src/core/name-changes.js';
-import { DEFAULT_PREFERENCES } from '../../../src/core/preferences.js';
-import type { User } from '../../../src/core/user.js';
-import { ANONYMOUS } from '../../../src/core/viewer.js';
+import type { ApiKey } from '../../../src/core/auth/api-keys.js';
+import type { NameChange } from '../../../src/core/users/name-changes.js';
+import { DEFAULT_PREFERENCES } from '../../../src/core/users/preferences.js';
+import type { User } from '../../../src/core/users/user.js';
+import { ANONYMOUS } from '../../../src/core/access/viewer.js';
 import { COUNTER_NAMES, type Counters } from '../../../src/db/schema.js';
 import {
   activeBanOf,

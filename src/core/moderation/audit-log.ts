@@ -1,0 +1,81 @@
+import type { Core } from '../context.js';
+import { forbidden, invalidParam } from '../errors.js';
+import { can } from '../access/policy.js';
+import { parseJson } from '../users/user.js';
+import type { Viewer } from '../access/viewer.js';
+
+/** One audited change, as admins read it. `details` never holds a secret (see audit.ts). */
+export interface AuditLogEntry {
+  readonly id: number;
+  readonly actor_id: number | null;
+  readonly action: string;
+  readonly subject_type: string;
+  readonly subject_id: number | null;
+  readonly target_user_id: number | null;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly ip: string | null;
+  readonly created_at: number;
+}
+
+export interface AuditLogQuery {
+  readonly targetUserId?: number;
+  readonly actorId?: number;
+  /** 1 to 1000. */
+  readonly limit: number;
+  /** Entries older than this id (the `nextBeforeId` of the previous page). */
+  readonly beforeId?: number;
+}
+
+export interface AuditLogPage {
+  readonly items: AuditLogEntry[];
+  /** Pass as `beforeId` for the next page; null when this page is the last. */
+  readonly nextBeforeId: number | null;
+}
+
+export const AUDIT_LOG_MAX_LIMIT = 1000;
+
+/** Row ids are 32-bit on PostgreSQL; a larger one would be a database error, not an empty page. */
+const MAX_ID = 2_147_483_647;
+const isId = (value: number | undefined): boolean => value === undefined || (Number.isSafeInteger(value) && value >= 1 && value <= MAX_ID);
+
+function asDetails(text: string): Readonly<Record<string, unknown>> {
+  const value = parseJson(text);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Reads the audit log, newest first, optionally narrowed to a target user or an actor. Paged
+ * by id (the indexes are `(target_user_id, id)` and `(actor_id, id)`), so deep pages stay cheap.
+ * Admins only (`audit.view`).
+ *
+ * @throws CoreError `forbidden` for anyone else; `invalid_param` for a bad limit or id.
+ */
+export async function listAuditLog(core: Core, viewer: Viewer, query: AuditLogQuery): Promise<AuditLogPage> {
+  if (!can(viewer, 'audit.view')) throw forbidden();
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > AUDIT_LOG_MAX_LIMIT) {
+    throw invalidParam('limit', `limit must be between 1 and ${AUDIT_LOG_MAX_LIMIT}`);
+  }
+  for (const [param, value] of [['target_user_id', query.targetUserId], ['actor_id', query.actorId], ['cursor', query.beforeId]] as const) {
+    if (!isId(value)) throw invalidParam(param, `${param} must be an id`);
+  }
+  let select = core.db.selectFrom('audit_log').selectAll();
+  if (query.targetUserId !== undefined) select = select.where('target_user_id', '=', query.targetUserId);
+  if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
+  if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
+  const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const items = rows.slice(0, query.limit).map(
+    (row): AuditLogEntry =>
+      Object.freeze({
+        id: row.id,
+        actor_id: row.actor_id,
+        action: row.action,
+        subject_type: row.subject_type,
+        subject_id: row.subject_id,
+        target_user_id: row.target_user_id,
+        details: asDetails(row.details),
+        ip: row.ip,
+        created_at: row.created_at,
+      }),
+  );
+  return { items, nextBeforeId: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+}

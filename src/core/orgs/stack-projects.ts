@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { StackProjectRow } from '../../db/schema.js';
+import { recordAudit } from '../moderation/audit.js';
+import type { Core } from '../context.js';
+import { forbidden, validationFailed } from '../errors.js';
+import { can } from '../access/policy.js';
+import { parseJson } from '../users/user.js';
+import { generateSecret, hashSecret, secretsEqual } from '../auth/secrets.js';
+import type { Viewer } from '../access/viewer.js';
+
+/** A project's settings, as Stack Auth names them. */
+export interface StackProjectConfig {
+  /** Client requests must carry `x-stack-publishable-client-key`. */
+  readonly require_publishable_client_key: boolean;
+  /** Users without a verified primary email are restricted (`email_not_verified`). */
+  readonly require_email_verification: boolean;
+  /** A client may delete its own user (`DELETE /users/me`). */
+  readonly allow_client_user_deletion: boolean;
+}
+
+export const DEFAULT_STACK_PROJECT_CONFIG: StackProjectConfig = Object.freeze({
+  require_publishable_client_key: true,
+  require_email_verification: false,
+  allow_client_user_deletion: false,
+});
+
+const CONFIG_KEYS = Object.keys(DEFAULT_STACK_PROJECT_CONFIG) as (keyof StackProjectConfig)[];
+
+/** A Stack Auth project. Its keys are shown once, at creation; only their hashes are kept. */
+export interface StackProject {
+  /** A uuid, sent as `x-stack-project-id`. */
+  readonly id: string;
+  readonly display_name: string;
+  readonly config: StackProjectConfig;
+  readonly created_at: number;
+}
+
+export type StackKeyKind = 'client' | 'server' | 'admin';
+
+export interface CreatedStackProject {
+  readonly project: StackProject;
+  readonly publishableClientKey: string;
+  readonly secretServerKey: string;
+  readonly superSecretAdminKey: string;
+}
+
+// Prefixes make a leaked key recognisable (secret scanners, logs) and its kind obvious.
+const KEY_PREFIXES: Readonly<Record<StackKeyKind, string>> = { client: 'pck_', server: 'ssk_', admin: 'sak_' };
+
+const HASH_COLUMNS = {
+  client: 'publishable_client_key_hash',
+  server: 'secret_server_key_hash',
+  admin: 'super_secret_admin_key_hash',
+} as const;
+
+const DISPLAY_NAME_MAX = 256;
+
+function parseConfig(text: string): StackProjectConfig {
+  const stored = parseJson(text);
+  const values = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
+  const pick = (key: keyof StackProjectConfig): boolean =>
+    typeof values[key] === 'boolean' ? (values[key] as boolean) : DEFAULT_STACK_PROJECT_CONFIG[key];
+  return Object.freeze(Object.fromEntries(CONFIG_KEYS.map((key) => [key, pick(key)])) as unknown as StackProjectConfig);
+}
+
+function toStackProject(row: Pick<StackProjectRow, 'id' | 'display_name' | 'config' | 'created_at'>): StackProject {
+  return Object.freeze({ id: row.id, display_name: row.display_name, config: parseConfig(row.config), created_at: row.created_at });
+}
+
+// Projects belong to the installation, not to a user: whoever may read the installation's audit
+// log (admins, the system) manages them.
+const managesProjects = (viewer: Viewer): boolean => can(viewer, 'stack_project.manage');
+
+/** Creates a project and its three keys; the keys are returned here and never again. */
+export async function createStackProject(
+  core: Core,
+  viewer: Viewer,
+  input: { displayName: string; config?: Partial<StackProjectConfig> },
+): Promise<CreatedStackProject> {
+  if (!managesProjects(viewer)) throw forbidden();
+  const displayName = input.displayName.trim();
+  const problems: Record<string, string[]> = {};
+  if (displayName.length === 0 || displayName.length > DISPLAY_NAME_MAX) problems.display_name = [`must be 1 to ${DISPLAY_NAME_MAX} characters long`];
+  const config = { ...DEFAULT_STACK_PROJECT_CONFIG, ...input.config };
+  const badKeys = Object.entries(config).filter(([key, value]) => !CONFIG_KEYS.includes(key as keyof StackProjectConfig) || typeof value !== 'boolean');
+  if (badKeys.length > 0) problems.config = badKeys.map(([key]) => `${key} is not a known boolean setting`);
+  if (Object.keys(problems).length > 0) throw validationFailed(problems);
+  const keys = { client: KEY_PREFIXES.client + generateSecret(), server: KEY_PREFIXES.server + generateSecret(), admin: KEY_PREFIXES.admin + generateSecret() };
+  const now = core.now();
+  const row = {
+    id: randomUUID(),
+    display_name: displayName,
+    publishable_client_key_hash: hashSecret(keys.client),
+    secret_server_key_hash: hashSecret(keys.server),
+    super_secret_admin_key_hash: hashSecret(keys.admin),
+    config: JSON.stringify(config),
+    created_at: now,
+  };
+  await core.db.transaction().execute(async (trx) => {
+    await trx.insertInto('stack_projects').values(row).execute();
+    await recordAudit(trx, viewer, now, {
+      action: 'stack_project.create',
+      subjectType: 'stack_project',
+      subjectId: null,
+      targetUserId: null,
+      details: { project_id: row.id, display_name: displayName },
+    });
+  });
+  return Object.freeze({
+    project: toStackProject(row),
+    publishableClientKey: keys.client,
+    secretServerKey: keys.server,
+    superSecretAdminKey: keys.admin,
+  });
+}
+
+/**
+ * A project by id, or null. Takes no viewer: the project is resolved from request headers
+ * before anyone is authenticated.
+ */
+export async function getStackProject(core: Pick<Core, 'db'>, projectId: string): Promise<StackProject | null> {
+  const row = await core.db
+    .selectFrom('stack_projects')
+    .select(['id', 'display_name', 'config', 'created_at'])
+    .where('id', '=', projectId.toLowerCase())
+    .executeTakeFirst();
+  return row ? toStackProject(row) : null;
+}
+
+/** Is `key` the project's key of that kind? False for unknown projects; compared in constant time. */
+export async function verifyStackProjectKey(core: Pick<Core, 'db'>, projectId: string, kind: StackKeyKind, key: string): Promise<boolean> {
+  const column = HASH_COLUMNS[kind];
+  const row = await core.db.selectFrom('stack_projects').select(column).where('id', '=', projectId.toLowerCase()).executeTakeFirst();
+  if (!row) return false;
+  return secretsEqual(hashSecret(key), row[column]);
+}
+
+/** Every project, oldest first (admins and the system). */
+export async function listStackProjects(core: Core, viewer: Viewer): Promise<StackProject[]> {
+  if (!managesProjects(viewer)) throw forbidden();
+  const rows = await core.db.selectFrom('stack_projects').select(['id', 'display_name', 'config', 'created_at']).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toStackProject);
+}

@@ -1,0 +1,35 @@
+import { recordAudit } from '../moderation/audit.js';
+import type { Core } from '../context.js';
+import { forbidden, validationFailed } from '../errors.js';
+import { isUserLevel } from '../access/levels.js';
+import { can, canAssignLevel } from '../access/policy.js';
+import { lockUser, requireUser } from './require-user.js';
+import type { User } from './user.js';
+import type { Viewer } from '../access/viewer.js';
+
+/**
+ * Promotes or demotes a user. The promoter must outrank both the user and the new level
+ * (Danbooru's user_promotion.rb); the level must be on the ladder. Audited as `user.set_level`
+ * with `{from, to}`; setting the current level again changes and records nothing.
+ */
+export async function setUserLevel(core: Core, viewer: Viewer, userId: number, level: number): Promise<User> {
+  const now = core.now();
+  const changed = await core.db.transaction().execute(async (trx) => {
+    const target = await lockUser(trx, now, userId);
+    if (!can(viewer, 'user.set_level', target)) throw forbidden();
+    if (!isUserLevel(level)) throw validationFailed({ level: ['is not a valid level'] });
+    if (!canAssignLevel(viewer, target, level)) throw forbidden('Cannot assign a level at or above your own');
+    if (target.level === level) return false;
+    await trx.updateTable('users').set({ level, updated_at: now }).where('id', '=', userId).execute();
+    await recordAudit(trx, viewer, now, {
+      action: 'user.set_level',
+      subjectType: 'user',
+      subjectId: userId,
+      targetUserId: userId,
+      details: { from: target.level, to: level },
+    });
+    return true;
+  });
+  if (changed) await core.changes.publish(core.db, { kind: 'user', userId });
+  return requireUser(core, userId);
+}

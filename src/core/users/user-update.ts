@@ -1,0 +1,203 @@
+import type { Kysely } from 'kysely';
+import { COUNTER_NAMES, type Counters, type Database, type UserRowUpdate } from '../../db/schema.js';
+import { recordAudit } from '../moderation/audit.js';
+import type { Core } from '../context.js';
+import { forbidden, notFound, validationFailed } from '../errors.js';
+import { hashPassword, passwordProblems } from '../auth/passwords.js';
+import { can, type UserAction } from '../access/policy.js';
+import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
+import { lockUser, requireUser } from './require-user.js';
+import { revokeAllSessions } from '../auth/sessions.js';
+import type { User } from './user.js';
+import {
+  DISPLAY_NAME_MAX,
+  NAME_PART_MAX,
+  Problems,
+  emailProblems,
+  isSafeTimestamp,
+  metadataProblems,
+  profileImageProblems,
+  serializeMetadata,
+  textProblems,
+} from './user-validation.js';
+import type { Viewer } from '../access/viewer.js';
+
+export type { PreferencesPatch } from './preferences-patch.js';
+
+/** A partial update of a user; absent keys are left alone, `null` clears where allowed. */
+export interface UserPatch {
+  readonly preferences?: PreferencesPatch;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  /** `""` clears it (Stack Auth). */
+  readonly displayName?: string | null;
+  readonly profileImageUrl?: string | null;
+  readonly avatarId?: number | null;
+  /** `""` or null clears it; a new address is unverified unless `emailVerified` says otherwise. */
+  readonly email?: string | null;
+  readonly emailVerified?: boolean;
+  /** Null removes the password; any change revokes the user's sessions. */
+  readonly password?: string | null;
+  readonly clientMetadata?: unknown;
+  readonly clientReadOnlyMetadata?: unknown;
+  readonly serverMetadata?: unknown;
+  /** An organization the user is an active member of; otherwise not_found `team_membership`. */
+  readonly selectedTeamId?: number | null;
+  readonly counters?: Partial<Counters>;
+  /** Stack Auth: anonymous users can be upgraded, never downgraded. */
+  readonly isAnonymous?: false;
+  /** ISO 3166-1 alpha-2, stored upper-case. */
+  readonly countryCode?: string | null;
+  readonly riskScores?: unknown;
+  readonly lastForumReadAt?: number | null;
+}
+
+/** The policy action each key of a patch needs; one refused key refuses the whole patch. */
+const PATCH_ACTIONS: Readonly<Record<keyof UserPatch, UserAction>> = Object.freeze({
+  preferences: 'user.update_preferences',
+  firstName: 'user.update_profile',
+  lastName: 'user.update_profile',
+  displayName: 'user.update_profile',
+  profileImageUrl: 'user.update_profile',
+  avatarId: 'user.update_profile',
+  clientMetadata: 'user.update_profile',
+  selectedTeamId: 'user.update_profile',
+  lastForumReadAt: 'user.update_profile',
+  password: 'user.update_profile',
+  isAnonymous: 'user.update_profile',
+  email: 'user.change_email',
+  emailVerified: 'user.write_server_data',
+  clientReadOnlyMetadata: 'user.write_server_data',
+  serverMetadata: 'user.write_server_data',
+  counters: 'user.write_server_data',
+  countryCode: 'user.write_server_data',
+  riskScores: 'user.write_server_data',
+});
+
+/** Keys that are security changes: audited even when users make them themselves. */
+const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'email']);
+
+/**
+ * Applies `patch` to a user, all or nothing: every key must be allowed (else forbidden, nothing
+ * written) and valid (else validation_failed listing every problem). A password change revokes
+ * the user's sessions. Audited when the viewer is not the user, and for password or email changes.
+ */
+export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch): Promise<User> {
+  const keys = patchKeys(patch);
+  const target = await requireUser(core, userId);
+  authorizePatch(viewer, target, keys);
+  validatePatch(core, patch, target);
+  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
+  const now = core.now();
+  await core.db.transaction().execute(async (trx) => {
+    const locked = await lockUser(trx, now, userId);
+    authorizePatch(viewer, locked, keys);
+    if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+    const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
+    await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
+    if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
+    if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
+      await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
+    }
+  });
+  await core.changes.publish(core.db, { kind: 'user', userId });
+  return requireUser(core, userId);
+}
+
+function patchKeys(patch: UserPatch): (keyof UserPatch)[] {
+  const keys = Object.keys(patch).filter((key) => (patch as Record<string, unknown>)[key] !== undefined);
+  const unknown = keys.filter((key) => !Object.hasOwn(PATCH_ACTIONS, key));
+  if (unknown.length > 0) throw validationFailed(Object.fromEntries(unknown.map((key) => [key, ['is not a field']])));
+  return keys as (keyof UserPatch)[];
+}
+
+function authorizePatch(viewer: Viewer, target: User, keys: readonly (keyof UserPatch)[]): void {
+  const refused = keys.filter((key) => !can(viewer, PATCH_ACTIONS[key], target));
+  if (refused.length > 0) throw forbidden(`Not allowed to change ${refused.join(', ')}`);
+}
+
+function validatePatch(core: Core, patch: UserPatch, target: User): void {
+  const problems = new Problems();
+  const nullable = (field: string, value: unknown, check: (v: unknown) => string[]): void => {
+    if (value !== undefined && value !== null) problems.add(field, ...check(value));
+  };
+  if (patch.firstName !== undefined) problems.add('first_name', ...textProblems(patch.firstName, NAME_PART_MAX));
+  if (patch.lastName !== undefined) problems.add('last_name', ...textProblems(patch.lastName, NAME_PART_MAX));
+  nullable('display_name', patch.displayName, (v) => textProblems(v, DISPLAY_NAME_MAX));
+  nullable('profile_image_url', patch.profileImageUrl, profileImageProblems);
+  nullable('avatar_id', patch.avatarId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
+  nullable('email', patch.email === '' ? null : patch.email, emailProblems);
+  if (patch.emailVerified !== undefined && typeof patch.emailVerified !== 'boolean') problems.add('email_verified', 'must be true or false');
+  nullable('password', patch.password, (v) => (typeof v === 'string' ? passwordProblems(core.config, v) : ['must be a string']));
+  if (patch.clientMetadata !== undefined) problems.add('client_metadata', ...metadataProblems(patch.clientMetadata));
+  if (patch.clientReadOnlyMetadata !== undefined) problems.add('client_read_only_metadata', ...metadataProblems(patch.clientReadOnlyMetadata));
+  if (patch.serverMetadata !== undefined) problems.add('server_metadata', ...metadataProblems(patch.serverMetadata));
+  if (patch.riskScores !== undefined) problems.add('risk_scores', ...metadataProblems(patch.riskScores));
+  nullable('selected_team_id', patch.selectedTeamId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
+  if (patch.isAnonymous !== undefined && patch.isAnonymous !== false) problems.add('is_anonymous', 'can only be set to false');
+  nullable('country_code', patch.countryCode, (v) => (typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? [] : ['is not a country code']));
+  nullable('last_forum_read_at', patch.lastForumReadAt, (v) => (isSafeTimestamp(v) ? [] : ['is not a timestamp']));
+  if (patch.counters !== undefined) addCounterProblems(problems, patch.counters);
+  if (patch.preferences !== undefined) {
+    if (patch.preferences === null || typeof patch.preferences !== 'object') problems.add('preferences', 'must be an object');
+    else addPreferencesProblems(problems, patch.preferences, target.level);
+  }
+  problems.throwIfAny();
+}
+
+function addCounterProblems(problems: Problems, counters: Partial<Counters>): void {
+  if (counters === null || typeof counters !== 'object') return problems.add('counters', 'must be an object');
+  const known: ReadonlySet<string> = new Set(COUNTER_NAMES);
+  for (const [name, value] of Object.entries(counters)) {
+    if (!known.has(name)) problems.add(name, 'is not a counter');
+    else if (!isSafeTimestamp(value)) problems.add(name, 'must be a non-negative integer');
+  }
+}
+
+async function requireActiveMembership(trx: Kysely<Database>, userId: number, organizationId: number): Promise<void> {
+  const membership = await trx
+    .selectFrom('memberships')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .where('is_active', '=', 1)
+    .executeTakeFirst();
+  if (!membership) throw notFound('team_membership');
+}
+
+async function storedPreferences(trx: Kysely<Database>, userId: number): Promise<string> {
+  const row = await trx.selectFrom('users').select('preferences').where('id', '=', userId).executeTakeFirstOrThrow();
+  return row.preferences;
+}
+
+function patchRow(patch: UserPatch, target: User, passwordHash: string | null | undefined, storedPrefs: string, now: number): UserRowUpdate {
+  const row: UserRowUpdate = { updated_at: now };
+  if (patch.preferences) row.preferences = mergePreferences(storedPrefs, patch.preferences);
+  if (patch.firstName !== undefined) row.first_name = patch.firstName;
+  if (patch.lastName !== undefined) row.last_name = patch.lastName;
+  if (patch.displayName !== undefined) row.display_name = patch.displayName || null;
+  if (patch.profileImageUrl !== undefined) row.profile_image_url = patch.profileImageUrl;
+  if (patch.avatarId !== undefined) row.avatar_id = patch.avatarId;
+  if (patch.email !== undefined) {
+    const email = patch.email || null;
+    row.email = email;
+    row.email_lower = email?.toLowerCase() ?? null;
+    if (email?.toLowerCase() !== target.email?.toLowerCase()) row.email_verified = 0;
+  }
+  if (patch.emailVerified !== undefined) row.email_verified = patch.emailVerified ? 1 : 0;
+  if (passwordHash !== undefined) row.password_hash = passwordHash;
+  if (patch.clientMetadata !== undefined) row.client_metadata = serializeMetadata(patch.clientMetadata);
+  if (patch.clientReadOnlyMetadata !== undefined) row.client_read_only_metadata = serializeMetadata(patch.clientReadOnlyMetadata);
+  if (patch.serverMetadata !== undefined) row.server_metadata = serializeMetadata(patch.serverMetadata);
+  if (patch.riskScores !== undefined) row.risk_scores = serializeMetadata(patch.riskScores);
+  if (patch.selectedTeamId !== undefined) row.selected_team_id = patch.selectedTeamId;
+  if (patch.countryCode !== undefined) row.country_code = patch.countryCode?.toUpperCase() ?? null;
+  if (patch.lastForumReadAt !== undefined) row.last_forum_read_at = patch.lastForumReadAt;
+  for (const [name, value] of Object.entries(patch.counters ?? {}) as [keyof Counters, number][]) row[name] = value;
+  // Stack Auth: upgrading an anonymous user sets its sign-up time.
+  if (patch.isAnonymous === false && target.is_anonymous) {
+    row.is_anonymous = 0;
+    row.created_at = now;
+  }
+  return row;
+}

@@ -1,0 +1,118 @@
+import { COUNTER_NAMES, type Counters, type UserRow } from '../../db/schema.js';
+
+export { COUNTER_NAMES, type CounterName, type Counters } from '../../db/schema.js';
+import { parsePreferences, type Preferences } from './preferences.js';
+
+/** A sanction in force (ban or mute), as the rules and dialects need it. */
+export interface ActiveSanction {
+  readonly id: number;
+  readonly reason: string;
+  readonly actor_id: number | null;
+  readonly created_at: number;
+  /** Null when permanent. */
+  readonly expires_at: number | null;
+}
+
+/** JSON metadata as stored: any JSON value, null when unset. */
+export type Metadata = unknown;
+
+/**
+ * A user as the core hands it out: the row with JSON parsed, flags as booleans, the password
+ * hash replaced by `has_password`, and the sanctions in force at load time.
+ */
+export interface User {
+  readonly id: number;
+  readonly uuid: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly email_verified: boolean;
+  readonly has_password: boolean;
+  readonly first_name: string;
+  readonly last_name: string;
+  readonly display_name: string | null;
+  readonly profile_image_url: string | null;
+  readonly avatar_id: number | null;
+  readonly avatar_nsfw: string;
+  readonly level: number;
+  readonly inviter_id: number | null;
+  readonly is_deleted: boolean;
+  readonly is_anonymous: boolean;
+  readonly restricted_by_admin: boolean;
+  readonly restricted_by_admin_reason: string | null;
+  readonly restricted_by_admin_private_details: string | null;
+  readonly preferences: Preferences;
+  readonly client_metadata: Metadata;
+  readonly client_read_only_metadata: Metadata;
+  readonly server_metadata: Metadata;
+  readonly selected_team_id: number | null;
+  readonly country_code: string | null;
+  readonly risk_scores: Metadata;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly last_logged_in_at: number | null;
+  readonly last_active_at: number | null;
+  readonly last_forum_read_at: number | null;
+  readonly last_ip_addr: string | null;
+  readonly counters: Readonly<Counters>;
+  readonly ban: ActiveSanction | null;
+  readonly mute: ActiveSanction | null;
+}
+
+export const isBanned = (user: User): boolean => user.ban !== null;
+export const isMuted = (user: User): boolean => user.mute !== null;
+
+export function parseJson(text: string | null): Metadata {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The activity counters of a user row, by name. */
+export function countersOf(row: Readonly<Counters>): Counters {
+  return Object.fromEntries(COUNTER_NAMES.map((name) => [name, row[name]])) as Counters;
+}
+
+/** Builds the domain user from its row and the sanctions in force. */
+export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
+  const counters = countersOf(row);
+  return Object.freeze({
+    id: row.id,
+    uuid: row.uuid,
+    name: row.name,
+    email: row.email,
+    email_verified: row.email_verified === 1,
+    has_password: row.password_hash !== null,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    display_name: row.display_name,
+    profile_image_url: row.profile_image_url,
+    avatar_id: row.avatar_id,
+    avatar_nsfw: row.avatar_nsfw,
+    level: row.level,
+    inviter_id: row.inviter_id,
+    is_deleted: row.is_deleted === 1,
+    is_anonymous: row.is_anonymous === 1,
+    restricted_by_admin: row.restricted_by_admin === 1,
+    restricted_by_admin_reason: row.restricted_by_admin_reason,
+    restricted_by_admin_private_details: row.restricted_by_admin_private_details,
+    preferences: parsePreferences(row.preferences),
+    client_metadata: parseJson(row.client_metadata),
+    client_read_only_metadata: parseJson(row.client_read_only_metadata),
+    server_metadata: parseJson(row.server_metadata),
+    selected_team_id: row.selected_team_id,
+    country_code: row.country_code,
+    risk_scores: parseJson(row.risk_scores),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    last_logged_in_at: row.last_logged_in_at,
+    last_active_at: row.last_active_at,
+    last_forum_read_at: row.last_forum_read_at,
+    last_ip_addr: row.last_ip_addr,
+    counters: Object.freeze(counters),
+    ban: sanctions.ban,
+    mute: sanctions.mute,
+  });
+}

@@ -1,0 +1,66 @@
+import { type NameChangeRow, type SanctionRow, type SubscriptionRow, type UserRow } from '../db/schema.js';
+import type { UserLine } from './transfer-format.js';
+import { countersOf, parseJson } from '../core/users/user.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** Renders a user and what belongs to them as one line of the transfer format (see transfer-format.ts), without the newline. */
+export function renderExportLine(
+  user: UserRow,
+  related: { nameChanges: readonly NameChangeRow[]; sanctions: readonly SanctionRow[]; subscriptions: readonly SubscriptionRow[] },
+): string {
+  const line: UserLine = {
+    id: user.id,
+    uuid: user.uuid,
+    name: user.name,
+    email: user.email,
+    email_verified: user.email_verified === 1,
+    password_hash: user.password_hash,
+    first_name: user.first_name,
+    last_name: user.last_name,
+    display_name: user.display_name,
+    profile_image_url: user.profile_image_url,
+    avatar_id: user.avatar_id,
+    avatar_nsfw: user.avatar_nsfw,
+    level: user.level,
+    inviter_id: user.inviter_id,
+    is_deleted: user.is_deleted === 1,
+    is_anonymous: user.is_anonymous === 1,
+    restricted_by_admin: user.restricted_by_admin === 1,
+    restricted_by_admin_reason: user.restricted_by_admin_reason,
+    restricted_by_admin_private_details: user.restricted_by_admin_private_details,
+    preferences: storedObject(user.preferences),
+    client_metadata: parseJson(user.client_metadata),
+    client_read_only_metadata: parseJson(user.client_read_only_metadata),
+    server_metadata: parseJson(user.server_metadata),
+    country_code: user.country_code,
+    risk_scores: parseJson(user.risk_scores),
+    created_at: iso(user.created_at),
+    updated_at: iso(user.updated_at),
+    last_logged_in_at: isoOrNull(user.last_logged_in_at),
+    last_active_at: isoOrNull(user.last_active_at),
+    last_forum_read_at: isoOrNull(user.last_forum_read_at),
+    last_ip_addr: user.last_ip_addr,
+    counters: countersOf(user),
+    name_changes: related.nameChanges.map((c) => ({ old_name: c.old_name, new_name: c.new_name, actor_id: c.actor_id, created_at: iso(c.created_at), updated_at: iso(c.updated_at) })),
+    sanctions: related.sanctions.map((s) => ({
+      kind: s.kind,
+      actor_id: s.actor_id,
+      reason: s.reason,
+      created_at: iso(s.created_at),
+      updated_at: iso(s.updated_at),
+      expires_at: isoOrNull(s.expires_at),
+      lifted_at: isoOrNull(s.lifted_at),
+      lifted_by_id: s.lifted_by_id,
+    })),
+    subscriptions: related.subscriptions.map((s) => ({ product: s.product, tier: s.tier, created_at: iso(s.created_at), expires_at: isoOrNull(s.expires_at), canceled_at: isoOrNull(s.canceled_at) })),
+  };
+  return JSON.stringify(line);
+}
+
+/** The stored preferences document as it is (not merged with defaults), so a round trip keeps it. */
+function storedObject(text: string): Record<string, unknown> {
+  const value = parseJson(text);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}

@@ -1,4 +1,4 @@
-import type { MembershipRole } from '../../db/schema.js';
+import { isMembershipRole, type Membership } from '../../core/orgs/memberships.js';
 import type { OrganizationInput, OrganizationPatch } from '../../core/orgs/organizations.js';
 import { fieldErrors } from './errors.js';
 
@@ -67,14 +67,14 @@ export function organizationPatch(raw: unknown): OrganizationPatch {
   });
 }
 
-const ROLES: readonly string[] = ['worker', 'supervisor', 'maintainer', 'owner'];
+type MembershipRole = Membership['role'];
 
 /** A `role` field: one of CVAT's four (the core refuses `owner` where it cannot be given). */
 export function roleOf(raw: unknown, required = true): MembershipRole {
   const body = bodyOf(raw);
   const problems: Record<string, string[]> = {};
   const role = text(body, 'role', problems, required);
-  if (role !== undefined && !ROLES.includes(role)) problems.role = [`"${role}" is not a valid choice.`];
+  if (role !== undefined && !isMembershipRole(role)) problems.role = [`"${role}" is not a valid choice.`];
   return finish(problems, role as MembershipRole);
 }
 

@@ -1,4 +1,4 @@
-import { changeMembershipRole, getMembership, listMemberships, removeMembership, type Membership } from '../../core/orgs/memberships.js';
+import { changeMembershipRole, getMembership, isMembershipRole, listMemberships, removeMembership, type Membership } from '../../core/orgs/memberships.js';
 import { loadUserByName } from '../../core/users/user-store.js';
 import { paginate, pageParams } from './pagination.js';
 import { queryValue, type Query } from './params.js';
@@ -7,8 +7,6 @@ import { membershipJson } from './render.js';
 import { contextOrganizationId, organizationContext, requestUrl } from './request-context.js';
 import { usersById } from './routes-organizations.js';
 import { noContent, type RouteGroup } from './routes.js';
-
-const ROLES: readonly string[] = ['worker', 'supervisor', 'maintainer', 'owner'];
 
 const membershipId = (params: unknown): number => {
   const text = (params as { id: string }).id;
@@ -33,7 +31,7 @@ export const membershipRoutes: RouteGroup = (app, { core, root }) => {
     const username = queryValue(query, 'user');
     const member = username ? await loadUserByName(core, username) : undefined;
     // A role or user no membership can have matches nothing, as django-filter's exact filters do.
-    const nothing = (role && !ROLES.includes(role)) || (username && (!member || member.name !== username));
+    const nothing = (role && !isMembershipRole(role)) || (username && (!member || member.name !== username));
     const page = await paginate(
       pageParams(query),
       requestUrl(request),
@@ -42,7 +40,7 @@ export const membershipRoutes: RouteGroup = (app, { core, root }) => {
         return listMemberships(core, request.viewer, {
           ...(organizationId !== null && { organizationId }),
           ...(member && { userId: member.id }),
-          ...(role && { role: role as Membership['role'] }),
+          ...(role && isMembershipRole(role) && { role }),
           page: { offset, limit },
         });
       },

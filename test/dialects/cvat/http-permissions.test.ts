@@ -114,4 +114,28 @@ describe('CVAT permission matrix', () => {
       assert.equal((await call(caller, 'DELETE', `/api/users/${targetId(caller, target)}`)).statusCode, status);
     });
   }
+
+  const CALLERS: readonly Caller[] = ['admin', 'owner', 'maintainer', 'supervisor', 'worker', 'outsider', 'anonymous'];
+  // Organization rules (§1.8): [rule, expected status per caller, in CALLERS order]
+  const ORG_RULES: [string, (caller: Caller) => Promise<number>, readonly number[]][] = [
+    ['view the organization', async (c) => (await call(c, 'GET', `/api/organizations/${f.org.id}`)).statusCode, [200, 200, 200, 200, 200, 403, 401]],
+    ['list its memberships', async (c) => (await call(c, 'GET', `/api/memberships?org=${ORG_SLUG}`)).statusCode, [200, 200, 200, 200, 200, 403, 401]],
+    [
+      'invite by email',
+      async (c) => (await f.request(c === 'anonymous' ? null : c, 'POST', `/api/invitations?org=${ORG_SLUG}`, { payload: { role: 'worker', email: `${c}-guest@example.org` } })).statusCode,
+      [201, 201, 201, 403, 403, 403, 401],
+    ],
+    [
+      'change the organization',
+      async (c) => (await f.request(c === 'anonymous' ? null : c, 'PATCH', `/api/organizations/${f.org.id}`, { payload: { description: c } })).statusCode,
+      [200, 200, 200, 403, 403, 403, 401],
+    ],
+  ];
+  for (const [rule, run, expected] of ORG_RULES) {
+    CALLERS.forEach((caller, i) => {
+      test(`${rule} as ${caller} → ${expected[i]}`, async () => {
+        assert.equal(await run(caller), expected[i]);
+      });
+    });
+  }
 });

@@ -51,15 +51,17 @@ function installErrors(app: FastifyInstance): void {
     }
     return sendRendered(reply, renderCvatError(failure));
   });
-  app.setNotFoundHandler((_request, reply) => sendRendered(reply, { status: 404, body: { detail: 'Not found.' }, contentType: CVAT_MEDIA_TYPE }));
+  // An unknown URL never reaches a DRF view: plain JSON, no negotiation, no authentication.
+  app.setNotFoundHandler((_request, reply) => sendRendered(reply, { status: 404, body: { detail: 'Not found.' }, contentType: 'application/json; charset=utf-8' }));
 }
 
 /** DRF's order: negotiate the answer's type, authenticate, then check `IsAuthenticated`. */
 function installAuthentication(app: FastifyInstance, core: Core): void {
   app.addHook('onRequest', async (request) => {
-    (request as Negotiated)[MEDIA_TYPE] = negotiate(request.headers.accept);
+    if (!request.is404) (request as Negotiated)[MEDIA_TYPE] = negotiate(request.headers.accept);
   });
   app.addHook('preHandler', async (request) => {
+    if (request.is404) return;
     const { viewer, auth } = await authenticateCvat(core, request);
     request.viewer = viewer;
     rememberAuth(request, auth);
@@ -69,7 +71,7 @@ function installAuthentication(app: FastifyInstance, core: Core): void {
     if (auth === 'pat' && !isSafeMethod(request.method)) throw permissionDenied();
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (payload !== null && payload !== undefined && reply.statusCode !== 204) {
+    if (payload !== null && payload !== undefined && reply.statusCode !== 204 && !request.is404) {
       reply.header('content-type', (request as Negotiated)[MEDIA_TYPE] ?? CVAT_MEDIA_TYPE);
     }
     return payload;

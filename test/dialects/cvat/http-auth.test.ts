@@ -171,6 +171,8 @@ describe('CVAT at the root of its own port', () => {
     const response = await f.request('worker', 'GET', '/api/users/self');
     assert.equal(response.statusCode, 200);
     assert.equal((response.json() as Json).url, `http://localhost:80/api/users/${f.users.worker.id}`);
-    assert.deepEqual((await f.request('worker', 'GET', '/nowhere')).json(), { detail: 'Not found.' });
+    const unknown = await f.request(null, 'GET', '/nowhere');
+    assert.equal(unknown.statusCode, 404);
+    assert.deepEqual(unknown.json(), { detail: 'Not found.' });
   });
 });

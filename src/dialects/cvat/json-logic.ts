@@ -1,4 +1,4 @@
-import { and, cmp, isIn, match, not, or, TRUE, type Filter, type Scalar } from '../../query/ast.js';
+import { and, cmp, FALSE, isIn, match, not, or, TRUE, type Filter, type Scalar } from '../../query/ast.js';
 
 /**
  * CVAT's JSON Logic `filter` parameter (cvat/apps/engine/filters.py `JsonLogicFilter`, spec
@@ -71,7 +71,8 @@ class Parser {
     const kind = Object.hasOwn(COMPARISONS, op) ? COMPARISONS[op] : undefined;
     if (kind && Array.isArray(args) && args.length === 2 && isVar(args[0])) {
       const term = this.term(args[0].var);
-      return cmp(term.field, kind, this.value(op, args, term, args[1]));
+      const value = this.value(op, args, term, args[1]);
+      return typeof value === 'boolean' ? compareBoolean(term.field, kind, value) : cmp(term.field, kind, value);
     }
     if (op === '<=' && Array.isArray(args) && args.length === 3 && isVar(args[1])) {
       const term = this.term(args[1].var);
@@ -86,7 +87,10 @@ class Parser {
       const [first, second] = args as readonly Json[];
       if (isVar(first) && Array.isArray(second)) {
         const term = this.term(first.var);
-        return isIn(term.field, (second as readonly Json[]).map((value) => this.value('in', args, term, value)));
+        const values = (second as readonly Json[]).map((value) => this.value('in', args, term, value));
+        // A boolean field (`is_active`, derived) is compared, not listed.
+        if (term.type === 'boolean') return or(...values.map((value) => cmp(term.field, 'eq', value)));
+        return isIn(term.field, values);
       }
       if (isVar(second) && typeof first === 'string') {
         const term = this.term(second.var);
@@ -111,6 +115,25 @@ class Parser {
       (term.type === 'integer' && typeof value === 'number' && Number.isSafeInteger(value));
     if (!ok) throw unsupported(op, args);
     return value as Scalar;
+  }
+}
+
+/**
+ * Django orders booleans False < True; a boolean field here is derived (`is_active`), which
+ * the query engine only compares for equality, so order comparisons become equalities.
+ */
+function compareBoolean(field: string, op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte', value: boolean): Filter {
+  switch (op) {
+    case 'eq':
+      return cmp(field, 'eq', value);
+    case 'lt':
+      return value ? cmp(field, 'eq', false) : FALSE;
+    case 'lte':
+      return value ? TRUE : cmp(field, 'eq', false);
+    case 'gt':
+      return value ? FALSE : cmp(field, 'eq', true);
+    case 'gte':
+      return value ? cmp(field, 'eq', true) : TRUE;
   }
 }
 

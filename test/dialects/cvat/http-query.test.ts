@@ -86,6 +86,8 @@ describe('CVAT user list: filters, search, sort, JSON Logic, pagination', () => 
     assert.deepEqual(await names(logic({ '!!': { '==': [{ var: 'username' }, 'Alice'] } })), ['Alice']);
     assert.equal((await names(logic({ var: 'username' }))).length, all.length);
     assert.equal((await names(logic({ '==': [{ var: 'is_active' }, true] }))).length, all.length);
+    assert.equal((await names(logic({ in: [{ var: 'is_active' }, [false]] }))).length, 0);
+    assert.equal((await names(logic({ '>': [{ var: 'is_active' }, false] }))).length, all.length);
   });
 
   test('every filter error is a 400 list', async () => {

@@ -30,6 +30,15 @@ describe('CVAT JSON Logic: every operator into the filter AST', () => {
     ['bare var', { var: 'first_name' }, TRUE],
     ['not a bare var', { '!': { var: 'first_name' } }, FALSE],
     ['in empty list', { in: [{ var: 'id' }, []] }, FALSE],
+    ['in over a boolean', { in: [{ var: 'is_active' }, [true, false]] }, or(cmp('is_active', 'eq', true), cmp('is_active', 'eq', false))],
+    ['< true on a boolean', { '<': [{ var: 'is_active' }, true] }, cmp('is_active', 'eq', false)],
+    ['< false on a boolean', { '<': [{ var: 'is_active' }, false] }, FALSE],
+    ['<= true on a boolean', { '<=': [{ var: 'is_active' }, true] }, TRUE],
+    ['<= false on a boolean', { '<=': [{ var: 'is_active' }, false] }, cmp('is_active', 'eq', false)],
+    ['> false on a boolean', { '>': [{ var: 'is_active' }, false] }, cmp('is_active', 'eq', true)],
+    ['> true on a boolean', { '>': [{ var: 'is_active' }, true] }, FALSE],
+    ['>= true on a boolean', { '>=': [{ var: 'is_active' }, true] }, cmp('is_active', 'eq', true)],
+    ['>= false on a boolean', { '>=': [{ var: 'is_active' }, false] }, TRUE],
   ];
   for (const [name, rules, expected] of cases) test(name, () => assert.deepEqual(parse(rules), expected));
 });

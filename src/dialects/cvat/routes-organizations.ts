@@ -1,4 +1,6 @@
-import { createOrganization, deleteOrganization, getOrganization, listOrganizations, updateOrganization, type Organization } from '../../core/orgs/organizations.js';
+import { createOrganization, deleteOrganization, getOrganization, updateOrganization, type Organization } from '../../core/orgs/organizations.js';
+import { searchOrganizations } from '../../query/search-organizations.js';
+import { organizationFilter, organizationSort } from './org-list-params.js';
 import { loadUsers } from '../../core/users/user-store.js';
 import type { Core } from '../../core/context.js';
 import { organizationInput, organizationPatch } from './org-params.js';
@@ -28,8 +30,18 @@ export const organizationRoutes: RouteGroup = (app, { core, root }) => {
   };
 
   app.get('/api/organizations', async (request) => {
-    const params = pageParams((request.query ?? {}) as Query);
-    const page = await paginate(params, requestUrl(request), (offset, limit) => listOrganizations(core, request.viewer, { page: { offset, limit } }), (org: Organization) => org);
+    const query = (request.query ?? {}) as Query;
+    const filter = organizationFilter(query);
+    const sort = organizationSort(query);
+    const page = await paginate(
+      pageParams(query),
+      requestUrl(request),
+      async (offset, limit) => {
+        const found = await searchOrganizations(core, request.viewer, { filter, sort, page: { kind: 'offset', offset, limit: limit ?? 1_000_000_000 }, count: true });
+        return { items: found.organizations, total: found.total ?? 0 };
+      },
+      (org: Organization) => org,
+    );
     return { ...page, results: await render(request, page.results) };
   });
 

@@ -79,6 +79,31 @@ describe('CVAT organizations, memberships, invitations', () => {
     assert.equal((await f.request('outsider', 'GET', `/api/organizations/${String(org.id)}`)).statusCode, 404);
   });
 
+  test('organization list: name, slug, owner, id filters, search over name and owner, sort, JSON Logic', async () => {
+    for (const [slug, name, as] of [['alpha', 'Alpha Lab', 'maintainer'], ['beta', 'Beta Works', 'maintainer'], ['gamma', 'Gamma', 'outsider']] as const) {
+      assert.equal((await f.request(as, 'POST', '/api/organizations', { payload: { slug, name } })).statusCode, 201);
+    }
+    const slugs = async (query: string, as: 'admin' | 'maintainer' = 'admin'): Promise<string[]> => {
+      const response = await f.request(as, 'GET', `/api/organizations?${query}`);
+      assert.equal(response.statusCode, 200, response.body);
+      return (response.json() as Page<{ slug: string }>).results.map((o) => o.slug);
+    };
+    assert.deepEqual(await slugs(''), ['gamma', 'beta', 'alpha', ORG_SLUG]);
+    assert.deepEqual(await slugs('', 'maintainer'), ['beta', 'alpha', ORG_SLUG]);
+    assert.deepEqual(await slugs('name=Gamma'), ['gamma']);
+    assert.deepEqual(await slugs('name=gamma'), []);
+    assert.deepEqual(await slugs('slug=beta'), ['beta']);
+    assert.deepEqual(await slugs('owner=maintainer_user&sort=slug'), ['alpha', 'beta']);
+    assert.deepEqual(await slugs(`id=${f.org.id}`), [ORG_SLUG]);
+    assert.deepEqual(await slugs('search=LAB'), ['alpha']);
+    assert.deepEqual(await slugs('search=outsider_us'), ['gamma']);
+    assert.deepEqual(await slugs('sort=name'), ['alpha', 'beta', 'gamma', ORG_SLUG]);
+    assert.deepEqual(await slugs(`filter=${encodeURIComponent('{"in":["a",{"var":"slug"}]}')}&sort=-slug`), [ORG_SLUG, 'gamma', 'beta', 'alpha']);
+    const bad = await f.request('admin', 'GET', '/api/organizations?id=x');
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(bad.json(), { id: ['Enter a number.'] });
+  });
+
   test('memberships: filters by org, role and user; visibility', async () => {
     const all = (await f.request('owner', 'GET', `/api/memberships?org=${ORG_SLUG}`)).json() as Page<{ role: string; user: { username: string } }>;
     assert.equal(all.count, 4);

@@ -69,12 +69,18 @@ export function organizationPatch(raw: unknown): OrganizationPatch {
 
 type MembershipRole = Membership['role'];
 
+function roleField(body: Body, problems: Record<string, string[]>): MembershipRole | undefined {
+  const role = text(body, 'role', problems, true);
+  if (role === undefined) return undefined;
+  if (isMembershipRole(role)) return role;
+  problems.role = [`"${role}" is not a valid choice.`];
+  return undefined;
+}
+
 /** A `role` field: one of CVAT's four (the core refuses `owner` where it cannot be given). */
-export function roleOf(raw: unknown, required = true): MembershipRole {
-  const body = bodyOf(raw);
+export function roleOf(raw: unknown): MembershipRole {
   const problems: Record<string, string[]> = {};
-  const role = text(body, 'role', problems, required);
-  if (role !== undefined && !isMembershipRole(role)) problems.role = [`"${role}" is not a valid choice.`];
+  const role = roleField(bodyOf(raw), problems);
   return finish(problems, role as MembershipRole);
 }
 
@@ -82,12 +88,7 @@ export function roleOf(raw: unknown, required = true): MembershipRole {
 export function invitationInput(raw: unknown): { role: MembershipRole; email: string } {
   const body = bodyOf(raw);
   const problems: Record<string, string[]> = {};
+  const role = roleField(body, problems);
   const email = text(body, 'email', problems, true);
-  let role: MembershipRole | undefined;
-  try {
-    role = roleOf(raw);
-  } catch (error) {
-    Object.assign(problems, (error as { body: Record<string, string[]> }).body);
-  }
-  return finish(problems, { role: role!, email: email ?? '' });
+  return finish(problems, { role: role as MembershipRole, email: email ?? '' });
 }

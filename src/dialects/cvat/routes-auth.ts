@@ -32,10 +32,12 @@ function required(body: Readonly<Record<string, unknown>>, names: readonly strin
 
 const optionalText = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function setSessionCookies(reply: FastifyReply, token: string): void {
+/** Django's cookies: the session HttpOnly, the CSRF token readable by the page's scripts; Secure over HTTPS. */
+function setSessionCookies(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
   reply.header('set-cookie', [
-    `${SESSION_COOKIE}=${token}; HttpOnly; Path=/; SameSite=Lax`,
-    `${CSRF_COOKIE}=${csrfTokenFor(token)}; Path=/; SameSite=Lax`,
+    `${SESSION_COOKIE}=${token}; HttpOnly; Path=/; SameSite=Lax${secure}`,
+    `${CSRF_COOKIE}=${csrfTokenFor(token)}; Path=/; SameSite=Lax${secure}`,
   ]);
 }
 
@@ -56,7 +58,7 @@ export const authRoutes: RouteGroup = (app, { core }) => {
     if (!loginName) throw new CvatHttpError(400, { non_field_errors: ['Must include "username" and "password".'] });
     const { password } = required(body, ['password']);
     const { token } = await signIn(loginName, password!, request);
-    setSessionCookies(reply, token);
+    setSessionCookies(request, reply, token);
     return { key: token };
   });
 
@@ -80,7 +82,7 @@ export const authRoutes: RouteGroup = (app, { core }) => {
       ip: clientIp(request),
     });
     const { token } = await signIn(user.name, values.password1!, request);
-    setSessionCookies(reply, token);
+    setSessionCookies(request, reply, token);
     return reply.code(201).send({
       username: user.name,
       email: user.email ?? '',

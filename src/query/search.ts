@@ -3,7 +3,7 @@ import { CoreError, invalidParam } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
-import { ENTITIES, findField, tierAllows, type EntityName, type SearchTier } from './fields.js';
+import { ENTITIES, isSearchableField, type EntityName, type SearchTier } from './fields.js';
 import { ALIAS, baseQuery, countRows, fetchPage } from './pages.js';
 import { planSort, sortSignature } from './sort.js';
 
@@ -79,8 +79,7 @@ export async function searchIds(ctx: SearchContext, request: SearchRequest): Pro
 
 /** Whether the viewer may filter `entity` on the field. */
 export function isSearchable(entity: EntityName, fieldName: string, tier: SearchTier): boolean {
-  const field = findField(entity, fieldName);
-  return field !== undefined && tierAllows(tier, field.tier);
+  return isSearchableField(entity, fieldName, { tier });
 }
 
 // A pattern JavaScript accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B).

@@ -25,6 +25,11 @@ export interface CoreErrorDetails {
   readonly retryAfterSeconds?: number;
   /** Why a credential was refused; never told to the caller, only logged. */
   readonly reason?: string;
+  /**
+   * For `invalid_param`: a search the engines cannot run safely, so dialects can answer as their
+   * system does (Danbooru: a regex PostgreSQL refuses, a statement that timed out).
+   */
+  readonly problem?: 'invalid_pattern' | 'query_timeout' | 'too_costly';
 }
 
 export class CoreError extends Error {
@@ -47,6 +52,17 @@ export const forbidden = (message = 'Access denied', details: CoreErrorDetails =
 
 export const invalidParam = (param: string, message: string): CoreError =>
   new CoreError('invalid_param', message, { param });
+
+/** A regular expression the engines refuse (syntax, length, constructs RE2 lacks). */
+export const invalidPattern = (param: string, reason: string): CoreError =>
+  new CoreError('invalid_param', `invalid regular expression: ${reason}`, { param, problem: 'invalid_pattern' });
+
+/** A search statement that ran past its time limit and was cancelled. */
+export const queryTimeout = (): CoreError =>
+  new CoreError('invalid_param', 'The database timed out running your query.', { param: 'search', problem: 'query_timeout' });
+
+/** A search input above a cost bound (offset, nesting, list size): refused before it runs. */
+export const tooCostly = (param: string, message: string): CoreError => new CoreError('invalid_param', message, { param, problem: 'too_costly' });
 
 export const validationFailed = (fields: FieldErrors): CoreError =>
   new CoreError(

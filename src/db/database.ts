@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { regexpMatches } from './linear-regex.js';
 import type { Database } from './schema.js';
 
 /**
@@ -18,6 +19,8 @@ export interface EngineCapabilities {
   readonly regexOperator: '~' | 'regexp';
   /** `LISTEN/NOTIFY` carries cache invalidations between instances. */
   readonly notifications: boolean;
+  /** Statements can be given a time limit (`statement_timeout`); SQLite has none. */
+  readonly statementTimeout: boolean;
 }
 
 export interface DatabaseHandle {
@@ -50,15 +53,13 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's own lower() folds ASCII only; PostgreSQL's folds all of Unicode. Same rows on both.
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
-  sqlite.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
-    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
-    return safeRegExp(pattern)?.test(value) ? 1 : 0;
-  });
+  // RE2: linear-time matching, so no pattern can stall the event loop (linear-regex.ts).
+  sqlite.function('regexp', { deterministic: true }, regexpMatches);
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
-    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false }),
+    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false, statementTimeout: false }),
     dataVersion: () => versionStatement.get() as number,
     pgPool: null,
     close: () => db.destroy(),
@@ -73,7 +74,7 @@ function openPostgres(url: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true }),
+    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true, statementTimeout: true }),
     dataVersion: null,
     pgPool: pool,
     close: () => db.destroy(),
@@ -101,21 +102,4 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       return statement;
     },
   };
-}
-
-const regexCache = new Map<string, RegExp | null>();
-
-/** Compiles a user-supplied pattern once; an invalid pattern matches nothing. */
-function safeRegExp(pattern: string): RegExp | null {
-  let compiled = regexCache.get(pattern);
-  if (compiled === undefined) {
-    try {
-      compiled = new RegExp(pattern, 'u');
-    } catch {
-      compiled = null;
-    }
-    if (regexCache.size > 500) regexCache.clear();
-    regexCache.set(pattern, compiled);
-  }
-  return compiled;
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { CoreError, invalidParam } from '../core/errors.js';
+import { CoreError, invalidPattern, queryTimeout } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
@@ -67,14 +67,32 @@ export async function searchIds(ctx: SearchContext, request: SearchRequest): Pro
   const sequential = request.page.kind === 'before' || request.page.kind === 'after';
   // Danbooru's b<id>/a<id> ignore the order; they page by id alone.
   const terms = sequential ? [] : planSort(request.entity, ALIAS, request.sort, ctx);
-  const base = baseQuery(ctx.db, ENTITIES[request.entity].table, where);
   try {
-    const page = await fetchPage(base, terms, sortSignature(request.entity, terms), request.page);
-    const total = request.count ? await countRows(base) : null;
-    return { ...page, total };
+    return await withStatementTimeout(ctx, async (db) => {
+      const base = baseQuery(db, ENTITIES[request.entity].table, where);
+      const page = await fetchPage(base, terms, sortSignature(request.entity, terms), request.page);
+      const total = request.count ? await countRows(base) : null;
+      return { ...page, total };
+    });
   } catch (error) {
-    throw asInvalidPattern(error);
+    throw asSearchError(error);
   }
+}
+
+/** PostgreSQL cancels a search statement that runs longer than this (Danbooru's member default). */
+export const SEARCH_STATEMENT_TIMEOUT_MS = 3000;
+
+/**
+ * Runs the search's statements under a statement timeout where the engine has one (PostgreSQL:
+ * `set_config(..., true)` lasts until the end of this transaction). SQLite has none: its
+ * statements are bounded by what the engine lets a search ask (see compile.ts and pages.ts).
+ */
+async function withStatementTimeout<T>(ctx: SearchContext, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (!ctx.caps.statementTimeout) return run(ctx.db);
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
+    return run(trx);
+  });
 }
 
 /** Whether the viewer may filter `entity` on the field. */
@@ -82,9 +100,11 @@ export function isSearchable(entity: EntityName, fieldName: string, tier: Search
   return isSearchableField(entity, fieldName, { tier });
 }
 
-// A pattern JavaScript accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B).
-function asInvalidPattern(error: unknown): unknown {
+// A pattern RE2 accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B, e.g.
+// too complex); a statement past its timeout is cancelled (57014).
+function asSearchError(error: unknown): unknown {
   if (error instanceof CoreError) return error;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === '2201B' ? invalidParam('filter', 'invalid regular expression') : error;
+  if (code === '2201B') return invalidPattern('filter', error instanceof Error ? error.message.replace(/^invalid regular expression: /, '') : 'refused');
+  return code === '57014' ? queryTimeout() : error;
 }

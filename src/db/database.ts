@@ -19,8 +19,19 @@ export interface EngineCapabilities {
   readonly regexOperator: '~' | 'regexp';
   /** `LISTEN/NOTIFY` carries cache invalidations between instances. */
   readonly notifications: boolean;
-  /** Statements can be given a time limit (`statement_timeout`); SQLite has none. */
+  /** Statements can be given a time limit (`statement_timeout`). */
   readonly statementTimeout: boolean;
+  /**
+   * SQLite has no statement timeout and runs on the event loop: a search instead calls
+   * `roster_budget(deadline)` on every row it examines, which aborts the statement once the
+   * deadline (ms since the epoch) has passed (see {@link StatementBudgetExceeded}).
+   */
+  readonly rowBudget: boolean;
+}
+
+/** Thrown out of a SQLite statement by `roster_budget()` when its deadline has passed. */
+export class StatementBudgetExceeded extends Error {
+  override readonly name = 'StatementBudgetExceeded';
 }
 
 export interface DatabaseHandle {
@@ -55,11 +66,16 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   // RE2: linear-time matching, so no pattern can stall the event loop (linear-regex.ts).
   sqlite.function('regexp', { deterministic: true }, regexpMatches);
+  // Not deterministic, so SQLite calls it for every row it examines instead of once.
+  sqlite.function('roster_budget', { deterministic: false }, (deadline: unknown) => {
+    if (typeof deadline === 'number' && Date.now() > deadline) throw new StatementBudgetExceeded('statement ran past its time budget');
+    return 1;
+  });
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
-    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false, statementTimeout: false }),
+    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false, statementTimeout: false, rowBudget: true }),
     dataVersion: () => versionStatement.get() as number,
     pgPool: null,
     close: () => db.destroy(),
@@ -74,7 +90,7 @@ function openPostgres(url: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true, statementTimeout: true }),
+    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true, statementTimeout: true, rowBudget: false }),
     dataVersion: null,
     pgPool: pool,
     close: () => db.destroy(),

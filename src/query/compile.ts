@@ -15,6 +15,11 @@ export interface CompileContext {
   readonly tier: SearchTier;
   /** The signed-in viewer's id, for row rules that depend on who asks (memberships); null or absent otherwise. */
   readonly viewerId?: number | null;
+  /**
+   * Wall-clock time (ms since the epoch) after which a SQLite statement of this search aborts
+   * (capability `rowBudget`): every scan of the search checks it on each row it examines.
+   */
+  readonly deadline?: number;
 }
 
 /** Danbooru refuses association searches nested deeper than this. */
@@ -133,7 +138,7 @@ function checkValue(field: FieldDef, value: Scalar): void {
 export function compileFilter(entity: EntityName, alias: string, filter: Filter, ctx: CompileContext): Expression<SqlBool> {
   checkFilter(entity, filter, ctx);
   const scope: Scope = { entity, alias, root: alias, level: 0, ctx, trusted: false };
-  const conditions = [...fixedConditions(ENTITY_FIXED[entity], alias), ...readableRows(scope, entity), compileNode(filter, scope)];
+  const conditions = [...budget(scope), ...fixedConditions(ENTITY_FIXED[entity], alias), ...readableRows(scope, entity), compileNode(filter, scope)];
   return joinAll(conditions, 'and');
 }
 
@@ -227,6 +232,7 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
   const inner: Scope = { ...scope, entity: relation.target, alias, level: scope.level + 1 };
   const conditions = [
     sql<SqlBool>`${sql.ref(`${alias}.${relation.remoteColumn}`)} = ${sql.ref(`${scope.alias}.${relation.localColumn}`)}`,
+    ...budget(inner),
     ...fixedConditions(relation.fixed, alias),
     ...fixedConditions(ENTITY_FIXED[relation.target], alias),
     ...readableRows(inner, relation.target),
@@ -234,6 +240,12 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
   ];
   const table = sql.table(ENTITIES[relation.target].table);
   return sql<SqlBool>`exists (select 1 from ${table} as ${sql.id(alias)} where ${sql.join(conditions, sql` and `)})`;
+}
+
+/** The row budget check (SQLite), first among a scan's conditions so that every examined row pays it. */
+function budget(scope: Scope): Bool[] {
+  const { deadline, caps } = scope.ctx;
+  return caps.rowBudget && deadline !== undefined ? [sql<SqlBool>`roster_budget(${deadline}) = 1`] : [];
 }
 
 /** The core's row rule for the entity, unless the scope is trusted; nothing when every row is readable. */

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDi
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { regexpMatches } from './linear-regex.js';
+import { REGEX_CALL_UNITS, RowBudget } from './row-budget.js';
 import type { Database } from './schema.js';
 
 /**
@@ -23,16 +24,13 @@ export interface EngineCapabilities {
   readonly statementTimeout: boolean;
   /**
    * SQLite has no statement timeout and runs on the event loop: a search instead calls
-   * `roster_budget(deadline)` on every row it examines, which aborts the statement once the
-   * deadline (ms since the epoch) has passed (see {@link StatementBudgetExceeded}).
+   * `roster_budget(token, units)` on every row it examines (subqueries included), which aborts
+   * the statement once it has spent `units` (see row-budget.ts).
    */
   readonly rowBudget: boolean;
 }
 
-/** Thrown out of a SQLite statement by `roster_budget()` when its deadline has passed. */
-export class StatementBudgetExceeded extends Error {
-  override readonly name = 'StatementBudgetExceeded';
-}
+export { StatementBudgetExceeded } from './row-budget.js';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -64,13 +62,15 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's own lower() folds ASCII only; PostgreSQL's folds all of Unicode. Same rows on both.
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
-  // RE2: linear-time matching, so no pattern can stall the event loop (linear-regex.ts).
-  sqlite.function('regexp', { deterministic: true }, regexpMatches);
-  // Not deterministic, so SQLite calls it for every row it examines instead of once.
-  sqlite.function('roster_budget', { deterministic: false }, (deadline: unknown) => {
-    if (typeof deadline === 'number' && Date.now() > deadline) throw new StatementBudgetExceeded('statement ran past its time budget');
-    return 1;
+  // RE2: linear-time matching, so no pattern can stall the event loop (linear-regex.ts); each
+  // call counts against the search's row budget (row-budget.ts).
+  const budget = new RowBudget();
+  sqlite.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    budget.charge(REGEX_CALL_UNITS);
+    return regexpMatches(pattern, value);
   });
+  // Not deterministic, so SQLite calls it for every row it examines instead of once.
+  sqlite.function('roster_budget', { deterministic: false }, budget.row);
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {

@@ -37,5 +37,6 @@ export function regexProblem(pattern: string): string | null {
 export function regexpMatches(pattern: unknown, value: unknown): 0 | 1 {
   if (typeof pattern !== 'string' || typeof value !== 'string' || pattern.length > REGEX_MAX_LENGTH) return 0;
   const entry = compiled(pattern);
-  return typeof entry !== 'string' && entry.test(value) ? 1 : 0;
+  // RE2 reads UTF-8: handing it the bytes is several times cheaper than handing it the string.
+  return typeof entry !== 'string' && entry.test(Buffer.from(value, 'utf8')) ? 1 : 0;
 }

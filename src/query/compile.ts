@@ -16,10 +16,10 @@ export interface CompileContext {
   /** The signed-in viewer's id, for row rules that depend on who asks (memberships); null or absent otherwise. */
   readonly viewerId?: number | null;
   /**
-   * Wall-clock time (ms since the epoch) after which a SQLite statement of this search aborts
-   * (capability `rowBudget`): every scan of the search checks it on each row it examines.
+   * SQLite (capability `rowBudget`): each statement of this search (`token`, unique per search)
+   * aborts once it has examined `rows` rows, counted in every scan and subquery.
    */
-  readonly deadline?: number;
+  readonly budget?: { readonly token: number; readonly rows: number };
 }
 
 /** Danbooru refuses association searches nested deeper than this. */
@@ -231,8 +231,8 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
   const alias = `${scope.root}_${scope.level + 1}`;
   const inner: Scope = { ...scope, entity: relation.target, alias, level: scope.level + 1 };
   const conditions = [
-    sql<SqlBool>`${sql.ref(`${alias}.${relation.remoteColumn}`)} = ${sql.ref(`${scope.alias}.${relation.localColumn}`)}`,
     ...budget(inner),
+    sql<SqlBool>`${sql.ref(`${alias}.${relation.remoteColumn}`)} = ${sql.ref(`${scope.alias}.${relation.localColumn}`)}`,
     ...fixedConditions(relation.fixed, alias),
     ...fixedConditions(ENTITY_FIXED[relation.target], alias),
     ...readableRows(inner, relation.target),
@@ -244,8 +244,8 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
 
 /** The row budget check (SQLite), first among a scan's conditions so that every examined row pays it. */
 function budget(scope: Scope): Bool[] {
-  const { deadline, caps } = scope.ctx;
-  return caps.rowBudget && deadline !== undefined ? [sql<SqlBool>`roster_budget(${deadline}) = 1`] : [];
+  const { budget: rows, caps } = scope.ctx;
+  return caps.rowBudget && rows !== undefined ? [sql<SqlBool>`roster_budget(${rows.token}, ${rows.rows}) = 1`] : [];
 }
 
 /** The core's row rule for the entity, unless the scope is trusted; nothing when every row is readable. */

@@ -86,11 +86,11 @@ export async function searchIds(context: SearchContext, request: SearchRequest):
 
 /**
  * On SQLite a search runs on the event loop: each of its statements stops after examining this
- * many rows (capability `rowBudget`; about 40 ms of work on an idle machine, see the README), so
+ * many rows (capability `rowBudget`; measured figures in the README), so
  * that no request holds the loop for more than 100 ms. A search that needs more is refused as
  * Danbooru refuses one past its statement timeout. Searches served by an index examine few rows.
  */
-export const SEARCH_ROW_BUDGET = 100_000;
+export const SEARCH_ROW_BUDGET = 50_000;
 
 let searches = 0;
 

@@ -32,6 +32,20 @@ export interface EngineCapabilities {
 
 export { StatementBudgetExceeded } from './row-budget.js';
 
+/** How busy the PostgreSQL pool is; SQLite has one connection and no pool. */
+export interface PoolUse {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** What metrics read of the database layer: pool use and the time each statement took. */
+export interface DatabaseObserver {
+  poolUse(): PoolUse | null;
+  /** Calls `listener` with every statement's duration in seconds; returns the function that stops it. */
+  onStatement(listener: (seconds: number) => void): () => void;
+}
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly caps: EngineCapabilities;
@@ -42,7 +56,22 @@ export interface DatabaseHandle {
    */
   readonly dataVersion: (() => number) | null;
   readonly pgPool: pg.Pool | null;
+  readonly observer: DatabaseObserver;
   close(): Promise<void>;
+}
+
+/** Statement listeners, fed by Kysely's query log (which measures each query's duration). */
+class StatementListeners {
+  private readonly listeners = new Set<(seconds: number) => void>();
+
+  add(listener: (seconds: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  readonly log = (event: { readonly queryDurationMillis: number }): void => {
+    for (const listener of this.listeners) listener(event.queryDurationMillis / 1000);
+  };
 }
 
 // PostgreSQL returns int8 as strings; our int8 columns are millisecond timestamps, well inside 2^53.
@@ -72,12 +101,14 @@ function openSqlite(path: string): DatabaseHandle {
   // Not deterministic, so SQLite calls it for every row it examines instead of once.
   sqlite.function('roster_budget', { deterministic: false }, budget.row);
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = new StatementListeners();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: statements.log });
   return {
     db,
     caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false, statementTimeout: false, rowBudget: true }),
     dataVersion: () => versionStatement.get() as number,
     pgPool: null,
+    observer: { poolUse: () => null, onStatement: (listener) => statements.add(listener) },
     close: () => db.destroy(),
   };
 }
@@ -87,12 +118,17 @@ function openPostgres(url: string): DatabaseHandle {
   // An idle client whose connection dies (server restart, database dropped) is replaced by the
   // pool on next use; without a listener the error would crash the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const statements = new StatementListeners();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
     db,
     caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true, statementTimeout: true, rowBudget: false }),
     dataVersion: null,
     pgPool: pool,
+    observer: {
+      poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      onStatement: (listener) => statements.add(listener),
+    },
     close: () => db.destroy(),
   };
 }

@@ -18,7 +18,7 @@ export const HOSTILE_PATHS: readonly (readonly [string, string])[] = [
   ['hostile danbooru unanchored regex', `/danbooru/users.json?search[name_regex]=${encodeURIComponent('q.z')}`],
   ['hostile danbooru leading-wildcard substring', '/danbooru/users.json?search[name_ilike]=*qz*'],
   ['hostile danbooru last page, 1000 per page', '/danbooru/users.json?page=1000&limit=1000'],
-  ['hostile danbooru inviter chain 9 deep + regex', `/danbooru/users.json?${deepInviter(9, `[name_regex]=${encodeURIComponent('q.z')}`)}`],
+  ['hostile danbooru inviter chain 8 deep + regex', `/danbooru/users.json?${deepInviter(8, `[name_regex]=${encodeURIComponent('q.z')}`)}`],
   ['hostile danbooru huge only=', `/danbooru/users.json?only=${'a'.repeat(12_000)}`],
   ['hostile danbooru nested only=', `/danbooru/users.json?only=${'inviter['.repeat(1000)}id${']'.repeat(1000)}`],
   ['hostile native unanchored regex', `/v1/users?${nativeFilter({ kind: 'match', field: 'name', mode: 'regex', value: 'q.z', caseSensitive: true })}`],

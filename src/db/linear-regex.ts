@@ -1,22 +1,22 @@
-import RE2 from 're2';
+import { RE2JS } from 're2js';
 
 /**
- * User-supplied regular expressions run through RE2, whose matching time is linear in the text
- * (no backtracking): `^(a+)+_$` against thirty `a`s takes microseconds, where JavaScript's
+ * User-supplied regular expressions run through RE2's algorithm (`re2js`, a pure JavaScript port:
+ * no native build at install), whose matching time is linear in the text (no backtracking): `^(a+)+_$` against thirty `a`s takes microseconds, where JavaScript's
  * engine took seconds of blocked event loop. RE2 has no back-references and no look-around;
  * patterns using them are refused before any query runs.
  */
 export const REGEX_MAX_LENGTH = 256;
 
 const CACHE_SIZE = 500;
-const cache = new Map<string, RE2 | string>();
+const cache = new Map<string, RE2JS | string>();
 
 /** The compiled pattern, or RE2's reason for refusing it. Compiled once per pattern. */
-function compiled(pattern: string): RE2 | string {
+function compiled(pattern: string): RE2JS | string {
   let entry = cache.get(pattern);
   if (entry === undefined) {
     try {
-      entry = new RE2(pattern, 'u');
+      entry = RE2JS.compile(pattern);
     } catch (error) {
       entry = error instanceof Error ? error.message : 'invalid regular expression';
     }
@@ -37,6 +37,5 @@ export function regexProblem(pattern: string): string | null {
 export function regexpMatches(pattern: unknown, value: unknown): 0 | 1 {
   if (typeof pattern !== 'string' || typeof value !== 'string' || pattern.length > REGEX_MAX_LENGTH) return 0;
   const entry = compiled(pattern);
-  // RE2 reads UTF-8: handing it the bytes is several times cheaper than handing it the string.
-  return typeof entry !== 'string' && entry.test(Buffer.from(value, 'utf8')) ? 1 : 0;
+  return typeof entry !== 'string' && entry.matcher(value).find() ? 1 : 0;
 }

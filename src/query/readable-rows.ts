@@ -27,5 +27,7 @@ function scopeFilter(scope: RowScope): Filter {
         exists('peers', and(activeMember, isIn('role', MANAGING_ROLES))),
       );
     }
+    case 'memberOrgs':
+      return or(eq('owner_id', scope.userId), exists('memberships', and(eq('user_id', scope.userId), eq('is_active', true))));
   }
 }

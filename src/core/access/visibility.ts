@@ -21,7 +21,7 @@ const rule = (tier: SearchTier | null, self = false): ReadRule => Object.freeze(
 const PUBLIC = rule('public');
 
 /** The entities whose rows the service reads out (query/fields.ts catalogues the searchable ones). */
-export type ReadableEntity = 'users' | 'bans' | 'mutes' | 'name_changes' | 'memberships' | 'subscriptions';
+export type ReadableEntity = 'users' | 'bans' | 'mutes' | 'name_changes' | 'memberships' | 'subscriptions' | 'organizations';
 
 /** The fields of a user: the catalogue's columns and derived flags, plus rendered-only values. */
 const USER_RULES: Readonly<Record<string, ReadRule>> = Object.freeze({
@@ -78,13 +78,15 @@ export function canSearchField(tier: SearchTier, entity: ReadableEntity, field: 
  * - `undeletedOwner`: rows whose user is not deleted (Danbooru's name history for members);
  * - `orgPeers`: memberships the viewer could list (CVAT): their own, the active memberships
  *   of organizations they are an active member of, and every membership of organizations
- *   they manage (owner or maintainer).
+ *   they manage (owner or maintainer);
+ * - `memberOrgs`: organizations the viewer owns or actively belongs to (CVAT's organization list).
  */
 export type RowScope =
   | { readonly kind: 'all' }
   | { readonly kind: 'none' }
   | { readonly kind: 'undeletedOwner' }
-  | { readonly kind: 'orgPeers'; readonly userId: number };
+  | { readonly kind: 'orgPeers'; readonly userId: number }
+  | { readonly kind: 'memberOrgs'; readonly userId: number };
 
 const ALL: RowScope = Object.freeze({ kind: 'all' });
 const NONE: RowScope = Object.freeze({ kind: 'none' });
@@ -110,6 +112,9 @@ export function readableRows(tier: SearchTier, userId: number | null, entity: Re
       return userId === null ? NONE : Object.freeze({ kind: 'orgPeers', userId });
     case 'subscriptions':
       return tierAllows(tier, 'admin') ? ALL : NONE;
+    case 'organizations':
+      if (tierAllows(tier, 'admin')) return ALL;
+      return userId === null ? NONE : Object.freeze({ kind: 'memberOrgs', userId });
   }
 }
 

@@ -40,6 +40,7 @@ export function renderUser(viewer: Viewer, user: User): NativeUser {
     mute: user.mute,
     restricted_by_admin: user.restricted_by_admin,
     counters: user.counters,
+    artist_tags: [...user.artist_tags],
     created_at: user.created_at,
     updated_at: user.updated_at,
   };

@@ -62,6 +62,7 @@ export const UserSchema = Type.Object(
     mute: Nullable(SanctionInForce),
     restricted_by_admin: Type.Boolean(),
     counters: CountersSchema,
+    artist_tags: Type.Array(Type.String()),
     created_at: Timestamp,
     updated_at: Timestamp,
     email: Type.Optional(Nullable(Type.String())),

@@ -14,6 +14,7 @@ const EnvSchema = Type.Object({
   ROSTER_SIGNUPS_OPEN: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
   ROSTER_LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
   ROSTER_BASE_URL: Type.Optional(Type.String()),
+  ROSTER_E621_REQUIRE_USER_AGENT: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
 });
 
 export type DatabaseConfig =
@@ -31,6 +32,8 @@ export interface Config {
   readonly passwordMaxLength: number;
   readonly signupsOpen: boolean;
   readonly logLevel: string;
+  /** e621's edge rule (help:api): refuse requests without a descriptive User-Agent. Off by default. */
+  readonly e621RequireUserAgent: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -80,5 +83,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     passwordMaxLength: 128,
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
+    e621RequireUserAgent: ['true', '1'].includes(e.ROSTER_E621_REQUIRE_USER_AGENT ?? 'false'),
   });
 }

@@ -82,9 +82,12 @@ const USER_FIELDS = byName([
   field('last_logged_in_at', 'timestamp', { nullable: true, sortable: true, tier: 'moderator' }),
   field('last_active_at', 'timestamp', { nullable: true, sortable: true, tier: 'moderator' }),
   field('last_ip_addr', 'string', { nullable: true, tier: 'moderator' }),
+  field('self_signed_up', 'boolean', { tier: 'admin' }),
   ...COUNTER_NAMES.map((counter) => field(counter, 'integer', { sortable: true })),
   derived('is_banned', 'public', (now) => exists('bans', sanctionInForce(now))),
   derived('is_muted', 'public', (now) => exists('mutes', sanctionInForce(now))),
+  /** e621's Unactivated (level 0, shown to everyone): signed up by themselves, email not verified. */
+  derived('is_unactivated', 'public', () => and(cmp('self_signed_up', 'eq', true), cmp('email_verified', 'eq', false))),
   /** CVAT's `is_active`: not deleted and not banned. */
   derived('is_active', 'public', (now) => and(cmp('is_deleted', 'eq', false), not(exists('bans', sanctionInForce(now))))),
 ]);

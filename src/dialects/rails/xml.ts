@@ -28,6 +28,7 @@ const COLUMN_TYPES: Readonly<Record<string, string>> = {
   id: 'integer',
   user_id: 'integer',
   inviter_id: 'integer',
+  avatar_id: 'integer',
   banner_id: 'integer',
   level: 'integer',
   duration: 'integer',

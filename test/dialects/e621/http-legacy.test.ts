@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Level } from '../../../src/core/access/levels.js';
-import { SYSTEM } from '../../../src/core/access/viewer.js';
-import { createUser, updateUser } from '../../../src/core/users/users.js';
+import { ANONYMOUS, SYSTEM } from '../../../src/core/access/viewer.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { createUser, deleteUser, signUp, updateUser } from '../../../src/core/users/users.js';
 import { e621Fixture, T0_EASTERN, type E621Fixture, type Role } from './http-fixture.js';
 
 /** seeds/e621-legacy-users-api.txt: `GET /user/index` and `GET /user/show`, JSON and XML. */
@@ -23,13 +24,22 @@ describe('e621 legacy users API', () => {
   });
   after(() => f.close());
 
-  const json = async (role: Role | null, url: string): Promise<any> => {
+  /** A legacy user as the tests read it. */
+  interface LegacyUser {
+    readonly [key: string]: unknown;
+    readonly id: number | null;
+    readonly name: string;
+    readonly level: number;
+    readonly stats: Readonly<Record<string, number>>;
+    readonly artist_tags: readonly string[];
+  }
+  const json = async (role: Role | null, url: string): Promise<LegacyUser> => {
     const response = await f.request(role, 'GET', url);
     assert.equal(response.statusCode, 200, response.body);
     assert.match(String(response.headers['content-type']), /^application\/json/);
-    return response.json();
+    return response.json() as LegacyUser;
   };
-  const names = async (url: string): Promise<string[]> => ((await json(null, url)) as { name: string }[]).map((user) => user.name);
+  const names = async (url: string): Promise<string[]> => ((await json(null, url)) as unknown as LegacyUser[]).map((user) => user.name);
 
   const MEMBER_STATS = {
     post_count: 1,
@@ -68,7 +78,7 @@ describe('e621 legacy users API', () => {
     const patched = await f.app.inject({
       method: 'PATCH',
       url: `/v1/users/${user.id}`,
-      headers: { authorization: `Bearer ${(await import('../../../src/core/auth/api-keys.js').then((m) => m.createApiKey(f.core, SYSTEM, f.users.owner.id, { name: 'native' }))).secret}` },
+      headers: { authorization: `Bearer ${(await createApiKey(f.core, SYSTEM, f.users.owner.id, { name: 'native' })).secret}` },
       payload: { counters: { blip_count: 42, set_count: 3 }, artist_tags: ['drawn'] },
     });
     assert.equal(patched.statusCode, 200, patched.body);
@@ -131,7 +141,7 @@ describe('e621 legacy users API', () => {
   test('verifying the email activates a self-signed-up account', async () => {
     const user = await createUser(f.core, SYSTEM, { name: 'made_by_admin' });
     assert.equal((await json(null, `/user/show.json?id=${user.id}`)).level, 20);
-    const signed = await (await import('../../../src/core/users/users.js')).signUp(f.core, (await import('../../../src/core/access/viewer.js')).ANONYMOUS, { name: 'fresh_signup' });
+    const signed = await signUp(f.core, ANONYMOUS, { name: 'fresh_signup' });
     assert.equal((await json(null, `/user/show.json?id=${signed.id}`)).level, 0);
     await updateUser(f.core, SYSTEM, signed.id, { email: 'fresh@example.org', emailVerified: true });
     assert.equal((await json(null, `/user/show.json?id=${signed.id}`)).level, 20);
@@ -169,7 +179,7 @@ describe('e621 legacy users API', () => {
     assert.deepEqual(await names('/user/index.json?name=_rank&order=name&limit=2'), ['alpha_rank', 'mid_rank']);
     assert.deepEqual(await names('/user/index.json?name=_rank&order=name&limit=2&page=2'), ['zeta_rank']);
     assert.deepEqual(await names('/user/index.json?name=_rank&limit=0'), []);
-    const all = (await json(null, '/user/index.json')) as unknown[];
+    const all = (await json(null, '/user/index.json')) as unknown as unknown[];
     assert.ok(all.length > 10 && all.length <= 75);
     for (const [query, message] of [
       ['limit=321', 'Limit must be between 0 and 320.'],
@@ -228,10 +238,10 @@ describe('e621 legacy users API', () => {
     assert.deepEqual(wrong.json(), { success: false, message: 'SessionLoader::AuthenticationFailure', code: null });
     assert.equal((await f.request('banned', 'GET', '/user/show.json')).statusCode, 401);
     const doomed = await createUser(f.core, SYSTEM, { name: 'doomed_user', level: Level.Member });
-    const key = (await (await import('../../../src/core/auth/api-keys.js')).createApiKey(f.core, SYSTEM, doomed.id, { name: 'k' })).secret;
+    const key = (await createApiKey(f.core, SYSTEM, doomed.id, { name: 'k' })).secret;
     const auth = { authorization: `Basic ${Buffer.from(`doomed_user:${key}`).toString('base64')}` };
     assert.equal((await f.app.inject({ method: 'GET', url: `${f.prefix}/user/show.json`, headers: auth })).statusCode, 200);
-    await (await import('../../../src/core/users/users.js')).deleteUser(f.core, SYSTEM, doomed.id);
+    await deleteUser(f.core, SYSTEM, doomed.id);
     assert.equal((await f.app.inject({ method: 'GET', url: `${f.prefix}/user/show.json`, headers: auth })).statusCode, 401);
   });
 

@@ -3,6 +3,7 @@ import { CoreError, forbidden, isCoreError } from '../../core/errors.js';
 import { getUser, getUserByName, signUp, updateUser } from '../../core/users/users.js';
 import { clientIp } from '../../http/client-ip.js';
 import { searchUsers } from '../../query/search-users.js';
+import { searchRedirectQuery } from '../rails/search-normalize.js';
 import { parseE621Settings, parseE621Signup } from './account-params.js';
 import { parsePage } from './page-params.js';
 import { renderE621Anonymous, renderE621User } from './render.js';
@@ -12,6 +13,9 @@ import { parseE621UserSearch } from './user-search.js';
 /** e621ng's users controller (specs part B2): index, show by id or name, me, signup, update. */
 
 async function index(core: Core, call: E621Call): Promise<E621Response> {
+  // application_controller.rb: blank `search[...]` values are dropped by a redirect (specs part D).
+  const normalized = searchRedirectQuery(call.request.query);
+  if (normalized !== null) return { kind: 'redirect', location: call.here(normalized) };
   // users_controller.rb: `?name=X` goes to the user's page (without the format).
   const name = call.params.name;
   if (typeof name === 'string' && name.trim() !== '') return { kind: 'redirect', location: call.url(`/users/${encodeURIComponent(name.trim())}`) };

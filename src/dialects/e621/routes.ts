@@ -37,6 +37,8 @@ export interface E621Call {
   readonly timeZone: string;
   /** An absolute URL under the dialect's prefix on the request's own origin. */
   url(path: string): string;
+  /** The request's own URL with `query` (without `?`) instead of its query string. */
+  here(query: string): string;
 }
 
 export type E621Response =
@@ -80,6 +82,7 @@ function callOf(request: FastifyRequest, format: RailsFormat, prefix: string): E
     pathId: stripFormat(typeof pathParams.id === 'string' ? pathParams.id : ''),
     timeZone: e621TimeZone(request.viewer, params.time_zone),
     url: (path) => `${request.protocol}://${request.host}${prefix}${path}`,
+    here: (query) => `${request.protocol}://${request.host}${request.url.split('?')[0] ?? ''}${query === '' ? '' : `?${query}`}`,
   };
 }
 

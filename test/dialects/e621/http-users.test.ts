@@ -184,6 +184,12 @@ describe('e621ng users API', () => {
     assert.equal((await f.request(null, 'GET', `/users/${f.users.member.id}.xml`)).statusCode, 406);
   });
 
+  test('blank search values are dropped by a redirect', async () => {
+    const response = await f.request(null, 'GET', '/users.json?search[name_matches]=&search[level]=20&limit=5');
+    assert.equal(response.statusCode, 302);
+    assert.equal(response.headers.location, 'http://localhost:80/e621/users.json?limit=5&search%5Blevel%5D=20');
+  });
+
   test('show: by id or by name ignoring case, the show extras placed first', async () => {
     const byId = await get(null, `/users/${f.users.member.id}.json`);
     assert.deepEqual(Object.keys(byId), [...SHOW_KEYS, ...PUBLIC_KEYS]);

@@ -24,7 +24,8 @@ test('value syntax (parse_value.rb): comparisons, ranges, lists, to_i', () => {
   const levels = [10, 20, 30, 40, 50, 60, 70, 80];
   for (const [text, expected] of cases) assert.deepEqual(levels.filter((level) => satisfies(level, parseValue(text, readInteger))), expected, text);
   assert.deepEqual(parseValue('junk', readInteger), { kind: 'cmp', op: 'eq', value: 0 });
-  assert.equal((parseValue(Array.from({ length: 400 }, (_, i) => i).join(','), readInteger) as { values: number[] }).values.length, 320);
+  const long = parseValue(Array.from({ length: 400 }, (_, i) => i).join(','), readInteger);
+  assert.equal(long.kind === 'in' ? long.values.length : -1, 320);
 });
 
 test('levels: both numberings, and the e621ng numbers an admin may assign', () => {

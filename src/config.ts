@@ -56,6 +56,9 @@ export const EnvSchema = Type.Object({
       description: 'on SIGTERM, how long `/readyz` answers 503 before listeners close (give it your load balancer\'s check interval)',
     }),
   ),
+  ROSTER_E621_REQUIRE_USER_AGENT: Type.Optional(
+    Type.String({ pattern: '^(true|false|1|0)$', default: 'false', description: 'refuse e621 requests without a descriptive User-Agent, as e621 does' }),
+  ),
 });
 
 export type DatabaseConfig =
@@ -78,6 +81,8 @@ export interface Config {
   readonly metrics: MetricsConfig;
   readonly readyTimeoutMs: number;
   readonly drainMs: number;
+  /** e621's edge rule (help:api): refuse requests without a descriptive User-Agent. Off by default. */
+  readonly e621RequireUserAgent: boolean;
 }
 
 export type MetricsConfig =
@@ -142,5 +147,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     metrics: Object.freeze(metricsConfig(e.ROSTER_METRICS_TOKEN, e.ROSTER_METRICS_PORT)),
     readyTimeoutMs: e.ROSTER_READY_TIMEOUT_MS ? Number(e.ROSTER_READY_TIMEOUT_MS) : 1000,
     drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,
+    e621RequireUserAgent: ['true', '1'].includes(e.ROSTER_E621_REQUIRE_USER_AGENT ?? 'false'),
   });
 }

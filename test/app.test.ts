@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, DIALECTS, parseQueryString } from '../src/app.js';
+import { PAGE_NOT_FOUND } from '../src/dialects/e621/errors.js';
 import { createTestCore, type TestCore } from './support/database.js';
 
-/** Each placeholder dialect's 404, as its real system answers an unknown path. */
+/** Each dialect's 404, as its real system answers an unknown path (e621ng: its HTML page). */
 const NOT_FOUND: Record<string, { type: RegExp; body: unknown }> = {
-  e621: { type: /application\/json/, body: { success: false, reason: 'not found' } },
+  e621: { type: /text\/html/, body: PAGE_NOT_FOUND.body },
   cvat: { type: /application\/json/, body: { detail: 'Not found.' } },
   civitai: { type: /application\/json/, body: { error: 'Not found' } },
   stack: { type: /text\/plain/, body: 'Not found' },
@@ -37,7 +38,7 @@ describe('buildApp', () => {
 
   for (const [name, expected] of Object.entries(NOT_FOUND)) {
     test(`/${name} answers unknown paths with its own 404`, async () => {
-      for (const url of [`/${name}`, `/${name}/users.json`, `/${name}/api/v1/x/y?z=1`]) {
+      for (const url of [`/${name}`, `/${name}/no_such_route.json`, `/${name}/api/v1/x/y?z=1`]) {
         const response = await app.inject({ url });
         assert.equal(response.statusCode, 404, url);
         assert.match(String(response.headers['content-type']), expected.type);
@@ -91,10 +92,11 @@ describe('buildApp with only', () => {
     const app = buildApp(core, { only: 'e621' });
     try {
       const root = await app.inject({ url: '/users.json' });
-      assert.equal(root.statusCode, 404);
-      assert.deepEqual(root.json(), { success: false, reason: 'not found' });
+      assert.equal(root.statusCode, 200);
+      assert.deepEqual(root.json(), []);
       const docs = await app.inject({ url: '/docs/json' });
-      assert.deepEqual(docs.json(), { success: false, reason: 'not found' });
+      assert.equal(docs.statusCode, 404);
+      assert.equal(docs.body, PAGE_NOT_FOUND.body);
     } finally {
       await app.close();
       await core.dispose();

@@ -85,6 +85,10 @@ export interface UsersTable extends Record<CounterName, Generated<number>> {
   last_active_at: number | null;
   last_forum_read_at: number | null;
   last_ip_addr: string | null;
+  /** 1 when the account signed itself up (rather than being made by an admin, the CLI or an import). */
+  self_signed_up: Generated<number>;
+  /** JSON array of strings (e621's `artist_tags`), written by the host site. */
+  artist_tags: Generated<string>;
 }
 
 export interface NameChangesTable {

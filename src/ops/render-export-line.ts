@@ -1,6 +1,6 @@
 import { type NameChangeRow, type SanctionRow, type SubscriptionRow, type UserRow } from '../db/schema.js';
 import type { UserLine } from './transfer-format.js';
-import { countersOf, parseJson } from '../core/users/user.js';
+import { countersOf, parseJson, stringList } from '../core/users/user.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -43,6 +43,8 @@ export function renderExportLine(
     last_forum_read_at: isoOrNull(user.last_forum_read_at),
     last_ip_addr: user.last_ip_addr,
     counters: countersOf(user),
+    self_signed_up: user.self_signed_up === 1,
+    artist_tags: stringList(parseJson(user.artist_tags)),
     name_changes: related.nameChanges.map((c) => ({ old_name: c.old_name, new_name: c.new_name, actor_id: c.actor_id, created_at: iso(c.created_at), updated_at: iso(c.updated_at) })),
     sanctions: related.sanctions.map((s) => ({
       kind: s.kind,

@@ -80,6 +80,8 @@ const USER_FIELDS = {
   last_forum_read_at: Nullable(Time),
   last_ip_addr: Nullable(Text(64)),
   counters: Counters,
+  self_signed_up: Type.Boolean(),
+  artist_tags: Type.Array(Text(200), { maxItems: 10_000 }),
   name_changes: Type.Array(NameChangeLine, { maxItems: 10_000 }),
   sanctions: Type.Array(SanctionLine, { maxItems: 10_000 }),
   subscriptions: Type.Array(SubscriptionLine, { maxItems: 10_000 }),
@@ -255,6 +257,8 @@ function toUserRow(value: ImportLineValue, now: number): ImportRecord['row'] {
     last_active_at: toMsOrNull(value.last_active_at, 'last_active_at'),
     last_forum_read_at: toMsOrNull(value.last_forum_read_at, 'last_forum_read_at'),
     last_ip_addr: value.last_ip_addr ?? null,
+    self_signed_up: value.self_signed_up ? 1 : 0,
+    artist_tags: JSON.stringify(value.artist_tags ?? []),
     ...counters,
   };
 }

@@ -84,9 +84,12 @@ const USER_FIELDS = byName([
   field('last_logged_in_at', 'timestamp', { nullable: true, sortable: true }),
   field('last_active_at', 'timestamp', { nullable: true, sortable: true }),
   field('last_ip_addr', 'string', { nullable: true }),
+  field('self_signed_up', 'boolean'),
   ...COUNTER_NAMES.map((counter) => field(counter, 'integer', { sortable: true })),
   derived('is_banned', (now) => exists('bans', sanctionInForce(now))),
   derived('is_muted', (now) => exists('mutes', sanctionInForce(now))),
+  /** e621's Unactivated (level 0, shown to everyone): signed up by themselves, email not verified. */
+  derived('is_unactivated', () => and(cmp('self_signed_up', 'eq', true), cmp('email_verified', 'eq', false))),
   /** CVAT's `is_active`: not deleted and not banned. */
   derived('is_active', (now) => and(cmp('is_deleted', 'eq', false), not(exists('bans', sanctionInForce(now))))),
 ]);

@@ -49,3 +49,29 @@ test('imports flow one way between layers', () => {
   }
   assert.deepEqual(violations, []);
 });
+
+test('a dialect imports no other dialect, only the shared Rails-family module', () => {
+  const violations: string[] = [];
+  const dialects = join(SRC, 'dialects');
+  for (const file of sourceFiles(dialects)) {
+    const own = relative(dialects, file).split('/')[0]!;
+    for (const specifier of importsOf(file)) {
+      if (!specifier.startsWith('.')) continue;
+      const target = relative(dialects, join(file, '..', specifier)).split('/');
+      if (target[0] === '..' || target[0] === own || target[0] === 'rails') continue;
+      violations.push(`${relative(SRC, file)} imports ${specifier}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('the Rails-family module imports no dialect', () => {
+  const rails = join(SRC, 'dialects', 'rails');
+  const violations = sourceFiles(rails).flatMap((file) =>
+    importsOf(file)
+      .filter((specifier) => specifier.startsWith('.') && relative(join(SRC, 'dialects'), join(file, '..', specifier)).split('/')[0] !== 'rails')
+      .filter((specifier) => relative(SRC, join(file, '..', specifier)).startsWith('dialects/'))
+      .map((specifier) => `${relative(SRC, file)} imports ${specifier}`),
+  );
+  assert.deepEqual(violations, []);
+});

@@ -27,6 +27,8 @@ export type ReadableEntity = 'users' | 'bans' | 'mutes' | 'name_changes' | 'memb
 const USER_RULES: Readonly<Record<string, ReadRule>> = Object.freeze({
   email: rule('admin', true),
   email_verified: rule('admin', true),
+  // Whether an account signed itself up; e621 shows only the consequence (is_unactivated, public).
+  self_signed_up: rule('admin', true),
   has_password: rule('admin', true),
   client_metadata: rule('admin', true),
   client_read_only_metadata: rule('admin', true),

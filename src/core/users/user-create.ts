@@ -59,7 +59,7 @@ export interface CreateUserInput {
  */
 export async function signUp(core: Core, viewer: Viewer, input: CreateUserInput): Promise<User> {
   if (!can(viewer, 'user.sign_up')) throw forbidden();
-  return createUser(core, viewer, input);
+  return insertAccount(core, viewer, input, true);
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -72,6 +72,11 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * and one `conflict`.
  */
 export async function createUser(core: Core, viewer: Viewer, input: CreateUserInput): Promise<User> {
+  return insertAccount(core, viewer, input, false);
+}
+
+/** `selfSignedUp`: made through {@link signUp} (e621 shows such accounts as Unactivated until their email is verified). */
+async function insertAccount(core: Core, viewer: Viewer, input: CreateUserInput, selfSignedUp: boolean): Promise<User> {
   if (!can(viewer, 'user.create')) throw forbidden();
   if (viewer.user === null && viewer.credential.kind === 'anonymous' && !core.config.signupsOpen) throw forbidden('Signups are closed');
   if (needsPrivilege(viewer, input) && !can(viewer, 'user.create_privileged')) throw forbidden();
@@ -83,7 +88,7 @@ export async function createUser(core: Core, viewer: Viewer, input: CreateUserIn
   try {
     id = await core.db.transaction().execute(async (trx) => {
       if (input.inviterId != null) await requireInviter(trx, input.inviterId);
-      const row = buildRow(input, now, passwordHash, name ?? (await generateUserName(trx)), await chooseLevel(core, trx, input));
+      const row = { ...buildRow(input, now, passwordHash, name ?? (await generateUserName(trx)), await chooseLevel(core, trx, input)), self_signed_up: selfSignedUp ? 1 : 0 };
       const inserted = await trx.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
       if (viewer.credential.kind !== 'anonymous') {
         await recordAudit(trx, viewer, now, {

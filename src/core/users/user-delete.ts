@@ -19,10 +19,13 @@ import { isSystem, type Viewer } from '../access/viewer.js';
  * requires your current password when the account has one. An account already deleted gives
  * `conflict` (it still exists and can be read, so not_found would be wrong).
  */
-export async function deleteUser(core: Core, viewer: Viewer, userId: number, options: { password?: string } = {}): Promise<User> {
+export async function deleteUser(core: Core, viewer: Viewer, userId: number, options: DeleteOptions = {}): Promise<User> {
   const target = await requireUser(core, userId);
   authorizeDelete(viewer, target);
   const self = viewer.id === userId && !isSystem(viewer);
+  if (self && options.minimumAgeMs !== undefined && core.now() - target.created_at < options.minimumAgeMs) {
+    throw validationFailed({ base: ['Account is too new to be deleted'] });
+  }
   if (self) await requireCurrentPassword(core, userId, options.password);
   const now = core.now();
   await core.db.transaction().execute(async (trx) => {
@@ -42,6 +45,13 @@ export async function deleteUser(core: Core, viewer: Viewer, userId: number, opt
   });
   await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);
+}
+
+export interface DeleteOptions {
+  /** The current password, required to delete yourself when the account has one. */
+  readonly password?: string;
+  /** e621: an account younger than this cannot delete itself. */
+  readonly minimumAgeMs?: number;
 }
 
 function authorizeDelete(viewer: Viewer, target: User): void {

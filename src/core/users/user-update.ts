@@ -44,6 +44,8 @@ export interface UserPatch {
   /** An organization the user is an active member of; otherwise not_found `team_membership`. */
   readonly selectedTeamId?: number | null;
   readonly counters?: Partial<Counters>;
+  /** e621's `artist_tags`, written by the host site. */
+  readonly artistTags?: readonly string[];
   /** Stack Auth: anonymous users can be upgraded, never downgraded. */
   readonly isAnonymous?: false;
   /** ISO 3166-1 alpha-2, stored upper-case. */
@@ -70,6 +72,7 @@ const PATCH_ACTIONS: Readonly<Record<keyof UserPatch, UserAction>> = Object.free
   clientReadOnlyMetadata: 'user.write_server_data',
   serverMetadata: 'user.write_server_data',
   counters: 'user.write_server_data',
+  artistTags: 'user.write_server_data',
   countryCode: 'user.write_server_data',
   riskScores: 'user.write_server_data',
 });
@@ -138,11 +141,21 @@ function validatePatch(core: Core, patch: UserPatch, target: User): void {
   nullable('country_code', patch.countryCode, (v) => (typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? [] : ['is not a country code']));
   nullable('last_forum_read_at', patch.lastForumReadAt, (v) => (isSafeTimestamp(v) ? [] : ['is not a timestamp']));
   if (patch.counters !== undefined) addCounterProblems(problems, patch.counters);
+  if (patch.artistTags !== undefined) addArtistTagProblems(problems, patch.artistTags);
   if (patch.preferences !== undefined) {
     if (patch.preferences === null || typeof patch.preferences !== 'object') problems.add('preferences', 'must be an object');
     else addPreferencesProblems(problems, patch.preferences, target.level);
   }
   problems.throwIfAny();
+}
+
+const ARTIST_TAGS_MAX = 1000;
+const ARTIST_TAG_LENGTH_MAX = 200;
+
+function addArtistTagProblems(problems: Problems, tags: readonly string[]): void {
+  if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) return problems.add('artist_tags', 'must be a list of strings');
+  if (tags.length > ARTIST_TAGS_MAX) problems.add('artist_tags', `is too long (maximum is ${ARTIST_TAGS_MAX} tags)`);
+  if (tags.some((tag) => tag.length === 0 || tag.length > ARTIST_TAG_LENGTH_MAX)) problems.add('artist_tags', `has a tag that is empty or longer than ${ARTIST_TAG_LENGTH_MAX} characters`);
 }
 
 function addCounterProblems(problems: Problems, counters: Partial<Counters>): void {
@@ -193,6 +206,7 @@ function patchRow(patch: UserPatch, target: User, passwordHash: string | null | 
   if (patch.selectedTeamId !== undefined) row.selected_team_id = patch.selectedTeamId;
   if (patch.countryCode !== undefined) row.country_code = patch.countryCode?.toUpperCase() ?? null;
   if (patch.lastForumReadAt !== undefined) row.last_forum_read_at = patch.lastForumReadAt;
+  if (patch.artistTags !== undefined) row.artist_tags = JSON.stringify(patch.artistTags);
   for (const [name, value] of Object.entries(patch.counters ?? {}) as [keyof Counters, number][]) row[name] = value;
   // Stack Auth: upgrading an anonymous user sets its sign-up time.
   if (patch.isAnonymous === false && target.is_anonymous) {

@@ -54,6 +54,10 @@ export interface User {
   readonly last_forum_read_at: number | null;
   readonly last_ip_addr: string | null;
   readonly counters: Readonly<Counters>;
+  /** Signed itself up (self-service), as opposed to made by an admin, the CLI or an import. */
+  readonly self_signed_up: boolean;
+  /** The artist tags the host site lists for the user (e621). */
+  readonly artist_tags: readonly string[];
   readonly ban: ActiveSanction | null;
   readonly mute: ActiveSanction | null;
 }
@@ -69,6 +73,9 @@ export function parseJson(text: string | null): Metadata {
     return null;
   }
 }
+
+/** A stored JSON list of strings; anything else reads as empty. */
+export const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
 /** The activity counters of a user row, by name. */
 export function countersOf(row: Readonly<Counters>): Counters {
@@ -112,6 +119,8 @@ export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mu
     last_forum_read_at: row.last_forum_read_at,
     last_ip_addr: row.last_ip_addr,
     counters: Object.freeze(counters),
+    self_signed_up: row.self_signed_up === 1,
+    artist_tags: Object.freeze(stringList(parseJson(row.artist_tags))),
     ban: sanctions.ban,
     mute: sanctions.mute,
   });

@@ -1,7 +1,7 @@
 import { CoreError, type FieldErrors } from '../../core/errors.js';
 import { classifyError, type HttpFailure, type RenderedError, type RequestIssue } from '../../http/error-handler.js';
-import { CONTENT_TYPES, type DanbooruFormat } from './format.js';
-import { errorXml, xmlRecord, type DanbooruErrorBody } from './xml.js';
+import { CONTENT_TYPES, type RailsFormat } from '../rails/format.js';
+import { errorXml, xmlRecord, type RailsErrorBody } from '../rails/xml.js';
 
 /**
  * Danbooru's one error boundary (application_controller.rb `rescue_exception`, the
@@ -49,14 +49,14 @@ export const MISSING_LOGIN_OR_KEY = 'missing_name_or_key';
 /** Core field names where Danbooru's differ (api_key.rb columns). */
 const FIELD_NAMES: Readonly<Record<string, string>> = { scopes: 'permissions', permitted_ips: 'permitted_ip_addresses' };
 
-function errorPage(status: number, exceptionClass: string, message: string, format: DanbooruFormat, extra: Partial<RenderedError> = {}, backtrace: readonly [] | null = []): RenderedError {
-  const body: DanbooruErrorBody = { success: false, error: exceptionClass, message, backtrace };
+function errorPage(status: number, exceptionClass: string, message: string, format: RailsFormat, extra: Partial<RenderedError> = {}, backtrace: readonly [] | null = []): RenderedError {
+  const body: RailsErrorBody = { success: false, error: exceptionClass, message, backtrace };
   if (format === 'xml') return { ...extra, status, body: errorXml(body), contentType: CONTENT_TYPES.xml };
   return { ...extra, status, body, contentType: CONTENT_TYPES.json };
 }
 
 /** responders `display_errors`: 422 with the messages, no attribute prefix. */
-function validationErrors(fields: FieldErrors, format: DanbooruFormat): RenderedError {
+function validationErrors(fields: FieldErrors, format: RailsFormat): RenderedError {
   const errors = Object.fromEntries(Object.entries(fields).map(([field, messages]) => [FIELD_NAMES[field] ?? field, [...messages]]));
   if (format === 'xml') return { status: 422, body: xmlRecord('errors', errors), contentType: CONTENT_TYPES.xml };
   return { status: 422, body: { errors }, contentType: CONTENT_TYPES.json };
@@ -67,7 +67,7 @@ function validationErrors(fields: FieldErrors, format: DanbooruFormat): Rendered
  * (`ActiveRecord::StatementInvalid`, `ActiveRecord::QueryCanceled`); Roster keeps the class and
  * message and answers 400, as for every input Danbooru answers with a 500.
  */
-function badSearch(error: CoreError, format: DanbooruFormat): RenderedError | null {
+function badSearch(error: CoreError, format: RailsFormat): RenderedError | null {
   switch (error.details.problem) {
     case 'invalid_pattern':
       return errorPage(400, 'ActiveRecord::StatementInvalid', `PG::InvalidRegularExpression: ERROR:  ${error.message}`, format);
@@ -78,7 +78,7 @@ function badSearch(error: CoreError, format: DanbooruFormat): RenderedError | nu
   }
 }
 
-function renderCoreError(error: CoreError, format: DanbooruFormat): RenderedError {
+function renderCoreError(error: CoreError, format: RailsFormat): RenderedError {
   const code = error.code;
   switch (code) {
     case 'not_found':
@@ -108,12 +108,12 @@ function renderCoreError(error: CoreError, format: DanbooruFormat): RenderedErro
 }
 
 /** A request Rails could not read: a bad body is ActionController::BadRequest, at Fastify's status. */
-function renderRequestIssue(issue: RequestIssue, format: DanbooruFormat): RenderedError {
+function renderRequestIssue(issue: RequestIssue, format: RailsFormat): RenderedError {
   return errorPage(issue.status, 'ActionController::BadRequest', issue.message, format);
 }
 
 /** Danbooru's error mapping for every failure the HTTP layer classifies. */
-export function renderDanbooruError(failure: HttpFailure, format: DanbooruFormat = 'json'): RenderedError {
+export function renderDanbooruError(failure: HttpFailure, format: RailsFormat = 'json'): RenderedError {
   switch (failure.kind) {
     case 'core':
       return renderCoreError(failure.error, format);
@@ -126,7 +126,7 @@ export function renderDanbooruError(failure: HttpFailure, format: DanbooruFormat
 }
 
 /** Anything a Danbooru route throws, rendered; `internal` is true when it must be logged. */
-export function renderThrown(error: unknown, format: DanbooruFormat): { rendered: RenderedError; internal: boolean } {
+export function renderThrown(error: unknown, format: RailsFormat): { rendered: RenderedError; internal: boolean } {
   if (error instanceof DanbooruRedirect) return { rendered: { status: error.status, headers: { location: error.location }, body: '' }, internal: false };
   if (error instanceof DanbooruHttpError) {
     return { rendered: errorPage(error.status, error.exceptionClass, error.message, format, { headers: error.headers }, error.backtrace), internal: false };

@@ -6,8 +6,8 @@ import { authenticateCredential, readCredentials, type CredentialSources } from 
 import { defineDialect } from '../../http/dialect.js';
 import { sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { MISSING_LOGIN_OR_KEY, pageNotFound, renderDanbooruError, renderThrown } from './errors.js';
-import { requestFormat, type DanbooruFormat } from './format.js';
-import { RateLimiter } from './rate-limits.js';
+import { requestFormat, type RailsFormat } from '../rails/format.js';
+import { RateLimiter } from '../rails/rate-limits.js';
 import { registerRoute, type DanbooruRoutes, type RouteGroup } from './routes.js';
 import { adminRoutes } from './routes-admin.js';
 import { apiKeyRoutes } from './routes-api-keys.js';
@@ -55,7 +55,7 @@ function installJsonParser(app: FastifyInstance): void {
   });
 }
 
-const formatOf = (request: FastifyRequest): DanbooruFormat => {
+const formatOf = (request: FastifyRequest): RailsFormat => {
   const choice = requestFormat(request);
   return choice.ok ? choice.format : 'json';
 };

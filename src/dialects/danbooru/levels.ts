@@ -1,5 +1,5 @@
 import { Level } from '../../core/access/levels.js';
-import { parseInteger } from './ruby-coercion.js';
+import { parseInteger } from '../rails/ruby-coercion.js';
 
 /**
  * The ladder map: Danbooru's ladder is the canonical one, so each level keeps its number and

@@ -2,7 +2,7 @@ import type { PageRequest, SortKey } from '../../query/search.js';
 import { paginationError } from './errors.js';
 import { parsePage } from './params.js';
 import type { DanbooruCall, DanbooruResponse } from './routes.js';
-import { searchRedirectQuery } from './search-normalize.js';
+import { searchRedirectQuery } from '../rails/search-normalize.js';
 
 /** What every Danbooru index shares: the blank-search redirect and `page`/`limit`. */
 

@@ -1,6 +1,6 @@
 import { Level } from '../../core/access/levels.js';
 import type { PageRequest } from '../../query/search.js';
-import { toI } from './ruby-coercion.js';
+import { toI } from '../rails/ruby-coercion.js';
 
 /**
  * pagination_extension.rb: `limit` and `page` never fail, they clamp; only a page past the

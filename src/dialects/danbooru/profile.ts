@@ -1,6 +1,6 @@
 import { DEFAULT_PREFERENCES, type PreferenceFlag } from '../../core/users/preferences.js';
 import type { User } from '../../core/users/user.js';
-import { instantOf, resolveTimeZone } from './time-zone.js';
+import { instantOf, resolveTimeZone } from '../rails/time-zone.js';
 
 /** The flags Danbooru shows: its settings, plus `is_verified` (Roster: the email is verified). */
 export type SettingFlag = PreferenceFlag | 'is_verified';

@@ -3,20 +3,16 @@ import { Level } from '../../core/access/levels.js';
 import type { NameChange } from '../../core/users/name-changes.js';
 import type { User } from '../../core/users/user.js';
 import type { Viewer } from '../../core/access/viewer.js';
+import type { RailsRecord, RailsValue } from '../rails/record.js';
 import { canRead } from '../../core/access/visibility.js';
 import { levelString } from './levels.js';
 import { anonymousProfile, profileOf, type Profile, type SettingFlag } from './profile.js';
-import { DEFAULT_TIME_ZONE, formatTimestamp } from './time-zone.js';
+import { DEFAULT_TIME_ZONE, formatTimestamp } from '../rails/time-zone.js';
 
 /**
  * Core → Danbooru JSON records (user_policy.rb `api_attributes`, application_record.rb
- * `serializable_hash`). Records are plain JSON values in Danbooru's key order; `xml.ts` turns
- * them into Rails-style XML.
+ * `serializable_hash`). Records are Rails records (../rails/record.ts) in Danbooru's key order.
  */
-export type DanbooruValue = string | number | boolean | null | DanbooruRecord | readonly DanbooruRecord[] | readonly string[];
-export interface DanbooruRecord {
-  readonly [key: string]: DanbooruValue;
-}
 
 /** Who is looking: their id (null for anonymous), level and `time_zone` setting, and the core viewer. */
 export interface DanbooruViewer {
@@ -123,12 +119,12 @@ const TIMESTAMP_KEYS: ReadonlySet<string> = new Set(['created_at', 'updated_at',
 const timestamp = (value: number | null, viewer: DanbooruViewer): string | null =>
   value === null ? null : formatTimestamp(value, viewer.timeZone);
 
-function renderProfile(profile: Profile, viewer: DanbooruViewer, options: RenderUserOptions, visible: Readonly<Record<Group, boolean>>): DanbooruRecord {
-  const record: Record<string, DanbooruValue> = {};
+function renderProfile(profile: Profile, viewer: DanbooruViewer, options: RenderUserOptions, visible: Readonly<Record<Group, boolean>>): RailsRecord {
+  const record: Record<string, RailsValue> = {};
   for (const [key, group] of USER_COLUMNS) {
     if (!visible[group]) continue;
     const value = profile[key];
-    record[key] = TIMESTAMP_KEYS.has(key) ? timestamp(value as number | null, viewer) : (value as DanbooruValue);
+    record[key] = TIMESTAMP_KEYS.has(key) ? timestamp(value as number | null, viewer) : (value as RailsValue);
   }
   record.level_string = levelString(profile.level);
   record.is_banned = profile.is_banned;
@@ -145,13 +141,13 @@ function renderProfile(profile: Profile, viewer: DanbooruViewer, options: Render
  * (admins get no more), `last_ip_addr` from Moderator up, the show extras only when asked.
  * Never `bit_prefs`, `unread_dmail_count`, `upload_points` or the email.
  */
-export function renderUser(user: User, viewer: DanbooruViewer, options: RenderUserOptions = {}): DanbooruRecord {
+export function renderUser(user: User, viewer: DanbooruViewer, options: RenderUserOptions = {}): RailsRecord {
   const may = (group: Exclude<Group, 'base'>): boolean => canRead(viewer.viewer, 'users', GROUP_RULES[group], user.id);
   return renderProfile(profileOf(user), viewer, options, { base: true, self: may('self'), ip: may('ip') });
 }
 
 /** `GET /profile.json` for anonymous: `User.anonymous`, which sees itself as "self". */
-export function renderAnonymousUser(viewer: DanbooruViewer, now: number, options: RenderUserOptions = { extras: true }): DanbooruRecord {
+export function renderAnonymousUser(viewer: DanbooruViewer, now: number, options: RenderUserOptions = { extras: true }): RailsRecord {
   // `nil == nil`: the anonymous viewer is "self" to the anonymous pseudo-user, which has no address.
   return renderProfile(anonymousProfile(now, viewer.timeZone), viewer, options, { base: true, self: true, ip: false });
 }
@@ -171,7 +167,7 @@ export interface DanbooruBan {
 /** Danbooru's "forever" is 100 years of 365.2425 days. */
 export const FOREVER_SECONDS = 100 * 31_556_952;
 
-export function renderBan(ban: DanbooruBan, viewer: DanbooruViewer): DanbooruRecord {
+export function renderBan(ban: DanbooruBan, viewer: DanbooruViewer): RailsRecord {
   return {
     id: ban.id,
     user_id: ban.user_id,
@@ -190,7 +186,7 @@ export function activeBanOf(user: User): DanbooruBan | null {
 }
 
 /** A user_name_change_request (A11). */
-export function renderNameChange(change: NameChange, viewer: DanbooruViewer): DanbooruRecord {
+export function renderNameChange(change: NameChange, viewer: DanbooruViewer): RailsRecord {
   return {
     id: change.id,
     user_id: change.user_id,
@@ -202,7 +198,7 @@ export function renderNameChange(change: NameChange, viewer: DanbooruViewer): Da
 }
 
 /** An API key, in Danbooru's column order; `key` (the secret) only in the answer that creates it. */
-export function renderApiKey(apiKey: ApiKey, viewer: DanbooruViewer, secret?: string): DanbooruRecord {
+export function renderApiKey(apiKey: ApiKey, viewer: DanbooruViewer, secret?: string): RailsRecord {
   return {
     id: apiKey.id,
     user_id: apiKey.user_id,

@@ -9,7 +9,7 @@ import { searchSanctions } from '../../query/search-sanctions.js';
 import { blankSearchRedirect, ID_DESC, requestedPage } from './list-request.js';
 import { parseBanSearch } from './record-search.js';
 import { renderBan } from './render.js';
-import { parseInteger } from './ruby-coercion.js';
+import { parseInteger } from '../rails/ruby-coercion.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, Params, RouteGroup } from './routes.js';
 import { recordId, requireHash, textParam } from './routes.js';
 import { selectRecordFields } from './user-records.js';

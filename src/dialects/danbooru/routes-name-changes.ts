@@ -11,7 +11,7 @@ import { blankSearchRedirect, ID_DESC, requestedPage } from './list-request.js';
 import { danbooruNameProblem } from './params.js';
 import { parseNameChangeSearch } from './record-search.js';
 import { renderNameChange } from './render.js';
-import { parseInteger } from './ruby-coercion.js';
+import { parseInteger } from '../rails/ruby-coercion.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, RouteGroup } from './routes.js';
 import { recordId, requireHash, textParam } from './routes.js';
 import { selectRecordFields } from './user-records.js';

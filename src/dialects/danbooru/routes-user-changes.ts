@@ -8,7 +8,7 @@ import { deleteUser, getUser, signUp as signUpUser, updateUser } from '../../cor
 import { clientIp } from '../../http/client-ip.js';
 import { redirectOn } from './errors.js';
 import { parseSettingsUpdate, parseSignup } from './params.js';
-import { INVALID_SIGNUP_RULE, SIGNUP_RULE, updateRule } from './rate-limits.js';
+import { INVALID_SIGNUP_RULE, SIGNUP_RULE, updateRule } from './rate-rules.js';
 import { danbooruViewer, renderUser, USER_COLUMNS } from './render.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, Params, RouteGroup } from './routes.js';
 import { isHash, recordId, requireHash, textParam } from './routes.js';

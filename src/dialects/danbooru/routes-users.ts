@@ -7,7 +7,7 @@ import { searchEntity } from '../../query/list-page.js';
 import { searchUsers } from '../../query/search-users.js';
 import { blankSearchRedirect, requestedPage } from './list-request.js';
 import { renderAnonymousUser } from './render.js';
-import { isTruthy } from './ruby-coercion.js';
+import { isTruthy } from '../rails/ruby-coercion.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, Params, RouteGroup } from './routes.js';
 import { isHash, recordId } from './routes.js';
 import { parseUserSearch, resolveUserFilter, type CountUpTo } from './search-syntax.js';

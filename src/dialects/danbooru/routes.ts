@@ -5,11 +5,12 @@ import { forbidden, notFound } from '../../core/errors.js';
 import type { Viewer } from '../../core/access/viewer.js';
 import { clientIp } from '../../http/client-ip.js';
 import { parameterMissing, rateLimitError, unknownFormat } from './errors.js';
-import { CONTENT_TYPES, requestFormat, splitExtension, urlExtension, type DanbooruFormat } from './format.js';
-import { rateLimitHeader, rateLimitKeys, type RateLimiter, type RateRule } from './rate-limits.js';
-import { danbooruViewer, type DanbooruRecord, type DanbooruViewer } from './render.js';
-import { toI } from './ruby-coercion.js';
-import { xmlList, xmlRecord } from './xml.js';
+import { CONTENT_TYPES, requestFormat, splitExtension, urlExtension, type RailsFormat } from '../rails/format.js';
+import { rateLimitHeader, rateLimitKeys, type RateLimiter, type RateRule } from '../rails/rate-limits.js';
+import type { RailsRecord } from '../rails/record.js';
+import { danbooruViewer, type DanbooruViewer } from './render.js';
+import { toI } from '../rails/ruby-coercion.js';
+import { xmlList, xmlRecord } from '../rails/xml.js';
 
 /**
  * The frame every Danbooru route shares: API key permission (403), format (406), then the
@@ -30,7 +31,7 @@ export interface DanbooruCall {
   readonly viewer: Viewer;
   /** The viewer as the renderers need it (id, level, time zone). */
   readonly reader: DanbooruViewer;
-  readonly format: DanbooruFormat;
+  readonly format: RailsFormat;
   /** The query string alone (credentials and searches are read only there). */
   readonly query: Params;
   /** Rails `params`: the query and the body (form or JSON), the body winning. */
@@ -48,8 +49,8 @@ export interface DanbooruCall {
 }
 
 export type DanbooruResponse =
-  | { readonly kind: 'list'; readonly root: string; readonly child: string; readonly records: readonly DanbooruRecord[] }
-  | { readonly kind: 'record'; readonly root: string; readonly record: DanbooruRecord; readonly status?: number; readonly location?: string }
+  | { readonly kind: 'list'; readonly root: string; readonly child: string; readonly records: readonly RailsRecord[] }
+  | { readonly kind: 'record'; readonly root: string; readonly record: RailsRecord; readonly status?: number; readonly location?: string }
   | { readonly kind: 'empty' }
   | { readonly kind: 'redirect'; readonly status: 301 | 302; readonly location: string };
 
@@ -98,7 +99,7 @@ export function recordId(text: string, entity: string): number {
   return id;
 }
 
-function callOf(request: FastifyRequest, reply: FastifyReply, routes: DanbooruRoutes, format: DanbooruFormat): DanbooruCall {
+function callOf(request: FastifyRequest, reply: FastifyReply, routes: DanbooruRoutes, format: RailsFormat): DanbooruCall {
   const pathParams = isHash(request.params) ? request.params : {};
   const rawId = typeof pathParams.id === 'string' ? pathParams.id : '';
   const query = isHash(request.query) ? request.query : {};
@@ -123,7 +124,7 @@ function callOf(request: FastifyRequest, reply: FastifyReply, routes: DanbooruRo
   };
 }
 
-function send(reply: FastifyReply, response: DanbooruResponse, format: DanbooruFormat): FastifyReply {
+function send(reply: FastifyReply, response: DanbooruResponse, format: RailsFormat): FastifyReply {
   switch (response.kind) {
     case 'list':
       reply.type(CONTENT_TYPES[format]);

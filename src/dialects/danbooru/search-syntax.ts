@@ -13,10 +13,10 @@ import {
   type Attribute,
   type ModelSearch,
   type SearchScope,
-} from './model-search.js';
-import { INTEGER_SYNTAX, parseRange } from './number-syntax.js';
-import { isFalsy, isTruthy, toI } from './ruby-coercion.js';
-import { stringParam, type SearchParams } from './string-syntax.js';
+} from '../rails/model-search.js';
+import { INTEGER_SYNTAX, parseRange } from '../rails/number-syntax.js';
+import { isFalsy, isTruthy, toI } from '../rails/ruby-coercion.js';
+import { stringParam, type SearchParams } from '../rails/string-syntax.js';
 
 /**
  * `GET /users.json?search[...]`: user.rb `SearchMethods` over searchable.rb, read into a filter

@@ -2,8 +2,8 @@ import type { FieldErrors } from '../../core/errors.js';
 import { Level } from '../../core/access/levels.js';
 import type { PreferencesPatch } from '../../core/users/preferences-patch.js';
 import type { PreferenceFlag } from '../../core/users/preferences.js';
-import { splitWords, strip, toI } from './ruby-coercion.js';
-import { isKnownTimeZone } from './time-zone.js';
+import { splitWords, strip, toI } from '../rails/ruby-coercion.js';
+import { isKnownTimeZone } from '../rails/time-zone.js';
 
 /** The flags `PUT /users/:id` may set (user_policy.rb `permitted_attributes_for_update`). */
 export const SETTING_FLAGS = [

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../../core/errors.js';
-import { toSentence } from './ruby-coercion.js';
+import { toSentence } from '../rails/ruby-coercion.js';
 
 /**
  * `POST /users`: `user[name]`, `user[password]`, `user[password_confirmation]` and the email

@@ -6,8 +6,10 @@ import type { Viewer } from '../../core/access/viewer.js';
 import { and, isIn } from '../../query/ast.js';
 import { searchSanctions } from '../../query/search-sanctions.js';
 import { ID_DESC } from './list-request.js';
-import { onlyIncludes, parseOnly, selectUserFields, type OnlyItem, type UserAssociations } from './only.js';
-import { renderBan, renderUser, type DanbooruRecord, type DanbooruViewer } from './render.js';
+import { parseOnly, type OnlyItem } from '../rails/only.js';
+import { onlyIncludes, selectUserFields, type UserAssociations } from './user-only.js';
+import type { RailsRecord } from '../rails/record.js';
+import { renderBan, renderUser, type DanbooruViewer } from './render.js';
 import { LIVE_BAN } from './search-syntax.js';
 
 /**
@@ -51,7 +53,7 @@ export async function userRecords(
   onlyParam: unknown,
   users: readonly User[],
   extras: boolean,
-): Promise<DanbooruRecord[]> {
+): Promise<RailsRecord[]> {
   const records = users.map((user) => renderUser(user, reader, { extras }));
   const only = parseOnly(onlyParam);
   if (only === null) return records;
@@ -60,13 +62,13 @@ export async function userRecords(
 }
 
 /** `only=` on the anonymous pseudo-user: no inviter, no bans. */
-export function anonymousRecord(onlyParam: unknown, record: DanbooruRecord): DanbooruRecord {
+export function anonymousRecord(onlyParam: unknown, record: RailsRecord): RailsRecord {
   const only = parseOnly(onlyParam);
   return only === null ? record : selectUserFields(only, record, { bans: [] });
 }
 
 /** `only=` on a record of another model (ban, name change, API key): its own keys, in its order. */
-export function selectRecordFields(onlyParam: unknown, record: DanbooruRecord): DanbooruRecord {
+export function selectRecordFields(onlyParam: unknown, record: RailsRecord): RailsRecord {
   const only = parseOnly(onlyParam);
   if (only === null) return record;
   const names = new Set(only.map((item) => item.name));

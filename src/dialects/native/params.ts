@@ -130,6 +130,7 @@ export function userPatch(body: Static<typeof UserPatchBody>): UserPatch {
     avatar_id: 'avatarId',
     selected_team_id: 'selectedTeamId',
     counters: 'counters',
+    artist_tags: 'artistTags',
     is_anonymous: 'isAnonymous',
     country_code: 'countryCode',
     risk_scores: 'riskScores',

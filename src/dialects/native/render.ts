@@ -61,6 +61,7 @@ export function renderUser(viewer: Viewer, user: User): NativeUser {
     ...(may('mute') ? { mute: user.mute } : {}),
     restricted_by_admin: user.restricted_by_admin,
     counters: user.counters,
+    artist_tags: [...user.artist_tags],
     created_at: user.created_at,
     updated_at: user.updated_at,
   };

@@ -103,6 +103,7 @@ export const UserPatchBody = strict({
   password: Type.Optional(Nullable(Text(1024))),
   selected_team_id: Type.Optional(Nullable(Id)),
   counters: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Count)),
+  artist_tags: Type.Optional(Type.Array(Text(200), { maxItems: 1000 })),
   is_anonymous: Type.Optional(Type.Literal(false)),
   country_code: Type.Optional(Nullable(Text(8))),
   risk_scores: Type.Optional(Json),

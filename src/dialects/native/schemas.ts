@@ -63,6 +63,7 @@ export const UserSchema = Type.Object(
     mute: Type.Optional(Nullable(SanctionInForce)),
     restricted_by_admin: Type.Boolean(),
     counters: CountersSchema,
+    artist_tags: Type.Array(Type.String()),
     created_at: Timestamp,
     updated_at: Timestamp,
     email: Type.Optional(Nullable(Type.String())),

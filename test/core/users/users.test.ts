@@ -62,6 +62,12 @@ describe('createUser', () => {
     assert.equal(created.level, Level.Member);
   });
 
+  test('an account remembers whether it signed itself up (e621 Unactivated); accounts made for someone are not', async () => {
+    assert.equal((await signUp(core, ANONYMOUS, { name: uniqueName() })).self_signed_up, true);
+    assert.equal((await createUser(core, as(await make(Level.Admin)), { name: uniqueName() })).self_signed_up, false);
+    assert.deepEqual((await createUser(core, ANONYMOUS, { name: uniqueName() })).artist_tags, []);
+  });
+
   test('an admin creating a user is audited', async () => {
     const admin = await make(Level.Admin);
     const user = await createUser(core, as(admin), { name: uniqueName() });

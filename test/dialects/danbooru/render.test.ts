@@ -59,6 +59,8 @@ function makeUser(overrides: Partial<User> = {}): User {
     last_forum_read_at: T,
     last_ip_addr: '10.0.0.1',
     counters,
+    self_signed_up: false,
+    artist_tags: [],
     ban: null,
     mute: null,
     ...overrides,

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { CoreError } from '../../../src/core/errors.js';
 import { and, cmp, eq, exists, FALSE, isIn, isNull, match, not, or, TRUE, type Filter } from '../../../src/query/ast.js';
 import type { SearchTier } from '../../../src/query/fields.js';
-import { searchRedirectQuery } from '../../../src/dialects/danbooru/search-normalize.js';
+import { searchRedirectQuery } from '../../../src/dialects/rails/search-normalize.js';
 import { LIVE_BAN, parseUserSearch, resolveUserFilter, type UserSearch, type UserSearchContext } from '../../../src/dialects/danbooru/search-syntax.js';
-import { dayAround } from '../../../src/dialects/danbooru/time-zone.js';
+import { dayAround } from '../../../src/dialects/rails/time-zone.js';
 
 const NOW = Date.parse('2024-05-01T16:00:00.123Z');
 const DAY = 86_400_000;

@@ -75,10 +75,20 @@ describe('native user writes', () => {
       assert.equal(response.json().counters.post_upload_count, 12);
     });
 
+    test('admins write the artist tags (e621) and every counter the e621 legacy stats read', async () => {
+      const counters = { post_deleted_count: 3, blip_count: 4, set_count: 5, pool_version_count: 6, wiki_page_version_count: 7, positive_feedback_count: 8 };
+      const response = await f.request('admin', 'PATCH', `/v1/users/${f.users.other.id}`, { artist_tags: ['some_artist', 'other'], counters });
+      assert.equal(response.statusCode, 200, response.body);
+      assert.deepEqual(response.json().artist_tags, ['some_artist', 'other']);
+      for (const [name, value] of Object.entries(counters)) assert.equal(response.json().counters[name], value, name);
+    });
+
     const refused: [string, Role | null, () => number, unknown, number, string][] = [
       ['anonymous', null, () => f.users.member.id, { first_name: 'x' }, 403, 'forbidden'],
       ['a member changing another', 'member', () => f.users.other.id, { first_name: 'x' }, 403, 'forbidden'],
       ['a member writing own counters', 'member', () => f.users.member.id, { counters: { post_upload_count: 999 } }, 403, 'forbidden'],
+      ['a member writing own artist tags', 'member', () => f.users.member.id, { artist_tags: ['me'] }, 403, 'forbidden'],
+      ['an empty artist tag', 'admin', () => f.users.other.id, { artist_tags: [''] }, 422, 'validation_failed'],
       ['an admin changing an owner', 'admin', () => f.users.owner.id, { first_name: 'x' }, 403, 'forbidden'],
       ['an admin changing preferences of another', 'admin', () => f.users.member.id, { preferences: { theme: 'dark' } }, 403, 'forbidden'],
       ['an invalid preference', 'member', () => f.users.member.id, { preferences: { theme: 'purple' } }, 422, 'validation_failed'],

@@ -1,5 +1,5 @@
 import { tooCostly } from '../../core/errors.js';
-import { USER_COLUMNS, USER_METHOD_KEYS, type DanbooruRecord, type DanbooruValue } from './render.js';
+import type { RailsRecord, RailsValue } from './record.js';
 
 /**
  * `only=id,name,inviter[name,level],bans` (parameter_builder.rb). An item is a name, or a name
@@ -63,36 +63,20 @@ function parseItems(text: string, depth: number): OnlyItem[] {
   });
 }
 
-/** Which associations a selection asks for, so the caller loads them (and only them). */
-export function onlyIncludes(only: readonly OnlyItem[] | null): { readonly inviter: boolean; readonly bans: boolean } {
-  const names = new Set((only ?? []).map((item) => item.name));
-  return { inviter: names.has('inviter'), bans: names.has('bans') };
-}
-
-/** The associations of one rendered user, as `renderUser`/`renderBan` give them. */
-export interface UserAssociations {
-  /** The inviter rendered for the same viewer (no show extras); null or absent when there is none. */
-  readonly inviter?: DanbooruRecord | null;
-  /** The user's bans, newest first; Danbooru always sends the key, `[]` when empty. */
-  readonly bans?: readonly DanbooruRecord[];
-}
-
-interface Shape {
+/** The names a model serializes: its columns in database order, and its methods. */
+export interface OnlyShape {
   readonly columns: readonly string[];
   readonly methods: readonly string[];
 }
 
-const USER_SHAPE: Shape = { columns: USER_COLUMNS.map(([key]) => key), methods: USER_METHOD_KEYS };
-const BAN_SHAPE: Shape = { columns: ['id', 'user_id', 'reason', 'banner_id', 'duration', 'created_at', 'updated_at'], methods: [] };
-
 /**
  * Rails `serializable_hash(only:)`: the selected columns in database order, then the selected
- * methods in the order asked, then the associations. Names the viewer cannot see (absent from
- * `record`) and unknown names are dropped; the show extras can never be selected.
+ * methods in the order asked. Names the viewer cannot see (absent from `record`) and unknown
+ * names are dropped.
  */
-function pick(only: readonly OnlyItem[], record: DanbooruRecord, shape: Shape): Record<string, DanbooruValue> {
+export function pickOnly(only: readonly OnlyItem[], record: RailsRecord, shape: OnlyShape): Record<string, RailsValue> {
   const names = new Set(only.map((item) => item.name));
-  const result: Record<string, DanbooruValue> = {};
+  const result: Record<string, RailsValue> = {};
   for (const column of shape.columns) if (names.has(column) && Object.hasOwn(record, column)) result[column] = record[column]!;
   for (const { name } of only) {
     if (shape.methods.includes(name) && Object.hasOwn(record, name) && !Object.hasOwn(result, name)) result[name] = record[name]!;
@@ -100,20 +84,7 @@ function pick(only: readonly OnlyItem[], record: DanbooruRecord, shape: Shape): 
   return result;
 }
 
-const nested = (item: OnlyItem, record: DanbooruRecord, shape: Shape): DanbooruRecord =>
+/** An association's record under `item`: whole for a bare name, else its own bracketed selection. */
+export const pickNested = (item: OnlyItem, record: RailsRecord, shape: OnlyShape): RailsRecord =>
   // Associations of associations are never included: the root model was already seen.
-  item.children === null ? record : pick(item.children, record, shape);
-
-/** Applies `only` to one rendered user and its associations. */
-export function selectUserFields(only: readonly OnlyItem[], record: DanbooruRecord, associations: UserAssociations = {}): DanbooruRecord {
-  const result = pick(only, record, USER_SHAPE);
-  for (const item of only) {
-    if (item.name === 'inviter' && associations.inviter && !Object.hasOwn(result, 'inviter')) {
-      result.inviter = nested(item, associations.inviter, USER_SHAPE);
-    }
-    if (item.name === 'bans' && associations.bans && !Object.hasOwn(result, 'bans')) {
-      result.bans = associations.bans.map((ban) => nested(item, ban, BAN_SHAPE));
-    }
-  }
-  return result;
-}
+  item.children === null ? record : pickOnly(item.children, record, shape);

@@ -1,7 +1,5 @@
-import { Level } from '../../core/access/levels.js';
-
 /**
- * Danbooru's token buckets (rate_limiter.rb): each key (the user, the IP subnet) holds up to
+ * Rails-family token buckets (Danbooru's rate_limiter.rb): each key (the user, the IP subnet) holds up to
  * `burst` points, regains `rate` per second and pays `cost` per action; an action is limited when
  * any of its keys falls below zero. A limited attempt still pays, down to `MINIMUM_POINTS`, so
  * hammering only lengthens the wait. Only the caller's own keys are charged, so nobody can use
@@ -11,7 +9,7 @@ import { Level } from '../../core/access/levels.js';
  * its own, so the effective limit is multiplied by the number of instances.
  */
 export interface RateRule {
-  /** Danbooru's action name, shown in the header. */
+  /** The action's name (`users:update`), shown in the header. */
   readonly action: string;
   /** Points regained per second. */
   readonly rate: number;
@@ -20,15 +18,6 @@ export interface RateRule {
 }
 
 export const MINIMUM_POINTS = -30;
-
-/** A-6: settings updates, 1 per second below Gold and 4 from Gold up, burst 200. */
-export const updateRule = (level: number): RateRule => ({ action: 'users:update', rate: level >= Level.Gold ? 4 : 1, burst: 200, cost: 1 });
-
-/** A-6: signups, 1 per 5 minutes, burst 3. */
-export const SIGNUP_RULE: RateRule = Object.freeze({ action: 'users:create', rate: 1 / 300, burst: 3, cost: 1 });
-
-/** A-6: signup attempts that fail validation, 1 per second, burst 10. */
-export const INVALID_SIGNUP_RULE: RateRule = Object.freeze({ action: 'users:invalid_create', rate: 1, burst: 10, cost: 1 });
 
 export interface RateLimitState {
   readonly rule: RateRule;

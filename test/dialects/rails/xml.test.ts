@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dasherize, errorXml, userXml, usersXml, xmlList } from '../../../src/dialects/danbooru/xml.js';
+import { dasherize, errorXml, userXml, usersXml, xmlList } from '../../../src/dialects/rails/xml.js';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 

@@ -1,5 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import type { DanbooruRecord, DanbooruValue } from './render.js';
+import type { RailsRecord, RailsValue } from './record.js';
 
 /**
  * Rails XML (activemodel-serializers-xml over ActiveSupport::XmlMini, as Danbooru's responder
@@ -28,6 +28,7 @@ const COLUMN_TYPES: Readonly<Record<string, string>> = {
   id: 'integer',
   user_id: 'integer',
   inviter_id: 'integer',
+  avatar_id: 'integer',
   banner_id: 'integer',
   level: 'integer',
   duration: 'integer',
@@ -64,7 +65,7 @@ const typed = (type: string | undefined, body: string | null): Node => {
   return type === undefined ? text(body) : { ...attributes, '#text': text(body) };
 };
 
-function elementOf(key: string, value: DanbooruValue): Node {
+function elementOf(key: string, value: RailsValue): Node {
   if (value === null) return INFINITE_WHEN_NULL.has(key) ? typed('float', 'Infinity') : typed(COLUMN_TYPES[key], null);
   if (typeof value === 'boolean') return typed('boolean', String(value));
   if (typeof value === 'number') return typed(Number.isInteger(value) ? 'integer' : 'float', String(value));
@@ -73,44 +74,44 @@ function elementOf(key: string, value: DanbooruValue): Node {
     const body = DATETIME_KEYS.has(key) ? value.replace(/\.\d+(?=Z|[+-]\d\d:\d\d$)/, '') : value;
     return typed(COLUMN_TYPES[key], body);
   }
-  if (Array.isArray(value)) return arrayNode(singular(key), value as readonly (DanbooruRecord | string)[]);
+  if (Array.isArray(value)) return arrayNode(singular(key), value as readonly (RailsRecord | string)[]);
   const type = ASSOCIATION_CLASSES[key];
-  return { ...(type === undefined ? {} : { '@_type': type }), ...recordNode(value as DanbooruRecord) };
+  return { ...(type === undefined ? {} : { '@_type': type }), ...recordNode(value as RailsRecord) };
 }
 
-function recordNode(record: DanbooruRecord): Record<string, Node> {
+function recordNode(record: RailsRecord): Record<string, Node> {
   const node: Record<string, Node> = {};
   for (const [key, value] of Object.entries(record)) node[dasherize(key)] = elementOf(key, value);
   return node;
 }
 
-function arrayNode(child: string, items: readonly (DanbooruRecord | string)[]): Node {
+function arrayNode(child: string, items: readonly (RailsRecord | string)[]): Node {
   const children = items.map((item) => (typeof item === 'string' ? text(item) : recordNode(item)));
   return children.length === 0 ? { '@_type': 'array' } : { '@_type': 'array', [dasherize(child)]: children };
 }
 
 /** A list: `<users type="array"><user>…</user></users>`, `<users type="array"/>` when empty. */
-export function xmlList(root: string, child: string, records: readonly DanbooruRecord[]): string {
+export function xmlList(root: string, child: string, records: readonly RailsRecord[]): string {
   return builder.build({ '?xml': DECLARATION, [dasherize(root)]: arrayNode(child, records) }) as string;
 }
 
 /** One record under `root` (`<user>…</user>`). */
-export function xmlRecord(root: string, record: DanbooruRecord): string {
+export function xmlRecord(root: string, record: RailsRecord): string {
   return builder.build({ '?xml': DECLARATION, [dasherize(root)]: recordNode(record) }) as string;
 }
 
-export const usersXml = (records: readonly DanbooruRecord[]): string => xmlList('users', 'user', records);
-export const userXml = (record: DanbooruRecord): string => xmlRecord('user', record);
+export const usersXml = (records: readonly RailsRecord[]): string => xmlList('users', 'user', records);
+export const userXml = (record: RailsRecord): string => xmlRecord('user', record);
 
 /** Danbooru's error body (static/error.xml.erb): `backtrace` is `[]`, or null for an unknown route. */
-export interface DanbooruErrorBody {
+export interface RailsErrorBody {
   readonly success: false;
   readonly error: string;
   readonly message: string;
   readonly backtrace: readonly string[] | null;
 }
 
-export function errorXml(body: DanbooruErrorBody): string {
+export function errorXml(body: RailsErrorBody): string {
   const backtrace = body.backtrace === null ? typed(undefined, null) : arrayNode('backtrace', body.backtrace);
   return builder.build({
     '?xml': DECLARATION,

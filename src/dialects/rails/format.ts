@@ -4,15 +4,15 @@
  * where Danbooru would render HTML by default (no extension, no Accept, `*` / `*` or a browser's
  * Accept list) it answers JSON; an explicit request for HTML or any other format is a 406.
  */
-export type DanbooruFormat = 'json' | 'xml';
+export type RailsFormat = 'json' | 'xml';
 
 export type FormatChoice =
-  | { readonly ok: true; readonly format: DanbooruFormat }
+  | { readonly ok: true; readonly format: RailsFormat }
   /** The caller asked only for formats Roster cannot produce. */
   | { readonly ok: false };
 
 /** Rails' registered names for the two formats Roster speaks (Mime::Type synonyms). */
-const MEDIA_TYPES: Readonly<Record<string, DanbooruFormat | 'default'>> = {
+const MEDIA_TYPES: Readonly<Record<string, RailsFormat | 'default'>> = {
   'application/json': 'json',
   'text/x-json': 'json',
   'application/jsonrequest': 'json',
@@ -91,7 +91,7 @@ export function requestFormat(request: { readonly url: string; readonly query: u
   });
 }
 
-export const CONTENT_TYPES: Readonly<Record<DanbooruFormat, string>> = {
+export const CONTENT_TYPES: Readonly<Record<RailsFormat, string>> = {
   json: 'application/json; charset=utf-8',
   xml: 'application/xml; charset=utf-8',
 };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { and, cmp, FALSE, isIn, isNull, not, or, type Filter } from '../../../src/query/ast.js';
-import { numberFilter, rawInteger } from '../../../src/dialects/danbooru/number-syntax.js';
-import { parseInteger, splitList, toI } from '../../../src/dialects/danbooru/ruby-coercion.js';
+import { numberFilter, rawInteger } from '../../../src/dialects/rails/number-syntax.js';
+import { parseInteger, splitList, toI } from '../../../src/dialects/rails/ruby-coercion.js';
 
 const NUMBER_SYNTAX: readonly (readonly [string, Filter])[] = [
   ['5', cmp('id', 'eq', 5)],

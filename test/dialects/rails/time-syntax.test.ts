@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { and, cmp, FALSE, isIn, not, or } from '../../../src/query/ast.js';
-import { numberFilter } from '../../../src/dialects/danbooru/number-syntax.js';
-import { RAILS_TIME_ZONES } from '../../../src/dialects/danbooru/rails-time-zones.js';
-import { ageSyntax, instantAgo, parseAge, parseTime, timestampFilter, type Age } from '../../../src/dialects/danbooru/time-syntax.js';
-import { dayAround, formatTimestamp, isKnownTimeZone, offsetAt, resolveTimeZone } from '../../../src/dialects/danbooru/time-zone.js';
+import { numberFilter } from '../../../src/dialects/rails/number-syntax.js';
+import { RAILS_TIME_ZONES } from '../../../src/dialects/rails/rails-time-zones.js';
+import { ageSyntax, instantAgo, parseAge, parseTime, timestampFilter, type Age } from '../../../src/dialects/rails/time-syntax.js';
+import { dayAround, formatTimestamp, isKnownTimeZone, offsetAt, resolveTimeZone } from '../../../src/dialects/rails/time-zone.js';
 
 const EASTERN = 'Eastern Time (US & Canada)';
 const NOW = Date.parse('2024-05-01T16:00:00.123Z'); // 12:00:00.123 in New York

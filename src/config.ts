@@ -14,6 +14,7 @@ const EnvSchema = Type.Object({
   ROSTER_SIGNUPS_OPEN: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
   ROSTER_LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
   ROSTER_BASE_URL: Type.Optional(Type.String()),
+  ROSTER_CIVITAI_CORS_ORIGINS: Type.Optional(Type.String()),
 });
 
 export type DatabaseConfig =
@@ -31,6 +32,11 @@ export interface Config {
   readonly passwordMaxLength: number;
   readonly signupsOpen: boolean;
   readonly logLevel: string;
+  /**
+   * Origins whose pages may call Civitai's credentialed endpoints (`/api/v1/me`) from a browser,
+   * e.g. `https://civitai.example,https://developer.civitai.example`; the first is the default.
+   */
+  readonly civitaiCorsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +66,19 @@ export function parseDialectPorts(text: string): Partial<Record<DialectName, num
   return ports;
 }
 
+/** Parses `ROSTER_CIVITAI_CORS_ORIGINS`: comma-separated `scheme://host[:port]` origins, kept normalized. */
+export function parseOrigins(text: string): readonly string[] {
+  const origins = text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const url = URL.canParse(part) ? new URL(part) : null;
+    const bare = url !== null && url.pathname === '/' && !part.endsWith('//') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    if (!url || !bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new ConfigError(`ROSTER_CIVITAI_CORS_ORIGINS: "${part}" is not an origin (scheme://host[:port])`);
+    }
+    return url.origin;
+  });
+  return Object.freeze([...new Set(origins)]);
+}
+
 /** Reads the environment once into a frozen, typed configuration. Nothing else reads `process.env`. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const picked = Object.fromEntries(
@@ -80,5 +99,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     passwordMaxLength: 128,
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
+    civitaiCorsOrigins: parseOrigins(e.ROSTER_CIVITAI_CORS_ORIGINS ?? ''),
   });
 }

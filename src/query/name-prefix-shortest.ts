@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { EngineCapabilities } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { and, eq, match } from './ast.js';
+import { and, cmp, eq, match } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
 import { ALIAS } from './pages.js';
 
@@ -20,7 +20,7 @@ const nameBytes = (caps: EngineCapabilities): RawBuilder<string> =>
   caps.engine === 'postgres' ? sql<string>`${sql.ref(`${ALIAS}.name_lower`)} collate "C"` : sql<string>`${sql.ref(`${ALIAS}.name_lower`)}`;
 
 /**
- * One length: live accounts whose name has `length` characters and starts with `folded`, in
+ * One length: live accounts (not deleted, id above 0) whose name has `length` characters and starts with `folded`, in
  * name order, at most `limit`. An index seek on `users_name_length_idx` (migration 0002) that
  * reads rows already in order. `is_deleted = 0` is a literal so that both planners can prove the
  * partial index applies.
@@ -33,13 +33,14 @@ export function lengthProbe(ctx: NamePrefixContext, folded: string, length: numb
     .where(sql<SqlBool>`length(${sql.ref(`${ALIAS}.name_lower`)}) = ${length}`)
     .where(sql<SqlBool>`${name} >= ${folded} and ${name} < ${folded + MAX_CHAR}`)
     .where(sql<SqlBool>`${sql.ref(`${ALIAS}.is_deleted`)} = 0`)
+    .where(sql<SqlBool>`${sql.ref(`${ALIAS}.id`)} > 0`)
     .orderBy(name)
     .limit(limit);
 }
 
 /** Whether any live account's name starts with `prefix` (the prefix indexes of the engine). */
 async function anyMatch(ctx: NamePrefixContext, prefix: string): Promise<boolean> {
-  const where = compileFilter('users', ALIAS, and(match('name', 'prefix', prefix), eq('is_deleted', false)), ctx);
+  const where = compileFilter('users', ALIAS, and(match('name', 'prefix', prefix), eq('is_deleted', false), cmp('id', 'gt', 0)), ctx);
   const row = await ctx.db.selectFrom(sql.table('users').as(ALIAS)).select(sql<number>`1`.as('one')).where(where).limit(1).executeTakeFirst();
   return row !== undefined;
 }

@@ -176,6 +176,17 @@ describe('errors and headers', () => {
     }
   });
 
+  test('it is public: no token is needed, and a bad or good one changes nothing', async () => {
+    const expected = await users(`?ids=${id.yo}`);
+    assert.equal(expected.statusCode, 200);
+    for (const authorization of ['Bearer not-a-key', 'garbage', `Bearer ${(await f.user('token_bearer')).key}`]) {
+      const response = await f.request('GET', `/api/v1/users?ids=${id.yo}`, { authorization });
+      assert.equal(response.statusCode, 200, authorization);
+      assert.equal(response.body, expected.body, authorization);
+    }
+    assert.equal((await users(`?ids=${id.yo}&token=bogus`)).body, expected.body);
+  });
+
   test('there is no method check: any method reads, and a body is ignored', async () => {
     const response = await f.app.inject({ method: 'POST', url: `/civitai/api/v1/users?ids=${id.yo}`, headers: { 'content-type': 'application/json' }, payload: '{not json' });
     assert.equal(response.statusCode, 200);

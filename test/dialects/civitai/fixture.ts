@@ -51,8 +51,8 @@ export async function civitaiFixture(options: { app?: BuildAppOptions; origins?:
   };
 }
 
-/** A response's headers without the ones that vary per response (`date`). */
+/** A response's headers without the ones that differ for every response (`date`, `x-request-id`). */
 export function stableHeaders(response: LightMyRequestResponse): Record<string, unknown> {
-  const { date: _date, ...rest } = response.headers;
+  const { date: _date, 'x-request-id': _requestId, ...rest } = response.headers;
   return rest;
 }

@@ -59,6 +59,11 @@ export const EnvSchema = Type.Object({
   ROSTER_E621_REQUIRE_USER_AGENT: Type.Optional(
     Type.String({ pattern: '^(true|false|1|0)$', default: 'false', description: 'refuse e621 requests without a descriptive User-Agent, as e621 does' }),
   ),
+  ROSTER_CIVITAI_CORS_ORIGINS: Type.Optional(
+    Type.String({
+      description: "`https://a.example,https://b.example`: origins allowed to call Civitai's `/api/v1/me` with credentials from a browser (the first is the default)",
+    }),
+  ),
 });
 
 export type DatabaseConfig =
@@ -83,6 +88,11 @@ export interface Config {
   readonly drainMs: number;
   /** e621's edge rule (help:api): refuse requests without a descriptive User-Agent. Off by default. */
   readonly e621RequireUserAgent: boolean;
+  /**
+   * Origins whose pages may call Civitai's credentialed endpoints (`/api/v1/me`) from a browser,
+   * e.g. `https://civitai.example,https://developer.civitai.example`; the first is the default.
+   */
+  readonly civitaiCorsOrigins: readonly string[];
 }
 
 export type MetricsConfig =
@@ -117,6 +127,19 @@ export function parseDialectPorts(text: string): Partial<Record<DialectName, num
   return ports;
 }
 
+/** Parses `ROSTER_CIVITAI_CORS_ORIGINS`: comma-separated `scheme://host[:port]` origins, kept normalized. */
+export function parseOrigins(text: string): readonly string[] {
+  const origins = text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const url = URL.canParse(part) ? new URL(part) : null;
+    const bare = url !== null && url.pathname === '/' && !part.endsWith('//') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    if (!url || !bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new ConfigError(`ROSTER_CIVITAI_CORS_ORIGINS: "${part}" is not an origin (scheme://host[:port])`);
+    }
+    return url.origin;
+  });
+  return Object.freeze([...new Set(origins)]);
+}
+
 function metricsConfig(token: string | undefined, port: string | undefined): MetricsConfig {
   if (port !== undefined) return { exposure: 'port', port: Number(port) };
   if (token !== undefined) return { exposure: 'token', token };
@@ -148,5 +171,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     readyTimeoutMs: e.ROSTER_READY_TIMEOUT_MS ? Number(e.ROSTER_READY_TIMEOUT_MS) : 1000,
     drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,
     e621RequireUserAgent: ['true', '1'].includes(e.ROSTER_E621_REQUIRE_USER_AGENT ?? 'false'),
+    civitaiCorsOrigins: parseOrigins(e.ROSTER_CIVITAI_CORS_ORIGINS ?? ''),
   });
 }

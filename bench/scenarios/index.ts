@@ -1,3 +1,4 @@
+import { civitaiScenarios } from './civitai.js';
 import { cvatScenarios } from './cvat.js';
 import { danbooruScenarios } from './danbooru.js';
 import { e621Scenarios } from './e621.js';
@@ -6,4 +7,11 @@ import { nativeScenarios } from './native.js';
 import type { ScenarioSource } from './scenario.js';
 
 /** Every dialect's scenarios, in the order the table prints them. A dialect adds one line. */
-export const SCENARIO_SOURCES: readonly ScenarioSource[] = [nativeScenarios, danbooruScenarios, e621Scenarios, cvatScenarios, hostileScenarios];
+export const SCENARIO_SOURCES: readonly ScenarioSource[] = [
+  nativeScenarios,
+  danbooruScenarios,
+  e621Scenarios,
+  cvatScenarios,
+  civitaiScenarios,
+  hostileScenarios,
+];

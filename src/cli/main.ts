@@ -4,6 +4,7 @@ import { registerBanCommands } from './commands/bans.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerStackCommands } from './commands/stack.js';
+import { registerSubscriptionCommands } from './commands/subscriptions.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerTransferCommands } from './commands/transfer.js';
 import { registerUserCommands } from './commands/users.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerUserCommands(program);
   registerBanCommands(program);
+  registerSubscriptionCommands(program);
   registerTokenCommands(program);
   registerStackCommands(program);
   registerTransferCommands(program);

@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { EngineCapabilities } from './database.js';
 import * as initial from './migrations/0001-initial.js';
 import * as signupOrigin from './migrations/0002-signup-origin-and-artist-tags.js';
+import * as nameLengthIndex from './migrations/0003-name-length-index.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -13,6 +14,7 @@ type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise
 const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0001-initial': initial,
   '0002-signup-origin-and-artist-tags': signupOrigin,
+  '0003-name-length-index': nameLengthIndex,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

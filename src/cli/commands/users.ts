@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseLevel, USER_LEVELS, levelName } from '../../core/access/levels.js';
-import { createUser, deleteUser, renameUser, setUserLevel } from '../../core/users/users.js';
+import { AVATAR_NSFW_LEVELS, isAvatarNsfw } from '../../core/users/avatar-nsfw.js';
+import { createUser, deleteUser, renameUser, setUserLevel, updateUser } from '../../core/users/users.js';
 import { SYSTEM } from '../../core/access/viewer.js';
 import { CliError, printJson, userJson } from '../output.js';
 import { userNamed, withCore } from '../with-core.js';
@@ -66,6 +67,15 @@ export function registerUserCommands(program: Command): void {
       const level = levelArgument(levelText);
       const user = await withCore(async (core) => setUserLevel(core, SYSTEM, (await userNamed(core, name)).id, level));
       printJson(userJson(user));
+    });
+
+  users
+    .command('set-avatar-nsfw <name> <level>')
+    .description(`set the browsing level of an account's avatar (${AVATAR_NSFW_LEVELS.join(', ')})`)
+    .action(async (name: string, level: string) => {
+      if (!isAvatarNsfw(level)) throw new CliError(`invalid avatar level "${level}" (use ${AVATAR_NSFW_LEVELS.join(', ')})`);
+      const user = await withCore(async (core) => updateUser(core, SYSTEM, (await userNamed(core, name)).id, { avatarNsfw: level }));
+      printJson({ ...userJson(user), avatar_nsfw: user.avatar_nsfw });
     });
 
   users

@@ -1,11 +1,11 @@
 import type { SubscriptionRow } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
-import { forbidden, notFound, validationFailed } from '../errors.js';
+import { forbidden, notFound, unauthenticated, validationFailed } from '../errors.js';
 import { can, visibleFields } from '../access/policy.js';
 import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
-import type { Viewer } from '../access/viewer.js';
+import { isSignedIn, type Viewer } from '../access/viewer.js';
 
 /** Civitai's membership tiers, lowest first (`src/server/common/constants.ts`). */
 export const SUBSCRIPTION_TIERS = Object.freeze(['free', 'founder', 'bronze', 'silver', 'gold'] as const);
@@ -150,4 +150,30 @@ export async function loadSubscriptionsFor(core: Pick<Core, 'db' | 'now'>, userI
     .execute();
   for (const row of rows) result.get(row.user_id)?.push(toSubscription(row, now));
   return result;
+}
+
+/** What a user's active subscriptions make them. */
+export interface Membership {
+  /** The highest active tier; `free` without any active subscription. */
+  readonly tier: SubscriptionTier;
+  /** The names of the active subscription products, newest first, each once. */
+  readonly products: readonly string[];
+}
+
+/** The membership an active subscription list gives. Pure. */
+export function membershipOf(active: readonly Subscription[]): Membership {
+  return Object.freeze({
+    tier: highestTier(active) ?? 'free',
+    products: Object.freeze([...new Set(active.filter((s) => s.is_active).map((s) => s.product))]),
+  });
+}
+
+/**
+ * The signed-in viewer and their membership (Civitai `GET /api/v1/me`), in one query beyond
+ * authentication. @throws CoreError unauthenticated for an anonymous viewer.
+ */
+export async function getOwnMembership(core: Pick<Core, 'db' | 'now'>, viewer: Viewer): Promise<{ user: User; membership: Membership }> {
+  if (!isSignedIn(viewer)) throw unauthenticated('no user');
+  const active = (await loadSubscriptionsFor(core, [viewer.id])).get(viewer.id) ?? [];
+  return { user: viewer.user, membership: membershipOf(active) };
 }

@@ -6,6 +6,7 @@ import { forbidden, notFound, validationFailed } from '../errors.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
 import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
+import { avatarNsfwProblems, type AvatarNsfw } from './avatar-nsfw.js';
 import { lockUser, requireUser } from './require-user.js';
 import { revokeAllSessions } from '../auth/sessions.js';
 import type { User } from './user.js';
@@ -33,6 +34,8 @@ export interface UserPatch {
   readonly displayName?: string | null;
   readonly profileImageUrl?: string | null;
   readonly avatarId?: number | null;
+  /** The avatar's browsing level (Civitai `avatarNsfw`): the site's rating of the image. */
+  readonly avatarNsfw?: AvatarNsfw;
   /** `""` or null clears it; a new address is unverified unless `emailVerified` says otherwise. */
   readonly email?: string | null;
   readonly emailVerified?: boolean;
@@ -73,6 +76,7 @@ const PATCH_ACTIONS: Readonly<Record<keyof UserPatch, UserAction>> = Object.free
   serverMetadata: 'user.write_server_data',
   counters: 'user.write_server_data',
   artistTags: 'user.write_server_data',
+  avatarNsfw: 'user.write_server_data',
   countryCode: 'user.write_server_data',
   riskScores: 'user.write_server_data',
 });
@@ -129,6 +133,7 @@ function validatePatch(core: Core, patch: UserPatch, target: User): void {
   nullable('display_name', patch.displayName, (v) => textProblems(v, DISPLAY_NAME_MAX));
   nullable('profile_image_url', patch.profileImageUrl, profileImageProblems);
   nullable('avatar_id', patch.avatarId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
+  if (patch.avatarNsfw !== undefined) problems.add('avatar_nsfw', ...avatarNsfwProblems(patch.avatarNsfw));
   nullable('email', patch.email === '' ? null : patch.email, emailProblems);
   if (patch.emailVerified !== undefined && typeof patch.emailVerified !== 'boolean') problems.add('email_verified', 'must be true or false');
   nullable('password', patch.password, (v) => (typeof v === 'string' ? passwordProblems(core.config, v) : ['must be a string']));
@@ -191,6 +196,7 @@ function patchRow(patch: UserPatch, target: User, passwordHash: string | null | 
   if (patch.displayName !== undefined) row.display_name = patch.displayName || null;
   if (patch.profileImageUrl !== undefined) row.profile_image_url = patch.profileImageUrl;
   if (patch.avatarId !== undefined) row.avatar_id = patch.avatarId;
+  if (patch.avatarNsfw !== undefined) row.avatar_nsfw = patch.avatarNsfw;
   if (patch.email !== undefined) {
     const email = patch.email || null;
     row.email = email;

@@ -1,20 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
-import { installErrorHandler, installNotFoundHandler, type HttpFailure, type RenderedError } from '../../http/error-handler.js';
+import { sendRendered } from '../../http/error-handler.js';
+import { NOT_FOUND, renderCivitaiError, renderThrown } from './errors.js';
+import { civitaiRoutes } from './routes.js';
 
-// Placeholder until the Civitai dialect is written: every path answers Civitai's 404 body.
-const NOT_FOUND: RenderedError = { status: 404, body: { error: 'Not found' } };
-
-function renderCivitaiError(failure: HttpFailure): RenderedError {
-  if (failure.kind === 'internal') return { status: 500, body: { error: 'Internal Server Error' } };
-  return NOT_FOUND;
+/** Both endpoints read only the URL: any body is read (within the size limit) and ignored. */
+function ignoreBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 }
 
+/** One error boundary; unknown errors are logged, never shown. */
+function installErrors(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const { rendered, internal } = renderThrown(error);
+    if (internal) {
+      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
+      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
+    }
+    return sendRendered(reply, rendered);
+  });
+  app.setNotFoundHandler((_request, reply) => sendRendered(reply, NOT_FOUND));
+}
+
+async function civitaiPlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
+  ignoreBodies(app);
+  installErrors(app);
+  civitaiRoutes(app, options.core);
+}
+
+/** Civitai's users API (`/api/v1/me`, `/api/v1/users`) at `/civitai` (seeds/civitai-users-api.txt). */
 export const civitaiDialect = defineDialect({
   name: 'civitai',
   prefix: '/civitai',
   renderError: renderCivitaiError,
-  async plugin(app) {
-    installErrorHandler(app, renderCivitaiError);
-    installNotFoundHandler(app, () => NOT_FOUND);
-  },
+  plugin: civitaiPlugin,
 });

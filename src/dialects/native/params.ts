@@ -128,6 +128,7 @@ export function userPatch(body: Static<typeof UserPatchBody>): UserPatch {
     ...PROFILE_NAMES,
     preferences: 'preferences',
     avatar_id: 'avatarId',
+    avatar_nsfw: 'avatarNsfw',
     selected_team_id: 'selectedTeamId',
     counters: 'counters',
     artist_tags: 'artistTags',

@@ -2,6 +2,7 @@ import type { Static } from '@fastify/type-provider-typebox';
 import type { ApiKey } from '../../core/auth/api-keys.js';
 import type { AuditLogEntry, AuditLogPage } from '../../core/moderation/audit-log.js';
 import { levelName } from '../../core/access/levels.js';
+import { avatarNsfwOf } from '../../core/users/avatar-nsfw.js';
 import type { Sanction } from '../../core/moderation/moderation.js';
 import { administersOrganizations, type Organization } from '../../core/orgs/organizations.js';
 import { canRead } from '../../core/access/visibility.js';
@@ -51,6 +52,7 @@ export function renderUser(viewer: Viewer, user: User): NativeUser {
     display_name: user.display_name,
     profile_image_url: user.profile_image_url,
     avatar_id: user.avatar_id,
+    avatar_nsfw: avatarNsfwOf(user.avatar_nsfw),
     inviter_id: user.inviter_id,
     is_deleted: user.is_deleted,
     is_anonymous: user.is_anonymous,

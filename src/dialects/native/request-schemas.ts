@@ -1,4 +1,5 @@
 import { Type, type TProperties } from '@fastify/type-provider-typebox';
+import { AVATAR_NSFW_LEVELS } from '../../core/users/avatar-nsfw.js';
 import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
 import { FILTER_MAX_LENGTH } from './filter-param.js';
 import { MAX_ID, Nullable, Timestamp } from './schemas.js';
@@ -98,6 +99,7 @@ export const UserPatchBody = strict({
   ...PROFILE,
   preferences: Type.Optional(PreferencesPatchBody),
   avatar_id: Type.Optional(Nullable(Id)),
+  avatar_nsfw: Type.Optional(Type.Union(AVATAR_NSFW_LEVELS.map((level) => Type.Literal(level)), { description: "The avatar's browsing level (server data)" })),
   email: Type.Optional(Nullable(Text(1000))),
   email_verified: Type.Optional(Type.Boolean()),
   password: Type.Optional(Nullable(Text(1024))),

@@ -53,6 +53,7 @@ export const UserSchema = Type.Object(
     display_name: Nullable(Type.String()),
     profile_image_url: Nullable(Type.String()),
     avatar_id: Nullable(Type.Integer()),
+    avatar_nsfw: Type.String({ description: 'Browsing level of the avatar: None, Soft, Mature or X' }),
     inviter_id: Nullable(Type.Integer()),
     is_deleted: Type.Boolean(),
     is_anonymous: Type.Boolean(),

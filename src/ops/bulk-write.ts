@@ -22,7 +22,7 @@ export async function insertRows<T extends keyof Database>(db: Kysely<Database>,
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     // Kysely cannot relate a generic table name to its row type; `rows` is typed by the caller.
-    await db.insertInto(table).values(chunk as never).execute();
+    await db.insertInto(table).values(chunk).execute();
   }
 }
 

@@ -51,7 +51,7 @@ describe('banUser and muteUser', () => {
     assert.ok(announced.length > 0 && announced.every((id) => id === user.id));
     const audit = await core.db.selectFrom('audit_log').selectAll().where('subject_type', '=', 'ban').where('subject_id', '=', ban.id).execute();
     assert.equal(audit[0]?.action, 'user.ban');
-    assert.deepEqual(JSON.parse(audit[0]!.details), { reason: 'spam', expires_at: clock + 2 * HOUR });
+    assert.deepEqual(JSON.parse(audit[0].details), { reason: 'spam', expires_at: clock + 2 * HOUR });
     await rejects(banUser(core, as(moderator), { userId: user.id, reason: 'again', durationMs: null }), 'conflict');
 
     clock += 2 * HOUR + 1;

@@ -1,9 +1,9 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Kysely } from 'kysely';
 import { CoreError, invalidParam } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
-import { ENTITIES, findField, tierAllows, type EntityName, type SearchTier } from './fields.js';
+import { ENTITIES, type EntityName } from './fields.js';
 import { ALIAS, baseQuery, countRows, fetchPage } from './pages.js';
 import { planSort, sortSignature } from './sort.js';
 
@@ -32,11 +32,6 @@ export interface SearchRequest {
   /** A unique tie-breaker `id` (direction of the last field key, descending if none) is always appended. */
   readonly sort: readonly SortKey[];
   readonly page: PageRequest;
-  /**
-   * A narrowing the caller imposes (a visibility rule, not the viewer's input): ANDed to the
-   * filter and checked against the catalogue, but not against the viewer's tier.
-   */
-  readonly scope?: Filter;
   /** Also return the exact number of rows matching the filter. */
   readonly count?: boolean;
 }
@@ -62,8 +57,7 @@ export interface SearchContext extends CompileContext {
  * @throws CoreError `invalid_param` for an unknown or hidden field, a bad value, sort, page or cursor.
  */
 export async function searchIds(ctx: SearchContext, request: SearchRequest): Promise<SearchResult> {
-  const filter = compileFilter(request.entity, ALIAS, request.filter, ctx);
-  const where = request.scope ? sql<SqlBool>`(${filter} and ${compileFilter(request.entity, ALIAS, request.scope, { ...ctx, tier: 'admin' })})` : filter;
+  const where = compileFilter(request.entity, ALIAS, request.filter, ctx);
   const sequential = request.page.kind === 'before' || request.page.kind === 'after';
   // Danbooru's b<id>/a<id> ignore the order; they page by id alone.
   const terms = sequential ? [] : planSort(request.entity, ALIAS, request.sort, ctx);
@@ -75,12 +69,6 @@ export async function searchIds(ctx: SearchContext, request: SearchRequest): Pro
   } catch (error) {
     throw asInvalidPattern(error);
   }
-}
-
-/** Whether the viewer may filter `entity` on the field. */
-export function isSearchable(entity: EntityName, fieldName: string, tier: SearchTier): boolean {
-  const field = findField(entity, fieldName);
-  return field !== undefined && tierAllows(tier, field.tier);
 }
 
 // A pattern JavaScript accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B).

@@ -26,8 +26,7 @@ export type UserAction =
   /** Server-written data: client-read-only and server metadata, counters, subscriptions, verification. */
   | 'user.write_server_data'
   | 'user.manage_credentials'
-  | 'user.view_name_history'
-  | 'user.view_audit';
+  | 'user.view_name_history';
 
 export type OrgAction = 'org.view' | 'org.update' | 'org.delete' | 'org.invite' | 'org.view_all_members' | 'membership.change' | 'membership.remove';
 
@@ -125,8 +124,6 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
     case 'user.view_name_history':
       // Danbooru: members see the history of accounts that are not deleted; moderators see all.
       return isModerator(viewer) || (viewer.user !== null && !target.is_deleted);
-    case 'user.view_audit':
-      return isAdmin(viewer) || (isModerator(viewer) && above);
   }
 }
 

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { EngineCapabilities } from '../db/database.js';
 import { invalidParam } from '../core/errors.js';
+import { hasNul } from '../core/text.js';
 import type { Filter } from './ast.js';
 import type { Scope } from './compile.js';
 import { ENTITIES, type FieldDef } from './fields.js';
@@ -15,7 +16,7 @@ const MAX_CHAR = '\u{10FFFF}';
 const FTS_MIN_CHARACTERS = 3;
 
 /** PostgreSQL text cannot hold NUL; refusing it on both engines keeps them alike. */
-export const isStorableText = (value: string): boolean => !value.includes('\u0000');
+export const isStorableText = (value: string): boolean => !hasNul(value);
 
 function column(scope: Scope, name: string | undefined): RawBuilder<unknown> {
   if (name === undefined) throw new Error('a derived field has no column');

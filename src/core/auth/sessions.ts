@@ -13,6 +13,7 @@ import { generateSecret, hashSecret } from './secrets.js';
 import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
 import type { Viewer } from '../access/viewer.js';
+import { hasNul } from '../text.js';
 
 /** A session as the core hands it out: never its token nor the token's hash. */
 export interface Session {
@@ -100,7 +101,7 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
  */
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
   // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
-  if (input.login.includes('\u0000')) throw unauthenticated('malformed login');
+  if (hasNul(input.login)) throw unauthenticated('malformed login');
   const now = core.now();
   const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
   await assertLoginAllowed(core, [accountKey, addressKey], now);

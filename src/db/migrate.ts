@@ -39,7 +39,7 @@ export async function migrateToLatest(db: Kysely<Database>, caps: EngineCapabili
 }
 
 /** Names of the migrations this build knows that the database has not run (empty when current). */
-export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
   const done = await sql<{ name: string }>`select name from roster_migrations`.execute(db);
   const applied = new Set(done.rows.map((row) => row.name));
   return Object.keys(MIGRATIONS).filter((name) => !applied.has(name));

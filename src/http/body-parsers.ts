@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
  * that an empty body reads as no body, so a bare `DELETE` sent with a JSON Content-Type works.
  * `jsonOnly` drops every other parser (the root's form parser) for APIs that take JSON alone.
  */
-export function installJsonBodyParser(app: FastifyInstance, options: { readonly jsonOnly: boolean }): void {
+export function installJsonBodyParser(app: FastifyInstance, options: { readonly jsonOnly: boolean; readonly mediaTypes?: readonly string[] }): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   if (options.jsonOnly) app.removeAllContentTypeParsers();
   else app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+  app.addContentTypeParser(['application/json', ...(options.mediaTypes ?? [])], { parseAs: 'string' }, (request, text, done) => {
     const body = typeof text === 'string' ? text : text.toString('utf8');
     if (body.trim() === '') {
       done(null, undefined);

@@ -108,8 +108,9 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
     trustProxy: false,
     requestTimeout: 60_000,
     routerOptions: { querystringParser: parseQueryString },
-    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-      sendRendered(reply, dialectFor(request.url, mounted).renderError(classifyError(error))),
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      sendRendered(reply, dialectFor(request.url, mounted).renderError(classifyError(error)));
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   const metrics = metricsFor(core);

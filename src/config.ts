@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 /** Names of the dialects Roster serves; each is mounted at `/<name>` on the main port. */
@@ -155,7 +155,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const first = [...Value.Errors(EnvSchema, picked)][0];
     throw new ConfigError(`invalid environment: ${first?.path.slice(1) ?? ''} ${first?.message ?? ''}`.trim());
   }
-  const e = picked as Static<typeof EnvSchema>;
+  const e = picked;
   const minLength = e.ROSTER_PASSWORD_MIN_LENGTH ? Number(e.ROSTER_PASSWORD_MIN_LENGTH) : 8;
   return Object.freeze({
     port: e.PORT ? Number(e.PORT) : 3000,

@@ -3,7 +3,6 @@ import { openCore, type OpenCore } from '../core/create-core.js';
 import { isCoreError } from '../core/errors.js';
 import type { User } from '../core/users/user.js';
 import { getUserByName } from '../core/users/users.js';
-import { SYSTEM } from '../core/access/viewer.js';
 import { CliError, note } from './output.js';
 
 /**
@@ -23,7 +22,7 @@ export async function withCore<T>(fn: (core: OpenCore) => Promise<T>): Promise<T
 /** The user called `name` (ignoring case), or a CliError naming it. */
 export async function userNamed(core: OpenCore, name: string): Promise<User> {
   try {
-    return await getUserByName(core, SYSTEM, name);
+    return await getUserByName(core, name);
   } catch (error) {
     if (isCoreError(error) && error.code === 'not_found') throw new CliError(`no user named "${name}"`);
     throw error;

@@ -113,8 +113,11 @@ function parseChange(payload: string | undefined): Change | null {
 
 /** The change feed for an open database, started and ready. */
 export async function openChangeFeed(handle: DatabaseHandle, postgresUrl: string | null): Promise<ChangeFeed> {
-  if (handle.dataVersion) return new SqliteChangeFeed(handle.dataVersion);
-  if (!postgresUrl) throw new Error('PostgreSQL change feed needs the connection URL');
+  if (handle.caps.changeNotifications === 'data-version') {
+    if (!handle.dataVersion) throw new Error('data-version change feed needs the data_version counter');
+    return new SqliteChangeFeed(handle.dataVersion);
+  }
+  if (!postgresUrl) throw new Error('listen-notify change feed needs the connection URL');
   const feed = new PostgresChangeFeed(postgresUrl);
   await feed.start();
   return feed;

@@ -9,17 +9,61 @@ import { REGEX_CALL_UNITS, RowBudget } from './row-budget.js';
 import type { Database } from './schema.js';
 
 /**
- * What differs between the engines, named once. Code that must behave differently per engine
- * asks these capabilities instead of testing the engine name.
+ * What differs between the engines, named once (as Kysely's dialect adapters do). Code that must
+ * behave differently per engine asks one of these capabilities, never the engine's name.
  */
 export interface EngineCapabilities {
+  /** The engine's name: for migrations (whose DDL is written per engine) and diagnostics only. */
   readonly engine: 'sqlite' | 'postgres';
-  /** Substring search is served by an FTS5 trigram table (`users_fts`) joined by rowid. */
+  /**
+   * How substring search is indexed: PostgreSQL's pg_trgm GIN indexes serve `LIKE '%v%'`
+   * directly; on SQLite an FTS5 trigram table (`users_fts`, joined by rowid) narrows the rows.
+   */
   readonly substringIndex: 'fts5-trigram' | 'pg-trgm';
   /** `~` regular expressions (PostgreSQL ERE); SQLite gets a `regexp()` function instead. */
   readonly regexOperator: '~' | 'regexp';
-  /** `LISTEN/NOTIFY` carries cache invalidations between instances. */
-  readonly notifications: boolean;
+  /**
+   * How other instances learn of a change: `listen-notify` pushes it (`pg_notify` on commit);
+   * `data-version` makes each instance ask `PRAGMA data_version` before a cache read.
+   */
+  readonly changeNotifications: 'listen-notify' | 'data-version';
+  /**
+   * A write transaction must take the write lock at `BEGIN` (SQLite's `BEGIN IMMEDIATE`), or
+   * ids read inside it could be taken by another process before it writes.
+   */
+  readonly immediateWriteLock: boolean;
+  /**
+   * Where new ids come from: an identity `sequence` (reserve with `nextval`, move past explicit
+   * ids with `setval`) or `autoincrement` (the next id above every one used; follows explicit
+   * ids by itself).
+   */
+  readonly idSource: 'sequence' | 'autoincrement';
+  /**
+   * Writers run concurrently (read committed), so a check-then-insert that must see every
+   * other writer takes a transaction-scoped advisory lock. SQLite serializes writers already.
+   */
+  readonly concurrentWriters: boolean;
+  /**
+   * Strings order by the database collation (PostgreSQL), so ordering and ranges add
+   * `collate "C"` to compare by code point as SQLite does.
+   */
+  readonly collatedText: boolean;
+  /**
+   * A parameter takes the type of the column it is compared with (PostgreSQL), so integer
+   * parameters are cast to `bigint` to accept any id without failing above 2^31-1.
+   */
+  readonly typedParameters: boolean;
+  /** How a long `IN` list is bound as one parameter: a JSON text read by `json_each`, or an array. */
+  readonly listParameter: 'json-each' | 'array';
+  /** `LIKE` tells case apart (PostgreSQL); SQLite's folds ASCII, so case-sensitive wildcards use `GLOB`. */
+  readonly caseSensitiveLike: boolean;
+  /** `LIKE` escapes with a backslash by default (PostgreSQL); SQLite needs `ESCAPE '\\'`. */
+  readonly likeEscapesByDefault: boolean;
+  /**
+   * A literal prefix is served by `LIKE 'v%'` (a `text_pattern_ops` index), or by a range on the
+   * column (SQLite cannot use an index for a `LIKE` with `ESCAPE`).
+   */
+  readonly prefixSearch: 'like' | 'range';
   /** Statements can be given a time limit (`statement_timeout`). */
   readonly statementTimeout: boolean;
   /**
@@ -45,6 +89,42 @@ export interface DatabaseObserver {
   /** Calls `listener` with every statement's duration in seconds; returns the function that stops it. */
   onStatement(listener: (seconds: number) => void): () => void;
 }
+
+const SQLITE_CAPABILITIES: EngineCapabilities = Object.freeze({
+  engine: 'sqlite',
+  substringIndex: 'fts5-trigram',
+  regexOperator: 'regexp',
+  changeNotifications: 'data-version',
+  immediateWriteLock: true,
+  idSource: 'autoincrement',
+  concurrentWriters: false,
+  collatedText: false,
+  typedParameters: false,
+  listParameter: 'json-each',
+  caseSensitiveLike: false,
+  likeEscapesByDefault: false,
+  prefixSearch: 'range',
+  statementTimeout: false,
+  rowBudget: true,
+});
+
+const POSTGRES_CAPABILITIES: EngineCapabilities = Object.freeze({
+  engine: 'postgres',
+  substringIndex: 'pg-trgm',
+  regexOperator: '~',
+  changeNotifications: 'listen-notify',
+  immediateWriteLock: false,
+  idSource: 'sequence',
+  concurrentWriters: true,
+  collatedText: true,
+  typedParameters: true,
+  listParameter: 'array',
+  caseSensitiveLike: true,
+  likeEscapesByDefault: true,
+  prefixSearch: 'like',
+  statementTimeout: true,
+  rowBudget: false,
+});
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -105,7 +185,7 @@ function openSqlite(path: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: statements.log });
   return {
     db,
-    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false, statementTimeout: false, rowBudget: true }),
+    caps: SQLITE_CAPABILITIES,
     dataVersion: () => versionStatement.get() as number,
     pgPool: null,
     observer: { poolUse: () => null, onStatement: (listener) => statements.add(listener) },
@@ -122,7 +202,7 @@ function openPostgres(url: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
     db,
-    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true, statementTimeout: true, rowBudget: false }),
+    caps: POSTGRES_CAPABILITIES,
     dataVersion: null,
     pgPool: pool,
     observer: {

@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from './database.js';
+import type { Database } from './schema.js';
 import * as initial from './migrations/0001-initial.js';
 import * as signupOrigin from './migrations/0002-signup-origin-and-artist-tags.js';
 import * as nameLengthIndex from './migrations/0003-name-length-index.js';
@@ -28,7 +29,7 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
-export async function migrateToLatest(db: Kysely<any>, caps: EngineCapabilities): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, caps: EngineCapabilities): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: new StaticMigrationProvider({ engine: caps.engine }),
@@ -36,13 +37,13 @@ export async function migrateToLatest(db: Kysely<any>, caps: EngineCapabilities)
     migrationLockTableName: 'roster_migrations_lock',
   });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   await repairSubstringIndex(db, caps);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Names of the migrations this build knows that the database has not run (empty when current). */
-export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
   const done = await sql<{ name: string }>`select name from roster_migrations`.execute(db);
   const applied = new Set(done.rows.map((row) => row.name));
   return Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
@@ -53,7 +54,7 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
  * killed in between would leave substring search silently stale. Missing triggers are put
  * back and the index rebuilt, in one transaction.
  */
-export async function repairSubstringIndex(db: Kysely<any>, caps: EngineCapabilities): Promise<boolean> {
+export async function repairSubstringIndex(db: Kysely<Database>, caps: EngineCapabilities): Promise<boolean> {
   if (caps.substringIndex !== 'fts5-trigram') return false;
   const present = await sql<{ name: string }>`select name from sqlite_master where type = 'trigger' and tbl_name = 'users'`.execute(db);
   const names = new Set(present.rows.map((row) => row.name));

@@ -121,11 +121,6 @@ export async function authenticateCredential(core: Core, presented: PresentedCre
   }
 }
 
-/** Reads and checks the request's credentials under the dialect's rules. */
-export async function authenticateRequest(core: Core, request: FastifyRequest, sources: CredentialSources): Promise<Viewer | null> {
-  return authenticateCredential(core, readCredentials(request, sources), clientIp(request));
-}
-
 const VIEWER = Symbol('roster.viewer');
 type WithViewerSlot = FastifyRequest & { [VIEWER]?: Viewer };
 
@@ -146,14 +141,20 @@ export function decorateViewer(app: FastifyInstance): void {
   });
 }
 
+export interface AuthenticationOptions {
+  /** The message of the `unauthenticated` error for a refused credential, as the dialect words it. */
+  readonly refusal?: (presented: PresentedCredential) => string;
+}
+
 /**
  * Adds the hook that sets `request.viewer` for every route of a dialect's instance. A refused
  * credential throws `unauthenticated`, which the dialect's error handler renders as its 401.
  */
-export function installAuthentication(app: FastifyInstance, core: Core, sources: CredentialSources): void {
+export function installAuthentication(app: FastifyInstance, core: Core, sources: CredentialSources, options: AuthenticationOptions = {}): void {
   app.addHook('preValidation', async (request) => {
-    const viewer = await authenticateRequest(core, request, sources);
-    if (viewer === null) throw unauthenticated('credential refused');
+    const presented = readCredentials(request, sources);
+    const viewer = await authenticateCredential(core, presented, clientIp(request));
+    if (viewer === null) throw unauthenticated(options.refusal?.(presented) ?? 'credential refused');
     request.viewer = viewer;
   });
 }

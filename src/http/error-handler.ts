@@ -56,7 +56,7 @@ function paramOf(item: FastifyValidationItem | undefined): string | undefined {
   if (!item) return undefined;
   const path = (item.instancePath ?? '').split('/').filter(Boolean);
   const named = item.params?.requiredProperties ?? item.params?.additionalProperties ?? item.params?.missingProperty;
-  const extra = Array.isArray(named) ? named[0] : named;
+  const extra: unknown = Array.isArray(named) ? (named as readonly unknown[])[0] : named;
   if (typeof extra === 'string') path.push(extra);
   return path.length > 0 ? path.join('.') : undefined;
 }
@@ -103,7 +103,8 @@ export function sendRendered(reply: FastifyReply, rendered: RenderedError): Fast
   return reply.send(rendered.body);
 }
 
-function logInternal(request: FastifyRequest, error: unknown): void {
+/** Logs an error no dialect may show (a bug or an outage), once, for every dialect alike. */
+export function logInternal(request: FastifyRequest, error: unknown): void {
   // Only the error: the request line is logged by Fastify with secrets redacted, headers never.
   const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
   request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
@@ -122,6 +123,6 @@ export function installErrorHandler(app: FastifyInstance, render: ErrorRenderer)
 }
 
 /** Installs a dialect's 404 for every path under its prefix that no route answers. */
-export function installNotFoundHandler(app: FastifyInstance, render: () => RenderedError): void {
-  app.setNotFoundHandler((_request, reply) => sendRendered(reply, render()));
+export function installNotFoundHandler(app: FastifyInstance, render: (request: FastifyRequest) => RenderedError): void {
+  app.setNotFoundHandler((request, reply) => sendRendered(reply, render(request)));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidParam } from '../core/errors.js';
+import { hasNul } from '../core/text.js';
 
 const MAX_DEPTH = 64;
 
@@ -9,13 +10,13 @@ export function findNulCharacter(value: unknown, path = ''): string | null {
   while (stack.length > 0) {
     const [current, at, depth] = stack.pop()!;
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) return at;
+      if (hasNul(current)) return at;
       continue;
     }
     if (current === null || typeof current !== 'object' || depth > MAX_DEPTH) continue;
     for (const [key, child] of Object.entries(current)) {
       const childPath = at === '' ? key : `${at}.${key}`;
-      if (key.includes('\u0000')) return at === '' ? '(key)' : at;
+      if (hasNul(key)) return at === '' ? '(key)' : at;
       stack.push([child, childPath, depth + 1]);
     }
   }

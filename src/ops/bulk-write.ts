@@ -22,7 +22,7 @@ export async function insertRows<T extends keyof Database>(db: Kysely<Database>,
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     // Kysely cannot relate a generic table name to its row type; `rows` is typed by the caller.
-    await db.insertInto(table).values(chunk as never).execute();
+    await db.insertInto(table).values(chunk).execute();
   }
 }
 
@@ -32,7 +32,7 @@ export async function insertRows<T extends keyof Database>(db: Kysely<Database>,
  * taken by another process before we insert them.
  */
 export async function writeTransaction<T>(core: Pick<Core, 'db' | 'caps'>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  if (core.caps.engine !== 'sqlite') return core.db.transaction().execute(fn);
+  if (!core.caps.immediateWriteLock) return core.db.transaction().execute(fn);
   return core.db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
     try {
@@ -54,7 +54,7 @@ export async function writeTransaction<T>(core: Pick<Core, 'db' | 'caps'>, fn: (
  */
 export async function reserveIds(db: Kysely<Database>, core: Pick<Core, 'caps'>, table: IdTable, count: number): Promise<number[]> {
   if (count <= 0) return [];
-  if (core.caps.engine === 'postgres') {
+  if (core.caps.idSource === 'sequence') {
     const result = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${count})`.execute(db);
     return result.rows.map((row) => Number(row.id));
   }
@@ -76,7 +76,7 @@ async function nextSqliteId(db: Kysely<Database>, table: IdTable): Promise<numbe
  * later inserts do not collide. SQLite's AUTOINCREMENT follows explicit ids by itself.
  */
 export async function syncIdSequence(db: Kysely<Database>, core: Pick<Core, 'caps'>, table: IdTable): Promise<void> {
-  if (core.caps.engine !== 'postgres') return;
+  if (core.caps.idSource !== 'sequence') return;
   await sql`select setval(s.seq, greatest(coalesce(t.top, 0), coalesce(pg_sequence_last_value(s.seq::regclass), 0), 1))
     from (select pg_get_serial_sequence(${table}, 'id') as seq) s, (select max(id) as top from ${sql.table(table)}) t`.execute(db);
 }

@@ -118,7 +118,7 @@ export class ImportWriter {
       const keepId = record.sourceId !== null && !taken.ids.has(record.sourceId);
       if (record.sourceId !== null) taken.ids.add(record.sourceId);
       const keepUuid = record.uuid !== null && !taken.uuids.has(record.uuid);
-      const uuid = keepUuid ? (record.uuid as string) : randomUUID();
+      const uuid = keepUuid ? record.uuid : randomUUID();
       taken.uuids.add(uuid);
       if (record.uuid !== null && !keepUuid) outcome.uuidsChanged++;
       accepted.push({ record, keepId, uuid, id: 0 });

@@ -146,7 +146,7 @@ export function parseImportLine(text: string, line: number, now: number): Import
     const first = importLineCheck.Errors(parsed).First();
     throw new LineError(`${first?.path.slice(1).replaceAll('/', '.') || 'line'}: ${first?.message ?? 'invalid'}`);
   }
-  const value = parsed as ImportLineValue;
+  const value = parsed;
   checkDomain(value);
   return toRecord(value, line, now);
 }

@@ -1,5 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { EngineCapabilities } from '../db/database.js';
 import { invalidParam, invalidPattern } from '../core/errors.js';
+import { hasNul } from '../core/text.js';
 import { regexProblem } from '../db/linear-regex.js';
 import type { Filter } from './ast.js';
 import type { Scope } from './compile.js';
@@ -15,7 +17,7 @@ const MAX_CHAR = '\u{10FFFF}';
 const FTS_MIN_CHARACTERS = 3;
 
 /** PostgreSQL text cannot hold NUL; refusing it on both engines keeps them alike. */
-export const isStorableText = (value: string): boolean => !value.includes('\u0000');
+export const isStorableText = (value: string): boolean => !hasNul(value);
 
 function column(scope: Scope, name: string | undefined): RawBuilder<unknown> {
   if (name === undefined) throw new Error('a derived field has no column');
@@ -57,20 +59,20 @@ function unportable(pattern: string): string | null {
 export function compileMatch(node: MatchNode, field: FieldDef, scope: Scope): Bool {
   const target = node.caseSensitive ? column(scope, field.column) : field.lowerColumn ? column(scope, field.lowerColumn) : sql`lower(${column(scope, field.column)})`;
   const value = node.caseSensitive ? node.value : foldCase(field, node.value);
-  const postgres = scope.ctx.caps.engine === 'postgres';
+  const caps = scope.ctx.caps;
   switch (node.mode) {
     case 'exact':
       return sql<SqlBool>`${target} = ${value}`;
     case 'prefix':
       // PostgreSQL: the text_pattern_ops index (users_name_prefix_idx) serves a literal-prefix LIKE.
-      return postgres ? like(target, `${escapeLike(value)}%`, true) : prefixRange(target, value);
+      return caps.prefixSearch === 'like' ? like(target, `${escapeLike(value)}%`, caps) : prefixRange(target, value);
     case 'contains':
       return contains(target, value, field, scope, node.caseSensitive);
     case 'wildcard':
-      return wildcard(target, value, postgres, node.caseSensitive, !node.caseSensitive && field.lowerColumn !== undefined);
+      return wildcard(target, value, caps, node.caseSensitive, !node.caseSensitive && field.lowerColumn !== undefined);
     case 'regex':
       // SQLite: `x regexp p` calls the regexp(p, x) function registered in db/database.ts.
-      return scope.ctx.caps.regexOperator === '~' ? sql<SqlBool>`${target} ~ ${value}` : sql<SqlBool>`${target} regexp ${value}`;
+      return caps.regexOperator === '~' ? sql<SqlBool>`${target} ~ ${value}` : sql<SqlBool>`${target} regexp ${value}`;
   }
 }
 
@@ -79,8 +81,8 @@ function foldCase(field: FieldDef, value: string): string {
 }
 
 /** PostgreSQL's LIKE escapes with a backslash by default; SQLite needs the ESCAPE clause. */
-function like(target: RawBuilder<unknown>, pattern: string, postgres: boolean): Bool {
-  return postgres ? sql<SqlBool>`${target} like ${pattern}` : sql<SqlBool>`${target} like ${pattern} escape '\\'`;
+function like(target: RawBuilder<unknown>, pattern: string, caps: EngineCapabilities): Bool {
+  return caps.likeEscapesByDefault ? sql<SqlBool>`${target} like ${pattern}` : sql<SqlBool>`${target} like ${pattern} escape '\\'`;
 }
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
@@ -103,10 +105,11 @@ function prefixRange(target: RawBuilder<unknown>, value: string): Bool {
  */
 function contains(target: RawBuilder<unknown>, value: string, field: FieldDef, scope: Scope, caseSensitive: boolean): Bool {
   const pattern = `%${escapeLike(value)}%`;
-  if (scope.ctx.caps.engine === 'postgres') return like(target, pattern, true);
-  const exact = caseSensitive ? sql<SqlBool>`instr(${target}, ${value}) > 0` : like(target, pattern, false);
+  const caps = scope.ctx.caps;
+  if (caps.substringIndex === 'pg-trgm') return like(target, pattern, caps);
+  const exact = caseSensitive ? sql<SqlBool>`instr(${target}, ${value}) > 0` : like(target, pattern, caps);
   const ftsColumn = field.lowerColumn ?? field.column;
-  const indexed = scope.ctx.caps.substringIndex === 'fts5-trigram' && ENTITIES[scope.entity].table === 'users' && field.substringIndexed;
+  const indexed = caps.substringIndex === 'fts5-trigram' && ENTITIES[scope.entity].table === 'users' && field.substringIndexed;
   if (!indexed || ftsColumn === undefined || [...value].length < FTS_MIN_CHARACTERS) return exact;
   // A quoted FTS5 string is literal once its quotes are doubled; it is still a bound parameter.
   const query = `${ftsColumn} : "${value.replace(/"/g, '""')}"`;
@@ -133,15 +136,15 @@ function parseWildcard(value: string): WildcardPart[] {
  * with ESCAPE never uses an index, so on an indexed lower-cased column the literal text before
  * the first `*` also becomes a range (`ab*` reads the index instead of every row).
  */
-function wildcard(target: RawBuilder<unknown>, value: string, postgres: boolean, caseSensitive: boolean, indexed: boolean): Bool {
+function wildcard(target: RawBuilder<unknown>, value: string, caps: EngineCapabilities, caseSensitive: boolean, indexed: boolean): Bool {
   const parts = parseWildcard(value);
-  if (!postgres && caseSensitive) {
+  if (caseSensitive && !caps.caseSensitiveLike) {
     const glob = parts.map((part) => (part.any ? '*' : escapeGlob(part.text))).join('');
     return sql<SqlBool>`${target} glob ${glob}`;
   }
-  const pattern = like(target, parts.map((part) => (part.any ? '%' : escapeLike(part.text))).join(''), postgres);
+  const pattern = like(target, parts.map((part) => (part.any ? '%' : escapeLike(part.text))).join(''), caps);
   const firstAny = parts.findIndex((part) => part.any);
   const prefix = (firstAny === -1 ? parts : parts.slice(0, firstAny)).map((part) => (part.any ? '' : part.text)).join('');
-  if (postgres || !indexed || prefix === '') return pattern;
+  if (caps.prefixSearch === 'like' || !indexed || prefix === '') return pattern;
   return sql<SqlBool>`(${prefixRange(target, prefix)} and ${pattern})`;
 }

@@ -191,7 +191,7 @@ function column(scope: Scope, field: FieldDef | string): RawBuilder<unknown> {
  */
 export function orderedColumn(scope: Scope, field: FieldDef): RawBuilder<unknown> {
   const ref = column(scope, field);
-  return field.type === 'string' && scope.ctx.caps.engine === 'postgres' ? sql`${ref} collate "C"` : ref;
+  return field.type === 'string' && scope.ctx.caps.collatedText ? sql`${ref} collate "C"` : ref;
 }
 
 const toParam = (value: Scalar): string | number => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
@@ -203,7 +203,7 @@ const toParam = (value: Scalar): string | number => (typeof value === 'boolean' 
  */
 function param(field: FieldDef, value: Scalar, scope: Scope): RawBuilder<unknown> {
   const bound = toParam(value);
-  return field.type === 'integer' && scope.ctx.caps.engine === 'postgres' ? sql`cast(${bound} as bigint)` : sql`${bound}`;
+  return field.type === 'integer' && scope.ctx.caps.typedParameters ? sql`cast(${bound} as bigint)` : sql`${bound}`;
 }
 
 function compileCompare(field: FieldDef, op: CompareOp, value: Scalar, scope: Scope): Bool {
@@ -221,7 +221,7 @@ function compileIn(field: FieldDef, values: readonly Scalar[], scope: Scope): Bo
   if (values.length <= INLINE_LIST_MAX) return sql<SqlBool>`${ref} in (${sql.join(values.map((value) => param(field, value, scope)))})`;
   // One parameter however long the list: SQLite allows at most 32766 bound variables.
   const params = values.map(toParam);
-  if (scope.ctx.caps.engine === 'sqlite') return sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(params)}))`;
+  if (scope.ctx.caps.listParameter === 'json-each') return sql<SqlBool>`${ref} in (select value from json_each(${JSON.stringify(params)}))`;
   return field.type === 'integer' ? sql<SqlBool>`${ref} = any(cast(${params} as bigint[]))` : sql<SqlBool>`${ref} = any(${params})`;
 }
 

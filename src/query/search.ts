@@ -4,7 +4,7 @@ import { StatementBudgetExceeded } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
-import { ENTITIES, ENTITY_FIXED, isSearchableField, type EntityName, type SearchTier } from './fields.js';
+import { ENTITIES, ENTITY_FIXED, type EntityName } from './fields.js';
 import { readableRowsFilter } from './readable-rows.js';
 import { ALIAS, baseQuery, countRows, fetchPage } from './pages.js';
 import { planSort, sortSignature } from './sort.js';
@@ -34,11 +34,6 @@ export interface SearchRequest {
   /** A unique tie-breaker `id` (direction of the last field key, descending if none) is always appended. */
   readonly sort: readonly SortKey[];
   readonly page: PageRequest;
-  /**
-   * A narrowing the caller imposes (a visibility rule, not the viewer's input): ANDed to the
-   * filter and checked against the catalogue, but not against the viewer's tier.
-   */
-  readonly scope?: Filter;
   /** Also return the exact number of rows matching the filter. */
   readonly count?: boolean;
 }
@@ -66,7 +61,7 @@ export interface SearchContext extends CompileContext {
 export async function searchIds(context: SearchContext, request: SearchRequest): Promise<SearchResult> {
   const ctx: SearchContext = { ...context, budget: context.budget ?? { token: ++searches, rows: SEARCH_ROW_BUDGET } };
   const filter = compileFilter(request.entity, ALIAS, request.filter, ctx);
-  const where = request.scope ? sql<SqlBool>`(${filter} and ${compileFilter(request.entity, ALIAS, request.scope, { ...ctx, tier: 'admin' })})` : filter;
+  const where = filter;
   const sequential = request.page.kind === 'before' || request.page.kind === 'after';
   // Danbooru's b<id>/a<id> ignore the order; they page by id alone.
   const terms = sequential ? [] : planSort(request.entity, ALIAS, request.sort, ctx);
@@ -98,7 +93,7 @@ let searches = 0;
 function isUnfiltered(request: SearchRequest, ctx: SearchContext): boolean {
   const rows = readableRowsFilter(request.entity, ctx);
   const all = (filter: Filter): boolean => filter.kind === 'const' && filter.value;
-  return all(request.filter) && request.scope === undefined && ENTITY_FIXED[request.entity] === undefined && all(rows);
+  return all(request.filter) && ENTITY_FIXED[request.entity] === undefined && all(rows);
 }
 
 /** PostgreSQL cancels a search statement that runs longer than this (Danbooru's member default). */
@@ -115,11 +110,6 @@ async function withStatementTimeout<T>(ctx: SearchContext, run: (db: Kysely<Data
     await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
     return run(trx);
   });
-}
-
-/** Whether the viewer may filter `entity` on the field. */
-export function isSearchable(entity: EntityName, fieldName: string, tier: SearchTier): boolean {
-  return isSearchableField(entity, fieldName, { tier });
 }
 
 // A pattern RE2 accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B, e.g.

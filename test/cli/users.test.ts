@@ -45,11 +45,11 @@ test('users create refuses bad input with a message and nothing on stdout', asyn
     roster(['users', 'create', '--password', 'long enough pw']),
     roster(['users', 'create', '--name', 'carol']),
   ]);
-  assertFailure(results[0] as RunResult, /name .*taken/);
-  assertFailure(results[1] as RunResult, /password is too short/);
-  assertFailure(results[2] as RunResult, /invalid level "emperor"/);
-  assertFailure(results[3] as RunResult, /--name/);
-  assertFailure(results[4] as RunResult, /password/);
+  assertFailure(results[0], /name .*taken/);
+  assertFailure(results[1], /password is too short/);
+  assertFailure(results[2], /invalid level "emperor"/);
+  assertFailure(results[3], /--name/);
+  assertFailure(results[4], /password/);
 });
 
 test('users set-level, rename, show and delete act on a user by name, ignoring case', async () => {
@@ -75,12 +75,12 @@ test('users commands on an unknown user or level fail cleanly', async () => {
     roster(['users', 'frobnicate']),
     roster(['users']),
   ]);
-  assertFailure(results[0] as RunResult, /no user named "nobody_here"/);
-  assertFailure(results[1] as RunResult, /invalid level "25"/);
-  assertFailure(results[2] as RunResult, /no user named/);
-  assertFailure(results[3] as RunResult, /name/);
-  assertFailure(results[4] as RunResult, /unknown command/);
-  assertFailure(results[5] as RunResult, /Usage: roster users/);
+  assertFailure(results[0], /no user named "nobody_here"/);
+  assertFailure(results[1], /invalid level "25"/);
+  assertFailure(results[2], /no user named/);
+  assertFailure(results[3], /name/);
+  assertFailure(results[4], /unknown command/);
+  assertFailure(results[5], /Usage: roster users/);
 });
 
 test('--help prints usage on stdout and exits 0; the seed help names the demo password', async () => {

@@ -108,7 +108,7 @@ describe('the e621 npm client against the e621 port', () => {
       frequent_tags: 'fox wolf',
     });
     assert.equal(answer, null);
-    const user = await getUser(core, SYSTEM, memberId);
+    const user = await getUser(core, memberId);
     assert.equal(user.preferences.profile_about, 'drawing foxes');
     assert.equal(user.preferences.profile_artinfo, 'commissions open');
     assert.equal(user.preferences.time_zone, 'UTC');

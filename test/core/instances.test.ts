@@ -25,7 +25,7 @@ async function insertUser(core: Core, name: string): Promise<number> {
  * just after the commit); SQLite is asked on the next cache read, so there is nothing to wait for.
  */
 function heard(core: Core, test: (change: Change) => boolean): Promise<void> {
-  if (!core.caps.notifications) return Promise.resolve();
+  if (core.caps.changeNotifications !== 'listen-notify') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('change never arrived')), 5_000);
     const stop = core.changes.subscribe((change) => {
@@ -62,7 +62,7 @@ describe(`two instances on one ${TEST_ENGINE} database`, () => {
     // TTL; on SQLite any commit by another connection clears the cache.
     await a.db.updateTable('api_keys').set({ revoked_at: clock }).where('id', '=', apiKey.id).execute();
     const viewer = await authenticateBearer(b, secret, null);
-    assert.equal(viewer?.id ?? null, b.caps.notifications ? user : null);
+    assert.equal(viewer?.id ?? null, b.caps.changeNotifications === 'listen-notify' ? user : null);
   });
 
   it('a key revoked on A is refused by B on its next call', async () => {

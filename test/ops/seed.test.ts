@@ -143,7 +143,7 @@ test('an aborted seed stops after the current batch and restores the substring i
       assert.equal(Number(triggers.rows[0]?.n), 3);
     }
     const user = await createUser(core, SYSTEM, { name: 'found_after_abort', password: 'long enough password' });
-    assert.deepEqual(await searchByName(core as TestCore, 'nd_after_ab'), [user.id]);
+    assert.deepEqual(await searchByName(core, 'nd_after_ab'), [user.id]);
   } finally {
     await core.dispose();
   }

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { CoreError } from '../../src/core/errors.js';
 import { cmp, eq, exists, isIn, isNull, match, TRUE, type Filter } from '../../src/query/ast.js';
 import type { SearchTier } from '../../src/query/fields.js';
-import { checkFilter, isSearchable, isSortable, type PageRequest, type SearchRequest, type SortKey } from '../../src/query/search.js';
+import { checkFilter, isSortable, type PageRequest, type SearchRequest, type SortKey } from '../../src/query/search.js';
 import { disposeAll, openFixtures, type Fixture } from './fixtures.js';
 
 const PAGE: PageRequest = { kind: 'offset', limit: 10, offset: 0 };
@@ -108,15 +108,6 @@ test('the tier decides: a public search on email fails, an admin one passes', as
   }
 });
 
-test('a scope is ANDed to the filter without the tier check; the filter keeps it', async () => {
-  for (const f of fixtures) {
-    const request: SearchRequest = { entity: 'users', filter: eq('level', 20), scope: isNull('email'), sort: [], page: PAGE };
-    assert.deepEqual((await f.search(request, 'public')).ids, f.users('mallory', 'heidi'));
-    await assert.rejects(f.search({ ...request, filter: isNull('email'), scope: TRUE }, 'public'), { code: 'invalid_param' });
-    await assert.rejects(f.search({ ...request, scope: eq('nope', 1) }, 'public'), { code: 'invalid_param', details: { param: 'nope' } });
-  }
-});
-
 test('nesting 10 levels deep is accepted', async () => {
   for (const f of fixtures) {
     const result = await f.search({ entity: 'users', filter: nest(10), sort: [], page: PAGE });
@@ -124,12 +115,7 @@ test('nesting 10 levels deep is accepted', async () => {
   }
 });
 
-test('isSearchable and isSortable follow the catalogue and the tier', () => {
-  assert.equal(isSearchable('users', 'name', 'public'), true);
-  assert.equal(isSearchable('users', 'email', 'public'), false);
-  assert.equal(isSearchable('users', 'email', 'admin'), true);
-  assert.equal(isSearchable('users', 'nope', 'admin'), false);
-  assert.equal(isSearchable('users', 'is_banned', 'public'), true);
+test('isSortable follows the catalogue and the tier', () => {
   assert.equal(isSortable('users', 'name', 'public'), true);
   assert.equal(isSortable('users', 'uuid', 'admin'), false);
   assert.equal(isSortable('users', 'is_banned', 'admin'), false);

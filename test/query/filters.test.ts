@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { and, cmp, eq, exists, FALSE, isIn, isNull, match, not, or, TRUE, type Filter } from '../../src/query/ast.js';
 import { sanctionInForce, type EntityName, type SearchTier } from '../../src/query/fields.js';
-import { disposeAll, DAY, FIXTURE_USERS, NOW, openFixtures, type Fixture } from './fixtures.js';
+import { CROSS_ENGINE, disposeAll, DAY, FIXTURE_USERS, NOW, openFixtures, type Fixture } from './fixtures.js';
 
 type Expect = (f: Fixture) => number[];
 interface Row {
@@ -155,6 +155,6 @@ test('every filter returns the expected rows, the same on SQLite and PostgreSQL'
       assert.equal(result.total, expected.length, `${row.name} total on ${f.engine}`);
       results.push(result.ids);
     }
-    assert.deepEqual(results[0], results[1], `${row.name}: engines differ`);
+    if (CROSS_ENGINE) assert.deepEqual(results[0], results[1], `${row.name}: engines differ`);
   }
 });

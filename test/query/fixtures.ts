@@ -5,13 +5,12 @@ import { nameKey } from '../../src/core/users/names.js';
 import type { Database } from '../../src/db/schema.js';
 import type { SearchTier } from '../../src/query/fields.js';
 import { searchIds, type SearchContext, type SearchRequest, type SearchResult } from '../../src/query/search.js';
-import { createTestDatabase, testConfig } from '../support/database.js';
+import { createTestDatabase, TEST_ENGINES, testConfig, type Engine } from '../support/database.js';
 
 /** The instant derived fields (`is_banned`) are evaluated at. */
 export const NOW = 1_700_000_000_000;
 export const DAY = 86_400_000;
-export const ENGINES = ['sqlite', 'postgres'] as const;
-export type Engine = (typeof ENGINES)[number];
+export type { Engine };
 
 export interface FixtureUser {
   readonly name: string;
@@ -77,10 +76,19 @@ export function newUserRow(user: FixtureUser, inviterId: number | null) {
   };
 }
 
-/** Opens a migrated database of each engine holding the same fixture rows. */
+/**
+ * Opens a migrated database of each engine under test (`TEST_ENGINES`: one, or both when
+ * `ROSTER_TEST_ENGINE=both`) holding the same fixture rows.
+ */
 export async function openFixtures(): Promise<Fixture[]> {
-  return Promise.all(ENGINES.map(openFixture));
+  return Promise.all(TEST_ENGINES.map(openFixture));
 }
+
+/** True when the run compares engines, so rows must come out the same on both. */
+export const CROSS_ENGINE = TEST_ENGINES.length > 1;
+
+/** Whether the given engine is under test, for tests of one engine's plans or SQL. */
+export const testsEngine = (engine: Engine): boolean => TEST_ENGINES.includes(engine);
 
 export async function disposeAll(fixtures: readonly Fixture[]): Promise<void> {
   await Promise.all(fixtures.map((fixture) => fixture.dispose()));

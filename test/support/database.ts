@@ -6,8 +6,20 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
 
-/** The engine the suite runs on: `ROSTER_TEST_ENGINE=postgres npm test` for PostgreSQL. */
-export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.ROSTER_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export type Engine = 'sqlite' | 'postgres';
+
+/**
+ * `ROSTER_TEST_ENGINE`: `sqlite` (the default; never touches PostgreSQL), `postgres`, or `both`
+ * (the suite on PostgreSQL, and the cross-engine tests in test/query/ on both engines, compared).
+ */
+const ASKED = process.env.ROSTER_TEST_ENGINE ?? 'sqlite';
+if (!['sqlite', 'postgres', 'both'].includes(ASKED)) throw new Error(`ROSTER_TEST_ENGINE must be sqlite, postgres or both, not ${ASKED}`);
+
+/** The engine a single-database test runs on. */
+export const TEST_ENGINE: Engine = ASKED === 'sqlite' ? 'sqlite' : 'postgres';
+
+/** The engines a cross-engine test opens: one unless `both` was asked for. */
+export const TEST_ENGINES: readonly Engine[] = ASKED === 'both' ? ['sqlite', 'postgres'] : [TEST_ENGINE];
 
 /** The server used for PostgreSQL runs; each test database is created and dropped on it. */
 export const TEST_POSTGRES_URL = process.env.ROSTER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -19,7 +31,7 @@ export interface TestDatabase {
 }
 
 /** Creates an empty database on the given engine (a temp SQLite file, or a new PostgreSQL database). */
-export async function createTestDatabase(engine: 'sqlite' | 'postgres' = TEST_ENGINE): Promise<TestDatabase> {
+export async function createTestDatabase(engine: Engine = TEST_ENGINE): Promise<TestDatabase> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'roster-test-'));
     return { url: `sqlite:${join(dir, 'roster.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -60,7 +72,7 @@ export interface TestCore extends OpenCore {
 
 /** A migrated core on a fresh database of the suite's engine. */
 export async function createTestCore(
-  options: { engine?: 'sqlite' | 'postgres'; env?: Record<string, string>; now?: () => number } = {},
+  options: { engine?: Engine; env?: Record<string, string>; now?: () => number } = {},
 ): Promise<TestCore> {
   const database = await createTestDatabase(options.engine);
   const core = await openCore(testConfig(database.url, options.env), options.now ? { now: options.now } : {});

@@ -29,7 +29,6 @@ export type UserAction =
   | 'user.write_server_data'
   | 'user.manage_credentials'
   | 'user.view_name_history'
-  | 'user.view_audit'
   /** Account administration a dialect reserves for admins (CVAT: username, is_active, groups): admins, on themselves or users below them. */
   | 'user.manage_account';
 
@@ -129,8 +128,6 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return self && !target.is_deleted;
     case 'user.view_name_history':
       return canReadNameHistory(viewer, target);
-    case 'user.view_audit':
-      return isAdmin(viewer) || (isModerator(viewer) && above);
   }
 }
 

@@ -2,7 +2,7 @@ import type { ApiKeyRow } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { flushCredentialUse } from './credential-cache.js';
-import { forbidden, notFound, validationFailed, type FieldErrors } from '../errors.js';
+import { forbidden, notFound, validationFailed } from '../errors.js';
 import { ipRangesProblems } from './ip-ranges.js';
 import { can } from '../access/policy.js';
 import { generateSecret, hashSecret, secretHint } from './secrets.js';
@@ -101,7 +101,7 @@ function validateNewKey(input: NewApiKey, now: number): ValidKey {
   ]);
   add('permitted_ips', ipRangesProblems(permittedIps));
   add('expires_at', expiresAt !== null && (!Number.isSafeInteger(expiresAt) || expiresAt <= now) ? ['must be in the future'] : []);
-  if (Object.keys(errors).length > 0) throw validationFailed(errors as FieldErrors);
+  if (Object.keys(errors).length > 0) throw validationFailed(errors);
   return { name, scopes, permittedIps, expiresAt };
 }
 

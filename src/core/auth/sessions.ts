@@ -14,6 +14,7 @@ import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
 import type { Viewer } from '../access/viewer.js';
 import type { LoginReason } from '../telemetry.js';
+import { hasNul } from '../text.js';
 
 /** A session as the core hands it out: never its token nor the token's hash. */
 export interface Session {
@@ -97,7 +98,7 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
 async function checkThrottledLogin(core: Core, input: LoginInput, now: number): Promise<{ user: User; rehash: string | null }> {
   const failed = (reason: LoginReason): void => core.telemetry.emit({ kind: 'login', outcome: 'failure', reason });
   // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
-  if (input.login.includes('\u0000')) {
+  if (hasNul(input.login)) {
     failed('malformed');
     throw unauthenticated('malformed login');
   }

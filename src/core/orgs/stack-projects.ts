@@ -59,7 +59,7 @@ function parseConfig(text: string): StackProjectConfig {
   const stored = parseJson(text);
   const values = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
   const pick = (key: keyof StackProjectConfig): boolean =>
-    typeof values[key] === 'boolean' ? (values[key] as boolean) : DEFAULT_STACK_PROJECT_CONFIG[key];
+    typeof values[key] === 'boolean' ? values[key] : DEFAULT_STACK_PROJECT_CONFIG[key];
   return Object.freeze(Object.fromEntries(CONFIG_KEYS.map((key) => [key, pick(key)])) as unknown as StackProjectConfig);
 }
 

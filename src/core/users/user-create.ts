@@ -154,7 +154,7 @@ async function chooseLevel(core: Core, trx: Kysely<Database>, input: CreateUserI
   if (input.level !== undefined) return input.level;
   if (!input.firstUserBecomesOwner) return Level.Member;
   // SQLite transactions on one file are serialized already; PostgreSQL's read committed needs a lock.
-  if (core.caps.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('roster.first_user'))`.execute(trx);
+  if (core.caps.concurrentWriters) await sql`select pg_advisory_xact_lock(hashtext('roster.first_user'))`.execute(trx);
   const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
   return existing ? Level.Member : Level.Owner;
 }

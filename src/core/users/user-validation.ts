@@ -1,4 +1,5 @@
 import { validationFailed } from '../errors.js';
+import { hasNul } from '../text.js';
 
 /** Collects field-level messages so that a caller learns every problem at once. */
 export class Problems {
@@ -25,9 +26,6 @@ export const EMAIL_MAX = 254;
 // Stack Auth: the code limit is 1 MB although its OpenAPI text says 100 KB.
 export const PROFILE_IMAGE_URL_MAX = 1_000_000;
 export const METADATA_MAX_BYTES = 100 * 1024;
-
-/** PostgreSQL text cannot hold NUL; refusing it everywhere keeps both engines alike. */
-export const hasNul = (value: string): boolean => value.includes('\u0000');
 
 export function textProblems(value: unknown, max: number): string[] {
   if (typeof value !== 'string') return ['must be a string'];

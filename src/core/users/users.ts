@@ -3,7 +3,6 @@ import { notFound } from '../errors.js';
 import { requireUser } from './require-user.js';
 import type { User } from './user.js';
 import { loadUserByName, loadUserByUuid } from './user-store.js';
-import type { Viewer } from '../access/viewer.js';
 
 export { createUser, signUp, type CreateUserInput } from './user-create.js';
 export { updateUser, type PreferencesPatch, type UserPatch } from './user-update.js';
@@ -21,19 +20,19 @@ export type { NameChange } from './name-changes.js';
  */
 
 /** The user with this id. @throws CoreError not_found */
-export async function getUser(core: Core, _viewer: Viewer, userId: number): Promise<User> {
+export async function getUser(core: Core, userId: number): Promise<User> {
   return requireUser(core, userId);
 }
 
 /** The user currently named `name`, ignoring case and normalizing spaces. @throws CoreError not_found */
-export async function getUserByName(core: Core, _viewer: Viewer, name: string): Promise<User> {
+export async function getUserByName(core: Core, name: string): Promise<User> {
   const user = await loadUserByName(core, name);
   if (!user) throw notFound('user');
   return user;
 }
 
 /** The user with this uuid (Stack Auth's id), in any case. @throws CoreError not_found */
-export async function getUserByUuid(core: Core, _viewer: Viewer, uuid: string): Promise<User> {
+export async function getUserByUuid(core: Core, uuid: string): Promise<User> {
   const user = await loadUserByUuid(core, uuid);
   if (!user) throw notFound('user');
   return user;

@@ -12,6 +12,7 @@ import { invitationRoutes } from './routes-invitations.js';
 import { membershipRoutes } from './routes-memberships.js';
 import { organizationRoutes } from './routes-organizations.js';
 import { userRoutes } from './routes-users.js';
+import { installJsonBodyParser } from '../../http/body-parsers.js';
 
 const ROUTE_GROUPS: readonly RouteGroup[] = [userRoutes, organizationRoutes, membershipRoutes, invitationRoutes, authRoutes];
 
@@ -25,19 +26,6 @@ declare module 'fastify' {
 const MEDIA_TYPE = Symbol('cvat.mediaType');
 type Negotiated = FastifyRequest & { [MEDIA_TYPE]?: string };
 
-/** JSON bodies (an empty one reads as none) and forms, as DRF's parsers take them. */
-function installJsonParser(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', CVAT_MEDIA_TYPE], { parseAs: 'string' }, (request, text, done) => {
-    const body = typeof text === 'string' ? text : text.toString('utf8');
-    if (body.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    parseJson(request, body, done);
-  });
-}
 
 /** One error boundary: the dialect's own refusals, then core and request errors; bugs are logged. */
 function installErrors(app: FastifyInstance): void {
@@ -79,7 +67,7 @@ function installAuthentication(app: FastifyInstance, core: Core): void {
 }
 
 async function cvatPlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
-  installJsonParser(app);
+  installJsonBodyParser(app, { jsonOnly: false, mediaTypes: [CVAT_MEDIA_TYPE] });
   installErrors(app);
   installAuthentication(app, options.core);
   const routes = cvatRoutes(options.core, app.prefix);

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
-import { unauthenticated } from '../../core/errors.js';
-import { clientIp } from '../../http/client-ip.js';
-import { authenticateCredential, readCredentials, type CredentialSources } from '../../http/credentials.js';
+import { installJsonBodyParser } from '../../http/body-parsers.js';
+import { installAuthentication, type CredentialSources, type PresentedCredential } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
-import { sendRendered, type HttpFailure } from '../../http/error-handler.js';
+import { installNotFoundHandler, logInternal, sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { MISSING_LOGIN_OR_KEY, pageNotFound, renderDanbooruError, renderThrown } from './errors.js';
 import { requestFormat, type RailsFormat } from '../rails/format.js';
 import { RateLimiter } from '../rails/rate-limits.js';
@@ -32,28 +31,8 @@ const ROUTE_GROUPS: readonly ((routes: DanbooruRoutes) => RouteGroup)[] = [
 ];
 
 /** Refused credentials are a 401 even on public pages: Danbooru never falls back to anonymous. */
-function installAuthentication(app: FastifyInstance, core: Core): void {
-  app.addHook('preValidation', async (request) => {
-    const presented = readCredentials(request, SOURCES);
-    const viewer = await authenticateCredential(core, presented, clientIp(request));
-    if (viewer === null) throw unauthenticated(presented.kind === 'malformed' && presented.reason === MISSING_LOGIN_OR_KEY ? MISSING_LOGIN_OR_KEY : 'refused');
-    request.viewer = viewer;
-  });
-}
-
-/** Forms (the root's `qs` parser) and JSON, where an empty JSON body reads as none. */
-function installJsonParser(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
-    const body = typeof text === 'string' ? text : text.toString('utf8');
-    if (body.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    parseJson(request, body, done);
-  });
-}
+const refusal = (presented: PresentedCredential): string =>
+  presented.kind === 'malformed' && presented.reason === MISSING_LOGIN_OR_KEY ? MISSING_LOGIN_OR_KEY : 'refused';
 
 const formatOf = (request: FastifyRequest): RailsFormat => {
   const choice = requestFormat(request);
@@ -64,20 +43,18 @@ const formatOf = (request: FastifyRequest): RailsFormat => {
 function installErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const { rendered, internal } = renderThrown(error, formatOf(request));
-    if (internal) {
-      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
-      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
-    }
+    if (internal) logInternal(request, error);
     return sendRendered(reply, rendered);
   });
-  app.setNotFoundHandler((request, reply) => sendRendered(reply, renderThrown(pageNotFound(), formatOf(request)).rendered));
+  installNotFoundHandler(app, (request) => renderThrown(pageNotFound(), formatOf(request)).rendered);
 }
 
 async function danbooruPlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
   const { core } = options;
-  installJsonParser(app);
+  // Forms (the root's `qs` parser) and JSON.
+  installJsonBodyParser(app, { jsonOnly: false });
   installErrors(app);
-  installAuthentication(app, core);
+  installAuthentication(app, core, SOURCES, { refusal });
   // Every answer, errors included, may be read from any origin.
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('access-control-allow-origin', '*');

@@ -1,5 +1,6 @@
 import type { Core } from '../../core/context.js';
 import { forbidden, notFound, validationFailed } from '../../core/errors.js';
+import { parseDuration } from '../../core/moderation/durations.js';
 import { banUser, getSanction, liftSanction, type Sanction } from '../../core/moderation/moderation.js';
 import { can, searchTier } from '../../core/access/policy.js';
 import type { User } from '../../core/users/user.js';
@@ -17,27 +18,17 @@ import { selectRecordFields } from './user-records.js';
 /** Bans (bans_controller.rb): public list and records; moderators ban and unban users below them. */
 
 const DAY = 86_400_000;
-// ActiveSupport durations: a month is a twelfth of a Gregorian year (365.2425 days).
-const MONTH = 2_629_746_000;
-const YEAR = 31_556_952_000;
 
-/** ban.rb's choices (as its form names them, and as ISO 8601); 100 years is Danbooru's "forever". */
-const BAN_DURATIONS: ReadonlyMap<string, number | null> = new Map([
-  ...(['1d', 'p1d'] as const).map((key) => [key, DAY] as const),
-  ...(['3d', 'p3d'] as const).map((key) => [key, 3 * DAY] as const),
-  ...(['7d', '1w', 'p7d', 'p1w'] as const).map((key) => [key, 7 * DAY] as const),
-  ...(['1mo', 'p1m'] as const).map((key) => [key, MONTH] as const),
-  ...(['3mo', 'p3m'] as const).map((key) => [key, 3 * MONTH] as const),
-  ...(['6mo', 'p6m'] as const).map((key) => [key, 6 * MONTH] as const),
-  ...(['1y', 'p1y'] as const).map((key) => [key, YEAR] as const),
-  ...(['100y', 'p100y', 'forever'] as const).map((key) => [key, null] as const),
-]);
+/** ban.rb's choices (as its form names them, and as ISO 8601); their lengths are core's parseDuration. */
+const BAN_DURATIONS: ReadonlySet<string> = new Set(
+  ['1d', '3d', '7d', '1w', '1mo', '3mo', '6mo', '1y', '100y', 'forever'].concat(['p1d', 'p3d', 'p7d', 'p1w', 'p1m', 'p3m', 'p6m', 'p1y', 'p100y']),
+);
 
 /** A duration in milliseconds (null: forever); a bare number is days, as Danbooru's older API took it. */
 function banDuration(text: string | undefined): number | null {
   if (text === undefined || text.trim() === '') throw validationFailed({ duration: ["can't be blank"] });
   const key = text.trim().toLowerCase();
-  if (BAN_DURATIONS.has(key)) return BAN_DURATIONS.get(key)!;
+  if (BAN_DURATIONS.has(key)) return parseDuration(key);
   const days = parseInteger(key);
   if (days !== null && days > 0 && days <= 36_525) return days * DAY;
   throw validationFailed({ duration: ['is not included in the list'] });

@@ -68,7 +68,7 @@ function settingsParams(call: DanbooruCall): Params {
 /** `PUT /users/:id`: the user's own settings only; 204. */
 async function update(core: Core, call: DanbooruCall): Promise<DanbooruResponse> {
   call.rateLimit(updateRule(call.viewer.level));
-  const target = await getUser(core, call.viewer, recordId(call.pathId, 'user'));
+  const target = await getUser(core, recordId(call.pathId, 'user'));
   if (!can(call.viewer, 'user.update_preferences', target)) throw forbidden();
   const { patch, errors } = parseSettingsUpdate(settingsParams(call), {
     level: target.level,

@@ -50,7 +50,7 @@ async function index(core: Core, call: DanbooruCall): Promise<DanbooruResponse> 
 }
 
 async function show(core: Core, call: DanbooruCall): Promise<DanbooruResponse> {
-  const user = await getUser(core, call.viewer, recordId(call.pathId, 'user'));
+  const user = await getUser(core, recordId(call.pathId, 'user'));
   const [record] = await userRecords(core, call.viewer, call.reader, call.params.only, [user], true);
   return { kind: 'record', root: 'user', record: record! };
 }
@@ -60,7 +60,7 @@ async function profile(core: Core, call: DanbooruCall): Promise<DanbooruResponse
   if (call.viewer.id === null) {
     return { kind: 'record', root: 'user', record: anonymousRecord(call.params.only, renderAnonymousUser(call.reader, core.now())) };
   }
-  const user = await getUser(core, call.viewer, call.viewer.id);
+  const user = await getUser(core, call.viewer.id);
   const [record] = await userRecords(core, call.viewer, call.reader, call.params.only, [user], true);
   return { kind: 'record', root: 'user', record: record! };
 }

@@ -22,9 +22,9 @@ async function show(core: Core, call: E621Call): Promise<E621Response> {
   const id = call.params.id;
   if (id === undefined || id === '') {
     if (call.viewer.id === null) return { kind: 'record', record: renderLegacyAnonymous(core.now(), call.timeZone) };
-    return { kind: 'record', record: renderLegacyUser(await getUser(core, call.viewer, call.viewer.id), call.timeZone) };
+    return { kind: 'record', record: renderLegacyUser(await getUser(core, call.viewer.id), call.timeZone) };
   }
-  const user = await getUser(core, call.viewer, typeof id === 'string' ? toI(id) : 0);
+  const user = await getUser(core, typeof id === 'string' ? toI(id) : 0);
   return { kind: 'record', record: renderLegacyUser(user, call.timeZone) };
 }
 

@@ -28,7 +28,7 @@ async function index(core: Core, call: E621Call): Promise<E621Response> {
 
 async function self(core: Core, call: E621Call): Promise<E621Response> {
   if (call.viewer.id === null) return { kind: 'record', record: renderE621Anonymous(core.now(), call.timeZone) };
-  return { kind: 'record', record: renderE621User(await getUser(core, call.viewer, call.viewer.id), call.viewer, call.timeZone, true) };
+  return { kind: 'record', record: renderE621User(await getUser(core, call.viewer.id), call.viewer, call.timeZone, true) };
 }
 
 /**
@@ -37,14 +37,14 @@ async function self(core: Core, call: E621Call): Promise<E621Response> {
  */
 async function uploadLimit(core: Core, call: E621Call): Promise<E621Response> {
   if (call.viewer.id === null) throw forbidden();
-  return { kind: 'record', record: renderE621User(await getUser(core, call.viewer, call.viewer.id), call.viewer, call.timeZone, false) };
+  return { kind: 'record', record: renderE621User(await getUser(core, call.viewer.id), call.viewer, call.timeZone, false) };
 }
 
 /** `/users/<id or name>`: all digits is an id, anything else a name (ignoring case). */
 async function show(core: Core, call: E621Call): Promise<E621Response> {
   if (call.pathId === 'me') return self(core, call);
   if (call.pathId === 'upload_limit') return uploadLimit(core, call);
-  const user = /^\d+$/.test(call.pathId) ? await getUser(core, call.viewer, Number(call.pathId)) : await getUserByName(core, call.viewer, call.pathId);
+  const user = /^\d+$/.test(call.pathId) ? await getUser(core, Number(call.pathId)) : await getUserByName(core, call.pathId);
   return { kind: 'record', record: renderE621User(user, call.viewer, call.timeZone, true) };
 }
 

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
+import { installJsonBodyParser } from '../../http/body-parsers.js';
 import { installAuthentication, type CredentialSources } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
 import { installErrorHandler, installNotFoundHandler } from '../../http/error-handler.js';
@@ -11,22 +12,8 @@ import { NATIVE_ROUTES } from './routes.js';
 /** Bearer API keys and session tokens; nothing else. */
 const SOURCES: CredentialSources = { schemes: { bearer: 'token' } };
 
-/** JSON only. An empty body reads as no body, so a bare `DELETE` with a JSON Content-Type works. */
-function installJsonOnly(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
-    const body = typeof text === 'string' ? text : text.toString('utf8');
-    if (body.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    parseJson(request, body, done);
-  });
-}
-
 async function nativePlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
-  installJsonOnly(app);
+  installJsonBodyParser(app, { jsonOnly: true });
   installErrorHandler(app, renderNativeError);
   installNotFoundHandler(app, () => renderNativeError({ kind: 'core', error: notFound('route', 'No route matches this path') }));
   installAuthentication(app, options.core, SOURCES);

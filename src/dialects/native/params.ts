@@ -136,7 +136,7 @@ export function userPatch(body: Static<typeof UserPatchBody>): UserPatch {
     country_code: 'countryCode',
     risk_scores: 'riskScores',
     last_forum_read_at: 'lastForumReadAt',
-  }) as UserPatch;
+  });
 }
 
 export function sanctionInput(body: Static<typeof SanctionBody>): SanctionInput {
@@ -144,7 +144,7 @@ export function sanctionInput(body: Static<typeof SanctionBody>): SanctionInput 
 }
 
 export function apiKeyInput(body: Static<typeof ApiKeyBody>): NewApiKey {
-  return renamed(body, { name: 'name', scopes: 'scopes', permitted_ips: 'permittedIps', expires_at: 'expiresAt' }) as NewApiKey;
+  return renamed(body, { name: 'name', scopes: 'scopes', permitted_ips: 'permittedIps', expires_at: 'expiresAt' });
 }
 
 /** `me` and `current` need a signed-in viewer; anonymous requests get the uniform 401. */
@@ -196,5 +196,5 @@ export function organizationInput(body: Static<typeof OrganizationBody>): Organi
 }
 
 export function organizationPatch(body: Static<typeof OrganizationPatchBody>): OrganizationPatch {
-  return renamed(body, ORGANIZATION_NAMES) as OrganizationPatch;
+  return renamed(body, ORGANIZATION_NAMES);
 }

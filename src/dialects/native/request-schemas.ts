@@ -60,14 +60,19 @@ export const KeyParams = strict({ key: Type.String({ minLength: 1, maxLength: 25
 
 export const LoginBody = strict({ login: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
 
-const PROFILE = {
-  first_name: Type.Optional(Text(1000)),
-  last_name: Type.Optional(Text(1000)),
-  display_name: Type.Optional(Nullable(Text(1000))),
+/** The picture and the three metadata blobs users and organizations both carry. */
+const IMAGE_AND_METADATA = {
   profile_image_url: Type.Optional(Nullable(Type.String())),
   client_metadata: Type.Optional(Json),
   client_read_only_metadata: Type.Optional(Json),
   server_metadata: Type.Optional(Json),
+};
+
+const PROFILE = {
+  first_name: Type.Optional(Text(1000)),
+  last_name: Type.Optional(Text(1000)),
+  display_name: Type.Optional(Nullable(Text(1000))),
+  ...IMAGE_AND_METADATA,
 };
 
 export const CreateUserBody = strict({
@@ -140,10 +145,7 @@ const ORGANIZATION = {
   name: Type.Optional(Text(1000)),
   description: Type.Optional(Text(100_000)),
   contact: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Json)),
-  profile_image_url: Type.Optional(Nullable(Type.String())),
-  client_metadata: Type.Optional(Json),
-  client_read_only_metadata: Type.Optional(Json),
-  server_metadata: Type.Optional(Json),
+  ...IMAGE_AND_METADATA,
 };
 
 export const OrganizationBody = strict({ ...ORGANIZATION, slug: Text(1000), owner_id: Type.Optional(Nullable(Id)) });

@@ -45,6 +45,6 @@ export function sessionRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/me',
     { schema: { tags: ['users'], summary: 'The signed-in user', response: responses({ 200: UserSchema }) } },
-    async (request) => renderUser(request.viewer, await getUser(core, request.viewer, signedInId(request.viewer))),
+    async (request) => renderUser(request.viewer, await getUser(core, signedInId(request.viewer))),
   );
 }

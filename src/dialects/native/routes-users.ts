@@ -31,7 +31,7 @@ export function userRoutes(app: NativeApp, core: Core): void {
 
   app.get('/users/:id', { schema: { tags, summary: 'A user, by id or uuid', params: UserRefParams, response: one } }, async (request) => {
     const ref = parseUserRef(request.params.id);
-    const user = 'id' in ref ? await getUser(core, request.viewer, ref.id) : await getUserByUuid(core, request.viewer, ref.uuid);
+    const user = 'id' in ref ? await getUser(core, ref.id) : await getUserByUuid(core, ref.uuid);
     return renderUser(request.viewer, user);
   });
 

@@ -13,7 +13,7 @@ export const Timestamp = Type.Integer({ description: 'Milliseconds since the epo
 const Json = Type.Unknown({ description: 'Any JSON value' });
 
 const recordOf = <T extends TSchema>(names: readonly string[], schema: T) =>
-  Type.Object(Object.fromEntries(names.map((name) => [name, schema])) as Record<string, T>, { additionalProperties: false });
+  Type.Object(Object.fromEntries(names.map((name) => [name, schema])), { additionalProperties: false });
 
 export const PreferencesSchema = Type.Object({
   theme: Type.String(),

@@ -119,10 +119,6 @@ const USER_ROWS: readonly [string, string, UserAction, boolean][] = [
   ['Member', 'Member deleted', 'user.view_name_history', false],
   ['Moderator', 'Member deleted', 'user.view_name_history', true],
   ['Moderator', 'Owner deleted', 'user.view_name_history', true],
-  ['Member', 'self', 'user.view_audit', false],
-  ['Moderator', 'Member', 'user.view_audit', true],
-  ['Moderator', 'Admin', 'user.view_audit', false],
-  ['Admin', 'Owner', 'user.view_audit', true],
 ];
 
 const GLOBAL_ROWS: readonly [string, GlobalAction, boolean][] = [

@@ -85,7 +85,7 @@ describe('reading projects and checking keys', () => {
     const created = await createStackProject(core, SYSTEM, { displayName: 'Readable', config: { require_email_verification: true } });
     const project = await getStackProject(core, created.project.id.toUpperCase());
     assert.deepEqual(project, created.project);
-    assert.deepEqual(Object.keys(project!).sort(), ['config', 'created_at', 'display_name', 'id']);
+    assert.deepEqual(Object.keys(project).sort(), ['config', 'created_at', 'display_name', 'id']);
     const listed = JSON.stringify(await listStackProjects(core, SYSTEM));
     for (const key of [created.publishableClientKey, created.secretServerKey, created.superSecretAdminKey]) {
       assert.ok(!listed.includes(key) && !listed.includes(hashSecret(key)));

@@ -56,7 +56,7 @@ async function richUser(password: string): Promise<User> {
     .execute();
   await updateUser(core, as(created), created.id, { selectedTeamId: org.id });
   await core.db.updateTable('users').set({ last_logged_in_at: now, last_active_at: now, last_ip_addr: '203.0.113.9' }).where('id', '=', created.id).execute();
-  return getUser(core, SYSTEM, created.id);
+  return getUser(core, created.id);
 }
 
 const countRows = async (table: 'api_keys' | 'memberships' | 'invitations', userId: number): Promise<number> =>
@@ -67,7 +67,7 @@ describe('deleteUser', () => {
     const user = await make(Level.Member, 'my password');
     assert.deepEqual(await rejects(deleteUser(core, as(user), user.id, { password: 'wrong' }), 'validation_failed'), { password: ['is incorrect'] });
     await rejects(deleteUser(core, as(user), user.id), 'validation_failed');
-    assert.equal((await getUser(core, SYSTEM, user.id)).is_deleted, false);
+    assert.equal((await getUser(core, user.id)).is_deleted, false);
   });
 
   test('deletion scrubs the account in one go', async () => {
@@ -101,7 +101,7 @@ describe('deleteUser', () => {
     assert.deepEqual(history.map((h) => [h.old_name, h.new_name, h.actor_id]), [[user.name, `user_${user.id}`, user.id]]);
     const audit = await core.db.selectFrom('audit_log').selectAll().where('target_user_id', '=', user.id).where('action', '=', 'user.delete').execute();
     assert.equal(audit.length, 1);
-    assert.equal((await getUserByName(core, ANONYMOUS, `USER_${user.id}`)).id, user.id);
+    assert.equal((await getUserByName(core, `USER_${user.id}`)).id, user.id);
   });
 
   test('deleting an account already deleted is a conflict', async () => {
@@ -134,13 +134,13 @@ describe('deleteUser', () => {
       let actor = who === 'anonymous' ? null : await make(Level[levelName], 'pass word');
       if (actor && state === 'banned') {
         await banUser(core, SYSTEM, { userId: actor.id, reason: 'x', durationMs: null });
-        actor = await getUser(core, SYSTEM, actor.id);
+        actor = await getUser(core, actor.id);
       }
       const target = relation === 'self' ? actor! : await make(Level[relation as keyof typeof Level]);
       const attempt = deleteUser(core, actor ? as(actor) : ANONYMOUS, target.id, { password: 'pass word' });
       if (expected !== 'ok') {
         await rejects(attempt, expected);
-        assert.equal((await getUser(core, SYSTEM, target.id)).is_deleted, false);
+        assert.equal((await getUser(core, target.id)).is_deleted, false);
       } else {
         assert.equal((await attempt).is_deleted, true);
         const audit = await core.db.selectFrom('audit_log').select('actor_id').where('target_user_id', '=', target.id).where('action', '=', 'user.delete').execute();

@@ -112,7 +112,7 @@ describe('renameUser', () => {
     const user = await make();
     assert.deepEqual(await rejects(renameUser(core, as(user), user.id, holder.name.toUpperCase()), 'conflict'), { name: ['already taken'] });
     assert.equal((await history(user.id)).length, 0);
-    assert.equal((await getUser(core, SYSTEM, user.id)).name, user.name);
+    assert.equal((await getUser(core, user.id)).name, user.name);
   });
 
   test('invalid names are refused, including the deleted-account pattern', async () => {

@@ -184,12 +184,12 @@ describe('createUser', () => {
 describe('getUser, getUserByName, getUserByUuid', () => {
   test('find by id, by name ignoring case and spaces, by uuid in any case', async () => {
     const user = await make(Level.Member, { name: uniqueName('Find_Me') });
-    assert.equal((await getUser(core, ANONYMOUS, user.id)).id, user.id);
-    assert.equal((await getUserByName(core, ANONYMOUS, user.name.toUpperCase().replace('_', ' '))).id, user.id);
-    assert.equal((await getUserByUuid(core, ANONYMOUS, user.uuid.toUpperCase())).id, user.id);
-    await rejects(getUser(core, ANONYMOUS, 999_999), 'not_found');
-    await rejects(getUserByName(core, ANONYMOUS, 'nobody_here'), 'not_found');
-    await rejects(getUserByUuid(core, ANONYMOUS, randomUUID()), 'not_found');
+    assert.equal((await getUser(core, user.id)).id, user.id);
+    assert.equal((await getUserByName(core, user.name.toUpperCase().replace('_', ' '))).id, user.id);
+    assert.equal((await getUserByUuid(core, user.uuid.toUpperCase())).id, user.id);
+    await rejects(getUser(core, 999_999), 'not_found');
+    await rejects(getUserByName(core, 'nobody_here'), 'not_found');
+    await rejects(getUserByUuid(core, randomUUID()), 'not_found');
   });
 });
 
@@ -219,7 +219,7 @@ describe('updateUser', () => {
     await rejects(updateUser(core, as(admin), user.id, { firstName: 'Changed', preferences: { per_page: 10 } }), 'forbidden');
     await rejects(updateUser(core, as(user), user.id, { firstName: 'Changed', serverMetadata: { x: 1 } }), 'forbidden');
     await rejects(updateUser(core, as(await make()), user.id, { firstName: 'Changed' }), 'forbidden');
-    const after = await getUser(core, SYSTEM, user.id);
+    const after = await getUser(core, user.id);
     assert.equal(after.first_name, '');
     assert.equal(after.server_metadata, null);
     assert.equal(after.preferences.per_page, 20);
@@ -259,7 +259,7 @@ describe('updateUser', () => {
       'validation_failed',
     );
     assert.deepEqual(Object.keys(fields).sort(), ['comment_threshold', 'enable_private_favorites', 'per_page', 'theme']);
-    assert.equal((await getUser(core, SYSTEM, user.id)).first_name, '');
+    assert.equal((await getUser(core, user.id)).first_name, '');
     await rejects(updateUser(core, SYSTEM, user.id, { isAnonymous: true as false }), 'validation_failed');
     await rejects(updateUser(core, SYSTEM, user.id, { counters: { nonsense: 1 } as never }), 'validation_failed');
     await rejects(updateUser(core, SYSTEM, user.id, { bogus: 1 } as never), 'validation_failed');
@@ -324,7 +324,7 @@ describe('setUserLevel', () => {
       const attempt = setUserLevel(core, as(actor), user.id, to);
       if (expected !== 'ok') {
         await rejects(attempt, expected);
-        assert.equal((await getUser(core, SYSTEM, user.id)).level, from);
+        assert.equal((await getUser(core, user.id)).level, from);
         return;
       }
       assert.equal((await attempt).level, to);

@@ -43,7 +43,7 @@ describe('Danbooru signup (POST /users)', () => {
     assert.ok('statement_timeout' in body && !('comment_count' in body) && !('email' in body));
     const limit = JSON.parse(String(response.headers['x-rate-limit'])) as Json;
     assert.deepEqual([limit.action, limit.burst, limit.rate], ['users:create', 3, 1 / 300]);
-    const stored = await getUser(core, SYSTEM, body.id as number);
+    const stored = await getUser(core, body.id as number);
     assert.deepEqual([stored.email, stored.has_password, stored.last_ip_addr], ['first@example.org', true, `192.0.2.${address}`]);
   });
 
@@ -54,7 +54,7 @@ describe('Danbooru signup (POST /users)', () => {
     );
     assert.equal(json.statusCode, 201, json.body);
     assert.deepEqual([(json.json() as Json).level, (json.json() as Json).level_string], [20, 'Member']);
-    assert.equal((await getUser(core, SYSTEM, (json.json() as Json).id as number)).email, 'j@example.org');
+    assert.equal((await getUser(core, (json.json() as Json).id as number)).email, 'j@example.org');
   });
 
   const invalid: [string, { payload: unknown; headers?: Record<string, string> }, Json][] = [
@@ -98,7 +98,7 @@ describe('Danbooru signup (POST /users)', () => {
   });
 
   test('a signed-in caller cannot sign up', async () => {
-    const owner = await getUser(core, SYSTEM, 1);
+    const owner = await getUser(core, 1);
     const key = (await createApiKey(core, SYSTEM, owner.id, { name: 'k' })).secret;
     const response = await signup(signupForm('second_account'), nextAddress(), { authorization: basic(owner.name, key) });
     assert.equal(response.statusCode, 403);

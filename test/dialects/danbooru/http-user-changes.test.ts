@@ -135,13 +135,13 @@ describe('Danbooru settings, levels and deletion', () => {
         const response = await promote(role, f.users[target].id, level);
         assert.equal(response.statusCode, 403);
         assert.equal(danbooruError(response).message, 'Access denied');
-        assert.equal((await getUser(f.core, SYSTEM, f.users[target].id)).level, f.users[target].level);
+        assert.equal((await getUser(f.core, f.users[target].id)).level, f.users[target].level);
       });
     }
 
     test('the owner demotes an admin', async () => {
       assert.equal((await promote('owner', f.users.admin.id, 40)).statusCode, 302);
-      assert.equal((await getUser(f.core, SYSTEM, f.users.admin.id)).level, 40);
+      assert.equal((await getUser(f.core, f.users.admin.id)).level, 40);
       assert.equal((await promote('owner', f.users.admin.id, 50)).statusCode, 302);
     });
 
@@ -186,7 +186,7 @@ describe('Danbooru settings, levels and deletion', () => {
     test('the owner deletes an account: 204; a second time redirects; a missing one is 404', async () => {
       const { user } = await leaver('leaver_two');
       assert.equal((await f.request('owner', 'DELETE', `/danbooru/users/${user.id}.json`)).statusCode, 204);
-      assert.equal((await getUser(f.core, SYSTEM, user.id)).name, `user_${user.id}`);
+      assert.equal((await getUser(f.core, user.id)).name, `user_${user.id}`);
       assert.equal((await f.request('owner', 'DELETE', `/danbooru/users/${user.id}.json`)).statusCode, 302);
       assert.equal((await f.request('owner', 'DELETE', '/danbooru/users/999999.json')).statusCode, 404);
     });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Level } from '../../../src/core/access/levels.js';
-import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { getUser } from '../../../src/core/users/users.js';
 import { e621Fixture, form, PASSWORD, type E621Fixture } from './http-fixture.js';
 
@@ -68,14 +67,14 @@ describe('e621ng account routes', () => {
     const put = await f.request('gold', 'PUT', `/users/${f.users.member.id}.json`, form({ 'user[per_page]': '50', 'user[enable_safe_mode]': 'true', 'user[profile_about]': 'hi', 'user[blacklisted_tags]': 'a\nb' }));
     assert.equal(put.statusCode, 204, put.body);
     assert.match(String(put.headers['x-api-limit']), /^\d+$/);
-    const gold = await getUser(f.core, SYSTEM, f.users.gold.id);
+    const gold = await getUser(f.core, f.users.gold.id);
     assert.equal(gold.preferences.per_page, 50);
     assert.equal(gold.preferences.flags.enable_safe_mode, true);
     assert.equal(gold.preferences.profile_about, 'hi');
-    assert.equal((await getUser(f.core, SYSTEM, f.users.member.id)).preferences.per_page, 20);
+    assert.equal((await getUser(f.core, f.users.member.id)).preferences.per_page, 20);
     const patch = await f.request('gold', 'PATCH', '/users/0.json', form({ 'user[enable_safe_mode]': 'false', 'user[avatar_id]': '12' }));
     assert.equal(patch.statusCode, 204, patch.body);
-    const after = await getUser(f.core, SYSTEM, f.users.gold.id);
+    const after = await getUser(f.core, f.users.gold.id);
     assert.equal(after.preferences.flags.enable_safe_mode, false);
     assert.equal(after.avatar_id, 12);
   });
@@ -108,7 +107,7 @@ describe('e621ng account routes', () => {
     const response = await f.request('member', 'DELETE', '/maintenance/user/deletion.json', form({ password: PASSWORD }));
     assert.equal(response.statusCode, 302, response.body);
     assert.equal(response.headers.location, 'http://localhost:80/e621/posts');
-    const user = await getUser(f.core, SYSTEM, f.users.member.id);
+    const user = await getUser(f.core, f.users.member.id);
     assert.equal(user.name, `user_${f.users.member.id}`);
     assert.equal(user.is_deleted, true);
     assert.equal((await f.request('member', 'GET', '/users/me.json')).statusCode, 401);
@@ -117,11 +116,11 @@ describe('e621ng account routes', () => {
   test('staff level change: an admin sets e621ng levels; others are refused', async () => {
     const set = await f.request('admin', 'PUT', `/staff/users/${f.users.gold.id}.json`, form({ 'user[level]': '60' }));
     assert.equal(set.statusCode, 204, set.body);
-    assert.equal((await getUser(f.core, SYSTEM, f.users.gold.id)).level, Level.Approver);
+    assert.equal((await getUser(f.core, f.users.gold.id)).level, Level.Approver);
     assert.equal((await f.request(null, 'GET', `/users/${f.users.gold.id}.json`)).json().level, 60);
     const back = await f.request('admin', 'PUT', `/staff/users/${f.users.gold.id}.json`, form({ 'user[level]': '30' }));
     assert.equal(back.statusCode, 204);
-    assert.equal((await getUser(f.core, SYSTEM, f.users.gold.id)).level, Level.Gold);
+    assert.equal((await getUser(f.core, f.users.gold.id)).level, Level.Gold);
     assert.equal((await f.request('moderator', 'PUT', `/staff/users/${f.users.gold.id}.json`, form({ 'user[level]': '60' }))).statusCode, 403);
     assert.equal((await f.request('admin', 'PUT', `/staff/users/${f.users.owner.id}.json`, form({ 'user[level]': '20' }))).statusCode, 403);
     const bad = await f.request('admin', 'PUT', `/staff/users/${f.users.gold.id}.json`, form({ 'user[level]': '40' }));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -14,6 +15,10 @@ const EnvSchema = Type.Object({
   ROSTER_SIGNUPS_OPEN: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
   ROSTER_LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
   ROSTER_BASE_URL: Type.Optional(Type.String()),
+  ROSTER_TRUST_PROXY: Type.Optional(Type.String()),
+  ROSTER_SESSION_IDLE_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]{1,7}$' })),
+  ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  ROSTER_BREACHED_PASSWORDS: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
 });
 
 export type DatabaseConfig =
@@ -31,7 +36,27 @@ export interface Config {
   readonly passwordMaxLength: number;
   readonly signupsOpen: boolean;
   readonly logLevel: string;
+  /**
+   * The public origin (and path prefix) clients reach Roster at, e.g. `https://users.example.org`;
+   * `Location` headers and absolute URLs are built from it instead of the request's `Host`.
+   * Null: from the request.
+   */
+  readonly baseUrl: string | null;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges, Fastify's
+   * `trustProxy`); empty: none, the client is the socket's peer.
+   */
+  readonly trustProxy: readonly string[];
+  /** A session unused for this long is refused; 0: sessions never expire when idle. */
+  readonly sessionIdleMs: number;
+  /** Login attempts older than this are pruned. */
+  readonly loginAttemptsRetentionMs: number;
+  /** Whether new passwords are checked against the shipped list of commonly breached ones. */
+  readonly breachedPasswordCheck: boolean;
 }
+
+/** Seven days: a session left alone for a week must be signed into again. */
+export const DEFAULT_SESSION_IDLE_MINUTES = 7 * 24 * 60;
 
 export class ConfigError extends Error {}
 
@@ -60,6 +85,33 @@ export function parseDialectPorts(text: string): Partial<Record<DialectName, num
   return ports;
 }
 
+/** Parses `ROSTER_BASE_URL`: an http(s) URL without query or fragment; trailing `/` dropped. */
+export function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`ROSTER_BASE_URL: "${text}" is not a URL`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('ROSTER_BASE_URL must be an http(s) URL without credentials, query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Parses `ROSTER_TRUST_PROXY`: comma-separated addresses or CIDR ranges, e.g. `10.0.0.0/8,::1`. */
+export function parseTrustProxy(text: string): readonly string[] {
+  const entries = text.split(',').map((part) => part.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const maxPrefix = version === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (version === 0 || !prefixOk || extra !== undefined) throw new ConfigError(`ROSTER_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
+  }
+  return Object.freeze(entries);
+}
+
 /** Reads the environment once into a frozen, typed configuration. Nothing else reads `process.env`. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const picked = Object.fromEntries(
@@ -80,5 +132,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     passwordMaxLength: 128,
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
+    baseUrl: e.ROSTER_BASE_URL ? parseBaseUrl(e.ROSTER_BASE_URL) : null,
+    trustProxy: parseTrustProxy(e.ROSTER_TRUST_PROXY ?? ''),
+    sessionIdleMs: Number(e.ROSTER_SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,
+    loginAttemptsRetentionMs: Number(e.ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS ?? 90) * 24 * 60 * 60_000,
+    breachedPasswordCheck: e.ROSTER_BREACHED_PASSWORDS === undefined ? true : ['true', '1'].includes(e.ROSTER_BREACHED_PASSWORDS),
   });
 }

@@ -1,7 +1,6 @@
 import { parseStringList } from './api-keys.js';
 import type { Core } from '../context.js';
 import { credentialCacheFor, CREDENTIAL_CACHE_TTL_MS, recordCredentialUse, type CachedCredential } from './credential-cache.js';
-import { ipInRanges } from './ip-ranges.js';
 import { nameKey } from '../users/names.js';
 import { hashSecret } from './secrets.js';
 import { loadUser } from '../users/user-store.js';
@@ -24,7 +23,7 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
       .executeTakeFirst(),
     core.db
       .selectFrom('sessions')
-      .select(['id', 'user_id', 'expires_at'])
+      .select(['id', 'user_id', 'expires_at', 'created_at', 'last_seen_at'])
       .where('token_hash', '=', tokenHash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst(),
@@ -34,8 +33,14 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
   const user = await loadUser(core, found.user_id);
   if (!user) return null;
   const credential: CachedCredential['credential'] = key
-    ? Object.freeze({ kind: 'api_key', id: key.id, scopes: parseStringList(key.scopes), permittedIps: parseStringList(key.permitted_ips) })
-    : Object.freeze({ kind: 'session', id: found.id });
+    ? Object.freeze({
+        kind: 'api_key',
+        id: key.id,
+        scopes: parseStringList(key.scopes),
+        permittedIps: parseStringList(key.permitted_ips),
+        expiresAt: key.expires_at,
+      })
+    : Object.freeze({ kind: 'session', id: found.id, createdAt: session?.created_at ?? now });
   const validUntil = earliest(now + CREDENTIAL_CACHE_TTL_MS, found.expires_at, user.ban?.expires_at, user.mute?.expires_at);
   return Object.freeze({ user, credential, validUntil });
 }
@@ -87,17 +92,4 @@ export async function authenticateNameAndKey(core: Core, name: string, key: stri
   const entry = await resolveToken(core, hashSecret(key));
   if (!entry || entry.credential.kind !== 'api_key' || nameKey(entry.user.name) !== nameKey(name)) return null;
   return admit(core, entry, ip);
-}
-
-/**
- * Whether an API key's restrictions allow `action` (`users:index`) from `ip`: its scopes (empty =
- * every action) and permitted addresses (empty = anywhere). Other credentials are unrestricted.
- * Danbooru answers a refusal with 403 "Access denied".
- */
-export function checkKeyPermission(viewer: Viewer, action: string, ip: string | null): boolean {
-  const credential = viewer.credential;
-  if (credential.kind !== 'api_key') return true;
-  if (credential.scopes.length > 0 && !credential.scopes.includes(action)) return false;
-  if (credential.permittedIps.length === 0) return true;
-  return ip !== null && ipInRanges(ip, credential.permittedIps);
 }

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
-import { unauthenticated } from '../../core/errors.js';
-import { clientIp } from '../../http/client-ip.js';
-import { authenticateCredential, readCredentials, type CredentialSources } from '../../http/credentials.js';
+import { installAuthentication, type CredentialSources, type PresentedCredential } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
 import { sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { MISSING_LOGIN_OR_KEY, pageNotFound, renderDanbooruError, renderThrown } from './errors.js';
@@ -32,14 +30,8 @@ const ROUTE_GROUPS: readonly ((routes: DanbooruRoutes) => RouteGroup)[] = [
 ];
 
 /** Refused credentials are a 401 even on public pages: Danbooru never falls back to anonymous. */
-function installAuthentication(app: FastifyInstance, core: Core): void {
-  app.addHook('preValidation', async (request) => {
-    const presented = readCredentials(request, SOURCES);
-    const viewer = await authenticateCredential(core, presented, clientIp(request));
-    if (viewer === null) throw unauthenticated(presented.kind === 'malformed' && presented.reason === MISSING_LOGIN_OR_KEY ? MISSING_LOGIN_OR_KEY : 'refused');
-    request.viewer = viewer;
-  });
-}
+const refusal = (presented: PresentedCredential): string =>
+  presented.kind === 'malformed' && presented.reason === MISSING_LOGIN_OR_KEY ? MISSING_LOGIN_OR_KEY : 'refused';
 
 /** Forms (the root's `qs` parser) and JSON, where an empty JSON body reads as none. */
 function installJsonParser(app: FastifyInstance): void {
@@ -77,7 +69,7 @@ async function danbooruPlugin(app: FastifyInstance, options: { core: Core }): Pr
   const { core } = options;
   installJsonParser(app);
   installErrors(app);
-  installAuthentication(app, core);
+  installAuthentication(app, core, SOURCES, { refusal });
   // Every answer, errors included, may be read from any origin.
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('access-control-allow-origin', '*');

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBanCommands } from './commands/bans.js';
+import { registerLoginAttemptCommands } from './commands/login-attempts.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerStackCommands } from './commands/stack.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerUserCommands(program);
   registerBanCommands(program);
+  registerLoginAttemptCommands(program);
   registerTokenCommands(program);
   registerStackCommands(program);
   registerTransferCommands(program);

@@ -5,7 +5,8 @@ import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { flushCredentialUse } from './credential-cache.js';
 import { notFound, unauthenticated } from '../errors.js';
-import { assertLoginAllowed, clearLoginFailures, loginThrottleKeys, recordLoginFailure } from './login-throttle.js';
+import { recordLoginAttempt, type LoginOutcome } from './login-attempts.js';
+import { loginThrottleKeys, reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
 import { nameKey } from '../users/names.js';
 import { hashPassword, isSupportedPasswordHash, verifyDummyPassword, verifyPassword } from './passwords.js';
 import { can } from '../access/policy.js';
@@ -76,19 +77,21 @@ async function findLoginCandidate(core: Core, login: string): Promise<LoginCandi
   return byEmail.length === 1 ? (byEmail[0] ?? null) : null;
 }
 
-/** Checks the password and the account; the reason is for logs only, callers all get the same error. */
-async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | { refused: string }> {
+type Refusal = { readonly refused: Exclude<LoginOutcome, 'success'>; readonly userId: number | null };
+
+/** Checks the password and the account; the reason is for the login record only, callers all get the same error. */
+async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | Refusal> {
   const candidate = await findLoginCandidate(core, input.login);
   if (!candidate?.password_hash || !isSupportedPasswordHash(candidate.password_hash)) {
     // Same work as a real check, so that timing does not tell which accounts exist (ASVS 6.3.8).
     await verifyDummyPassword(input.password);
-    return { refused: candidate ? 'account has no usable password' : 'unknown login' };
+    return candidate ? { refused: 'no_usable_password', userId: candidate.id } : { refused: 'unknown_login', userId: null };
   }
   const verdict = await verifyPassword(candidate.password_hash, input.password);
-  if (!verdict.ok) return { refused: 'wrong password' };
+  if (!verdict.ok) return { refused: 'wrong_password', userId: candidate.id };
   const user = await loadUser(core, candidate.id);
-  if (!user || user.is_deleted) return { refused: 'account deleted' };
-  if (user.ban) return { refused: 'account banned' };
+  if (!user || user.is_deleted) return { refused: 'account_deleted', userId: candidate.id };
+  if (user.ban) return { refused: 'account_banned', userId: candidate.id };
   return { user, rehash: verdict.needsRehash ? candidate.password_hash : null };
 }
 
@@ -99,17 +102,26 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
  * from one address give `rate_limited`. A password stored in an older format is rehashed to Argon2id.
  */
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
+  const attempt = { login: input.login, ip: input.ip };
   // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
-  if (input.login.includes('\u0000')) throw unauthenticated('malformed login');
+  if (input.login.includes('\u0000')) {
+    await recordLoginAttempt(core, { ...attempt, userId: null, outcome: 'malformed_login' });
+    throw unauthenticated('malformed login');
+  }
   const now = core.now();
   const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
-  await assertLoginAllowed(core, [accountKey, addressKey], now);
+  // Counted before the check, atomically: concurrent guesses cannot all slip under the limit.
+  await reserveLoginAttempt(core, [accountKey, addressKey], now).catch(async (error: unknown) => {
+    await recordLoginAttempt(core, { ...attempt, userId: null, outcome: 'rate_limited' });
+    throw error;
+  });
   const outcome = await checkLogin(core, input);
   if ('refused' in outcome) {
-    await recordLoginFailure(core, [accountKey, addressKey], now);
+    await recordLoginAttempt(core, { ...attempt, userId: outcome.userId, outcome: outcome.refused });
     throw unauthenticated(outcome.refused);
   }
-  await clearLoginFailures(core, accountKey);
+  await settleLoginSuccess(core, accountKey, addressKey);
+  await recordLoginAttempt(core, { ...attempt, userId: outcome.user.id, outcome: 'success' });
   const newHash = outcome.rehash === null ? null : await hashPassword(input.password);
   const token = generateSecret();
   const userId = outcome.user.id;

@@ -8,6 +8,7 @@ import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
 import { lockUser, requireUser } from './require-user.js';
 import { revokeAllSessions } from '../auth/sessions.js';
+import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
 import {
   DISPLAY_NAME_MAX,
@@ -89,17 +90,22 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   validatePatch(core, patch, target);
   const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
   const now = core.now();
-  await core.db.transaction().execute(async (trx) => {
-    const locked = await lockUser(trx, now, userId);
-    authorizePatch(viewer, locked, keys);
-    if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
-    const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
-    await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
-    if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
-    if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
-      await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
-    }
-  });
+  try {
+    await core.db.transaction().execute(async (trx) => {
+      const locked = await lockUser(trx, now, userId);
+      authorizePatch(viewer, locked, keys);
+      if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+      const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
+      await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
+      if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
+      if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
+        await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
+      }
+    });
+  } catch (error) {
+    // Email addresses are unique ignoring case: another account's gives `email_taken`.
+    throw userConflict(error);
+  }
   await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);
 }

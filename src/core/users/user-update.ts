@@ -7,6 +7,7 @@ import { hashPassword, passwordProblems } from '../auth/passwords.js';
 import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
 import { lockUser, requireUser } from './require-user.js';
+import { requireReauthentication, type Reauthentication } from '../auth/reauthenticate.js';
 import { revokeAllSessions } from '../auth/sessions.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
@@ -82,12 +83,14 @@ const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'email'
  * Applies `patch` to a user, all or nothing: every key must be allowed (else forbidden, nothing
  * written) and valid (else validation_failed listing every problem). A password change revokes
  * the user's sessions. Audited when the viewer is not the user, and for password or email changes.
+ * Changing one's own password or email needs `proof` (reauthenticate.ts).
  */
-export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch): Promise<User> {
+export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch, proof: Reauthentication = {}): Promise<User> {
   const keys = patchKeys(patch);
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
   validatePatch(core, patch, target);
+  if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
   const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
   const now = core.now();
   try {

@@ -51,7 +51,11 @@ export function userChangeRoutes(app: NativeApp, core: Core): void {
   app.patch(
     '/users/:id',
     { schema: { tags, summary: 'Change a user', params: IdParams, body: UserPatchBody, response: one } },
-    async (request) => renderUser(request.viewer, await updateUser(core, request.viewer, request.params.id, userPatch(request.body))),
+    async (request) => {
+      const { current_password: currentPassword, ...body } = request.body;
+      const proof = currentPassword === undefined ? {} : { currentPassword };
+      return renderUser(request.viewer, await updateUser(core, request.viewer, request.params.id, userPatch(body), proof));
+    },
   );
 
   app.delete(

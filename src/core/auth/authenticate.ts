@@ -12,6 +12,16 @@ const MAX_TOKEN_LENGTH = 256;
 const earliest = (...times: readonly (number | null | undefined)[]): number =>
   Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
 
+/**
+ * When a session left unused expires (`ROSTER_SESSION_IDLE_MINUTES` after its last use, or its
+ * opening); null when idle sessions never expire. Uses are written within a second (the usage
+ * recorder), far below any sensible idle timeout.
+ */
+function sessionIdleUntil(core: Core, session: { readonly created_at: number; readonly last_seen_at: number | null }): number | null {
+  if (core.config.sessionIdleMs <= 0) return null;
+  return Math.max(Number(session.created_at), Number(session.last_seen_at ?? 0)) + core.config.sessionIdleMs;
+}
+
 /** Finds the live API key or session with this token hash, and its owner as of now. */
 async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<CachedCredential | null> {
   const [key, session] = await Promise.all([
@@ -30,6 +40,8 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
   ]);
   const found = key ?? session;
   if (!found || (found.expires_at !== null && found.expires_at <= now)) return null;
+  const idleUntil = session && !key ? sessionIdleUntil(core, session) : null;
+  if (idleUntil !== null && idleUntil <= now) return null;
   const user = await loadUser(core, found.user_id);
   if (!user) return null;
   const credential: CachedCredential['credential'] = key
@@ -41,7 +53,7 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
         expiresAt: key.expires_at,
       })
     : Object.freeze({ kind: 'session', id: found.id, createdAt: session?.created_at ?? now });
-  const validUntil = earliest(now + CREDENTIAL_CACHE_TTL_MS, found.expires_at, user.ban?.expires_at, user.mute?.expires_at);
+  const validUntil = earliest(now + CREDENTIAL_CACHE_TTL_MS, found.expires_at, idleUntil, user.ban?.expires_at, user.mute?.expires_at);
   return Object.freeze({ user, credential, validUntil });
 }
 

@@ -26,7 +26,7 @@ export function userRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/users',
     { schema: { tags, summary: 'Search users', querystring: UserListQuery, response: responses({ 200: UserListSchema }) } },
-    async (request) => renderUserPage(request.viewer, await searchUsers(core, request.viewer, userListRequest(request.query))),
+    async (request) => renderUserPage(request.viewer, await searchUsers(core, request.viewer, userListRequest(request.query, request.viewer))),
   );
 
   app.get('/users/:id', { schema: { tags, summary: 'A user, by id or uuid', params: UserRefParams, response: one } }, async (request) => {
@@ -80,6 +80,6 @@ export function userChangeRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/name-changes',
     { schema: { tags, summary: 'Name history', querystring: NameChangeListQuery, response: responses({ 200: listOf(NameChangeSchema) }) } },
-    async (request) => renderPage(await listNameChanges(core, request.viewer, nameChangeListRequest(request.query)), (change) => change),
+    async (request) => renderPage(await listNameChanges(core, request.viewer, nameChangeListRequest(request.query, request.viewer)), (change) => change),
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config, DialectName } from './config.js';
 import { openCore } from './core/create-core.js';
+import { commonPasswords } from './core/auth/common-passwords.js';
 import { pruneLoginAttempts } from './core/auth/login-attempts.js';
 import { pruneLoginThrottle } from './core/auth/login-throttle.js';
 import { buildApp } from './app.js';
@@ -21,6 +22,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const core = await openCore(config);
+  // Loads the breached-password list in the background, so that the first signup need not wait.
+  if (config.breachedPasswordCheck) void commonPasswords(config.passwordMinLength).catch(() => {});
   const apps: FastifyInstance[] = [];
   const urls: string[] = [];
   // Failed-login counters outlive their window only as dead rows, and login attempts are kept

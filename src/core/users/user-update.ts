@@ -3,6 +3,7 @@ import { COUNTER_NAMES, type Counters, type Database, type UserRowUpdate } from 
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
+import { commonPasswordProblems } from '../auth/common-passwords.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
 import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
@@ -89,7 +90,8 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   const keys = patchKeys(patch);
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
-  validatePatch(core, patch, target);
+  const common = typeof patch.password === 'string' ? await commonPasswordProblems(core.config, patch.password) : [];
+  validatePatch(core, patch, target, common);
   if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
   const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
   const now = core.now();
@@ -125,7 +127,7 @@ function authorizePatch(viewer: Viewer, target: User, keys: readonly (keyof User
   if (refused.length > 0) throw forbidden(`Not allowed to change ${refused.join(', ')}`);
 }
 
-function validatePatch(core: Core, patch: UserPatch, target: User): void {
+function validatePatch(core: Core, patch: UserPatch, target: User, commonPassword: readonly string[]): void {
   const problems = new Problems();
   const nullable = (field: string, value: unknown, check: (v: unknown) => string[]): void => {
     if (value !== undefined && value !== null) problems.add(field, ...check(value));
@@ -137,7 +139,7 @@ function validatePatch(core: Core, patch: UserPatch, target: User): void {
   nullable('avatar_id', patch.avatarId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
   nullable('email', patch.email === '' ? null : patch.email, emailProblems);
   if (patch.emailVerified !== undefined && typeof patch.emailVerified !== 'boolean') problems.add('email_verified', 'must be true or false');
-  nullable('password', patch.password, (v) => (typeof v === 'string' ? passwordProblems(core.config, v) : ['must be a string']));
+  nullable('password', patch.password, (v) => (typeof v === 'string' ? [...passwordProblems(core.config, v), ...commonPassword] : ['must be a string']));
   if (patch.clientMetadata !== undefined) problems.add('client_metadata', ...metadataProblems(patch.clientMetadata));
   if (patch.clientReadOnlyMetadata !== undefined) problems.add('client_read_only_metadata', ...metadataProblems(patch.clientReadOnlyMetadata));
   if (patch.serverMetadata !== undefined) problems.add('server_metadata', ...metadataProblems(patch.serverMetadata));

@@ -18,6 +18,8 @@ export const SCOPES = Object.freeze([
   'users:destroy',
   'users:restrict',
   'admin/users:update',
+  'passwords:update',
+  'emails:update',
   'user_name_change_requests:index',
   'user_name_change_requests:show',
   'user_name_change_requests:create',

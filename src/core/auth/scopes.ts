@@ -1,4 +1,4 @@
-import { forbidden, validationFailed } from '../errors.js';
+import { forbidden } from '../errors.js';
 import { ipInRanges, parseIpRange } from './ip-ranges.js';
 import type { Viewer } from '../access/viewer.js';
 
@@ -122,6 +122,6 @@ export function assertNotWiderThanCaller(viewer: Viewer, limits: CredentialLimit
     problems.expires_at = ['cannot be later than the expiry of the key making this request'];
   }
   if (Object.keys(problems).length > 0) {
-    throw forbidden('A key cannot create a credential wider than itself', { entity: 'api_key', fields: validationFailed(problems).details.fields });
+    throw forbidden('A key cannot create a credential wider than itself', { entity: 'api_key', fields: problems });
   }
 }

@@ -6,19 +6,71 @@ import { Value } from '@sinclair/typebox/value';
 export const DIALECT_NAMES = ['danbooru', 'e621', 'cvat', 'civitai', 'stack'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
-const EnvSchema = Type.Object({
-  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
-  HOST: Type.Optional(Type.String({ minLength: 1 })),
-  ROSTER_DATABASE_URL: Type.Optional(Type.String({ pattern: '^(sqlite:|postgres(ql)?://)' })),
-  ROSTER_DIALECT_PORTS: Type.Optional(Type.String()),
-  ROSTER_PASSWORD_MIN_LENGTH: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
-  ROSTER_SIGNUPS_OPEN: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
-  ROSTER_LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
-  ROSTER_BASE_URL: Type.Optional(Type.String()),
-  ROSTER_TRUST_PROXY: Type.Optional(Type.String()),
-  ROSTER_SESSION_IDLE_MINUTES: Type.Optional(Type.String({ pattern: '^[0-9]{1,7}$' })),
-  ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
-  ROSTER_BREACHED_PASSWORDS: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
+/**
+ * Every environment variable Roster reads, with its meaning and default: the single source of
+ * validation and of the README's configuration table (`npm run docs:config` writes it,
+ * `npm run docs:config -- --check` fails when the two drift).
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', default: '3000', description: 'main port' })),
+  HOST: Type.Optional(Type.String({ minLength: 1, default: '127.0.0.1', description: 'listen address' })),
+  ROSTER_DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^(sqlite:|postgres(ql)?://)',
+      default: 'sqlite:./data/roster.db',
+      description: '`sqlite:<file>` or `postgres://user@host:port/db`',
+    }),
+  ),
+  ROSTER_DIALECT_PORTS: Type.Optional(
+    Type.String({ description: '`dialect=port,…`: also serve a dialect at the root of an extra port' }),
+  ),
+  ROSTER_PASSWORD_MIN_LENGTH: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,3}$', default: '8', description: 'minimum password length (maximum is 128; no composition rules)' }),
+  ),
+  ROSTER_SIGNUPS_OPEN: Type.Optional(
+    Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'whether anonymous callers may sign up' }),
+  ),
+  ROSTER_LOG_LEVEL: Type.Optional(
+    Type.String({
+      pattern: '^(fatal|error|warn|info|debug|trace|silent)$',
+      default: 'info',
+      description: '`fatal` … `trace`, or `silent`; `info` logs one line per request',
+    }),
+  ),
+  ROSTER_LOG_FORMAT: Type.Optional(
+    Type.String({ pattern: '^(json|pretty)$', default: 'json', description: '`json` (one object a line) or `pretty` (for a terminal)' }),
+  ),
+  ROSTER_BASE_URL: Type.Optional(
+    Type.String({ description: 'public origin (and path prefix), e.g. `https://users.example.com`: `Location` headers and absolute URLs are built from it instead of the `Host` header' }),
+  ),
+  ROSTER_TRUST_PROXY: Type.Optional(
+    Type.String({ description: 'addresses or CIDR ranges of trusted reverse proxies, comma-separated (`10.0.0.0/8,::1`): their `X-Forwarded-For` names the client for throttles, login records, key address limits and rate limits' }),
+  ),
+  ROSTER_SESSION_IDLE_MINUTES: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,7}$', default: '10080', description: 'a session unused this long is refused; `0`: never idle out' }),
+  ),
+  ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', default: '90', description: 'sign-in attempts older than this are pruned' }),
+  ),
+  ROSTER_BREACHED_PASSWORDS: Type.Optional(
+    Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'check new passwords against the shipped list of breached passwords' }),
+  ),
+  ROSTER_METRICS_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'bearer token `GET /metrics` requires on the main port (16+ characters)' }),
+  ),
+  ROSTER_METRICS_PORT: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', description: 'serve `/metrics` (unauthenticated) on this port of `HOST` instead of the main port' }),
+  ),
+  ROSTER_READY_TIMEOUT_MS: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,6}$', default: '1000', description: 'how long `/readyz` waits for the database before answering 503' }),
+  ),
+  ROSTER_DRAIN_MS: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,6}$',
+      default: '0',
+      description: 'on SIGTERM, how long `/readyz` answers 503 before listeners close (give it your load balancer\'s check interval)',
+    }),
+  ),
 });
 
 export type DatabaseConfig =
@@ -36,16 +88,17 @@ export interface Config {
   readonly passwordMaxLength: number;
   readonly signupsOpen: boolean;
   readonly logLevel: string;
+  readonly logFormat: 'json' | 'pretty';
+  /** Where metrics are served: behind a bearer token on the main port, on their own port, or not at all. */
+  readonly metrics: MetricsConfig;
+  readonly readyTimeoutMs: number;
+  readonly drainMs: number;
   /**
-   * The public origin (and path prefix) clients reach Roster at, e.g. `https://users.example.org`;
-   * `Location` headers and absolute URLs are built from it instead of the request's `Host`.
-   * Null: from the request.
+   * The public origin (and path prefix) clients reach Roster at; `Location` headers and absolute
+   * URLs are built from it instead of the request's `Host`. Null: from the request.
    */
   readonly baseUrl: string | null;
-  /**
-   * Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges, Fastify's
-   * `trustProxy`); empty: none, the client is the socket's peer.
-   */
+  /** Proxies whose `X-Forwarded-For` is believed (Fastify's `trustProxy`); empty: none. */
   readonly trustProxy: readonly string[];
   /** A session unused for this long is refused; 0: sessions never expire when idle. */
   readonly sessionIdleMs: number;
@@ -54,6 +107,11 @@ export interface Config {
   /** Whether new passwords are checked against the shipped list of commonly breached ones. */
   readonly breachedPasswordCheck: boolean;
 }
+
+export type MetricsConfig =
+  | { readonly exposure: 'off' }
+  | { readonly exposure: 'token'; readonly token: string }
+  | { readonly exposure: 'port'; readonly port: number };
 
 /** Seven days: a session left alone for a week must be signed into again. */
 export const DEFAULT_SESSION_IDLE_MINUTES = 7 * 24 * 60;
@@ -83,6 +141,12 @@ export function parseDialectPorts(text: string): Partial<Record<DialectName, num
     ports[name] = Number(match[2]);
   }
   return ports;
+}
+
+function metricsConfig(token: string | undefined, port: string | undefined): MetricsConfig {
+  if (port !== undefined) return { exposure: 'port', port: Number(port) };
+  if (token !== undefined) return { exposure: 'token', token };
+  return { exposure: 'off' };
 }
 
 /** Parses `ROSTER_BASE_URL`: an http(s) URL without query or fragment; trailing `/` dropped. */
@@ -132,6 +196,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     passwordMaxLength: 128,
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
+    logFormat: e.ROSTER_LOG_FORMAT === 'pretty' ? 'pretty' : 'json',
+    metrics: Object.freeze(metricsConfig(e.ROSTER_METRICS_TOKEN, e.ROSTER_METRICS_PORT)),
+    readyTimeoutMs: e.ROSTER_READY_TIMEOUT_MS ? Number(e.ROSTER_READY_TIMEOUT_MS) : 1000,
+    drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,
     baseUrl: e.ROSTER_BASE_URL ? parseBaseUrl(e.ROSTER_BASE_URL) : null,
     trustProxy: parseTrustProxy(e.ROSTER_TRUST_PROXY ?? ''),
     sessionIdleMs: Number(e.ROSTER_SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,

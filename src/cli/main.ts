@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerBanCommands } from './commands/bans.js';
 import { registerLoginAttemptCommands } from './commands/login-attempts.js';
 import { registerSeedCommand } from './commands/seed.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerStackCommands(program);
   registerTransferCommands(program);
   registerSeedCommand(program);
+  registerBackupCommands(program);
   return program;
 }
 

@@ -11,6 +11,8 @@ export type Credential =
       /** When the session was opened (signed in); absent reads as long ago (no recent sign-in). */
       readonly createdAt?: number;
     }
+  /** A name and password checked on this request alone (HTTP Basic, CVAT). */
+  | { readonly kind: 'password' }
   | {
       readonly kind: 'api_key';
       readonly id: number;

@@ -14,6 +14,7 @@ import { generateSecret, hashSecret } from './secrets.js';
 import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
 import type { Viewer } from '../access/viewer.js';
+import type { LoginReason } from '../telemetry.js';
 
 /** A session as the core hands it out: never its token nor the token's hash. */
 export interface Session {
@@ -77,22 +78,73 @@ async function findLoginCandidate(core: Core, login: string): Promise<LoginCandi
   return byEmail.length === 1 ? (byEmail[0] ?? null) : null;
 }
 
-type Refusal = { readonly refused: Exclude<LoginOutcome, 'success'>; readonly userId: number | null };
+type Refusal = { readonly refused: Exclude<LoginReason, 'ok'>; readonly userId: number | null };
 
-/** Checks the password and the account; the reason is for the login record only, callers all get the same error. */
+/** Checks the password and the account; the reason is for logs and the login record only, callers all get the same error. */
 async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | Refusal> {
   const candidate = await findLoginCandidate(core, input.login);
   if (!candidate?.password_hash || !isSupportedPasswordHash(candidate.password_hash)) {
     // Same work as a real check, so that timing does not tell which accounts exist (ASVS 6.3.8).
     await verifyDummyPassword(input.password);
-    return candidate ? { refused: 'no_usable_password', userId: candidate.id } : { refused: 'unknown_login', userId: null };
+    return candidate ? { refused: 'no_password', userId: candidate.id } : { refused: 'unknown_login', userId: null };
   }
   const verdict = await verifyPassword(candidate.password_hash, input.password);
   if (!verdict.ok) return { refused: 'wrong_password', userId: candidate.id };
   const user = await loadUser(core, candidate.id);
-  if (!user || user.is_deleted) return { refused: 'account_deleted', userId: candidate.id };
-  if (user.ban) return { refused: 'account_banned', userId: candidate.id };
+  if (!user || user.is_deleted) return { refused: 'deleted', userId: candidate.id };
+  if (user.ban) return { refused: 'banned', userId: candidate.id };
   return { user, rehash: verdict.needsRehash ? candidate.password_hash : null };
+}
+
+/** The login record's name for each telemetry reason. */
+const OUTCOMES: Readonly<Record<LoginReason, LoginOutcome>> = {
+  ok: 'success',
+  unknown_login: 'unknown_login',
+  wrong_password: 'wrong_password',
+  no_password: 'no_usable_password',
+  deleted: 'account_deleted',
+  banned: 'account_banned',
+  throttled: 'rate_limited',
+  malformed: 'malformed_login',
+};
+
+/**
+ * The throttled password check `login` and `verifyCredentials` share. Each attempt is charged to
+ * the throttle before its password is checked (atomically: concurrent guesses cannot all slip
+ * under the limit), recorded in `login_attempts`, and failures go to telemetry.
+ */
+async function checkThrottledLogin(core: Core, input: LoginInput, now: number): Promise<{ user: User; rehash: string | null }> {
+  const failed = async (reason: LoginReason, userId: number | null): Promise<void> => {
+    core.telemetry.emit({ kind: 'login', outcome: 'failure', reason });
+    await recordLoginAttempt(core, { login: input.login, ip: input.ip, userId, outcome: OUTCOMES[reason] });
+  };
+  // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
+  if (input.login.includes('\u0000')) {
+    await failed('malformed', null);
+    throw unauthenticated('malformed login');
+  }
+  const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
+  await reserveLoginAttempt(core, [accountKey, addressKey], now).catch(async (error: unknown) => {
+    await failed('throttled', null);
+    throw error;
+  });
+  const outcome = await checkLogin(core, input);
+  if ('refused' in outcome) {
+    await failed(outcome.refused, outcome.userId);
+    throw unauthenticated(outcome.refused);
+  }
+  await settleLoginSuccess(core, accountKey, addressKey);
+  await recordLoginAttempt(core, { login: input.login, ip: input.ip, userId: outcome.user.id, outcome: 'success' });
+  return outcome;
+}
+
+/**
+ * Checks a name or email and password without opening a session (HTTP Basic with a password,
+ * CVAT; a current-password confirmation), under the same throttle and with the same uniform
+ * `unauthenticated` as `login`. Returns the account.
+ */
+export async function verifyCredentials(core: Core, input: LoginInput): Promise<User> {
+  return (await checkThrottledLogin(core, input, core.now())).user;
 }
 
 /**
@@ -102,26 +154,9 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
  * from one address give `rate_limited`. A password stored in an older format is rehashed to Argon2id.
  */
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
-  const attempt = { login: input.login, ip: input.ip };
-  // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
-  if (input.login.includes('\u0000')) {
-    await recordLoginAttempt(core, { ...attempt, userId: null, outcome: 'malformed_login' });
-    throw unauthenticated('malformed login');
-  }
   const now = core.now();
-  const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
-  // Counted before the check, atomically: concurrent guesses cannot all slip under the limit.
-  await reserveLoginAttempt(core, [accountKey, addressKey], now).catch(async (error: unknown) => {
-    await recordLoginAttempt(core, { ...attempt, userId: null, outcome: 'rate_limited' });
-    throw error;
-  });
-  const outcome = await checkLogin(core, input);
-  if ('refused' in outcome) {
-    await recordLoginAttempt(core, { ...attempt, userId: outcome.userId, outcome: outcome.refused });
-    throw unauthenticated(outcome.refused);
-  }
-  await settleLoginSuccess(core, accountKey, addressKey);
-  await recordLoginAttempt(core, { ...attempt, userId: outcome.user.id, outcome: 'success' });
+  const outcome = await checkThrottledLogin(core, input, now);
+  core.telemetry.emit({ kind: 'login', outcome: 'success', reason: 'ok' });
   const newHash = outcome.rehash === null ? null : await hashPassword(input.password);
   const token = generateSecret();
   const userId = outcome.user.id;

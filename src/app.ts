@@ -105,7 +105,8 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
     disableRequestLogging: true,
     ...requestIdOptions(),
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    // proxy-addr walks X-Forwarded-For from the right, stopping at the first untrusted hop.
+    trustProxy: core.config.trustProxy.length > 0 ? [...core.config.trustProxy] : false,
     requestTimeout: 60_000,
     routerOptions: { querystringParser: parseQueryString },
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {

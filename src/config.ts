@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -39,7 +40,21 @@ export const EnvSchema = Type.Object({
   ROSTER_LOG_FORMAT: Type.Optional(
     Type.String({ pattern: '^(json|pretty)$', default: 'json', description: '`json` (one object a line) or `pretty` (for a terminal)' }),
   ),
-  ROSTER_BASE_URL: Type.Optional(Type.String({ description: 'public base URL, e.g. `https://users.example.com`' })),
+  ROSTER_BASE_URL: Type.Optional(
+    Type.String({ description: 'public origin (and path prefix), e.g. `https://users.example.com`: `Location` headers and absolute URLs are built from it instead of the `Host` header' }),
+  ),
+  ROSTER_TRUST_PROXY: Type.Optional(
+    Type.String({ description: 'addresses or CIDR ranges of trusted reverse proxies, comma-separated (`10.0.0.0/8,::1`): their `X-Forwarded-For` names the client for throttles, login records, key address limits and rate limits' }),
+  ),
+  ROSTER_SESSION_IDLE_MINUTES: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,7}$', default: '10080', description: 'a session unused this long is refused; `0`: never idle out' }),
+  ),
+  ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', default: '90', description: 'sign-in attempts older than this are pruned' }),
+  ),
+  ROSTER_BREACHED_PASSWORDS: Type.Optional(
+    Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'check new passwords against the shipped list of breached passwords' }),
+  ),
   ROSTER_METRICS_TOKEN: Type.Optional(
     Type.String({ minLength: 16, description: 'bearer token `GET /metrics` requires on the main port (16+ characters)' }),
   ),
@@ -93,12 +108,28 @@ export interface Config {
    * e.g. `https://civitai.example,https://developer.civitai.example`; the first is the default.
    */
   readonly civitaiCorsOrigins: readonly string[];
+  /**
+   * The public origin (and path prefix) clients reach Roster at; `Location` headers and absolute
+   * URLs are built from it instead of the request's `Host`. Null: from the request.
+   */
+  readonly baseUrl: string | null;
+  /** Proxies whose `X-Forwarded-For` is believed (Fastify's `trustProxy`); empty: none. */
+  readonly trustProxy: readonly string[];
+  /** A session unused for this long is refused; 0: sessions never expire when idle. */
+  readonly sessionIdleMs: number;
+  /** Login attempts older than this are pruned. */
+  readonly loginAttemptsRetentionMs: number;
+  /** Whether new passwords are checked against the shipped list of commonly breached ones. */
+  readonly breachedPasswordCheck: boolean;
 }
 
 export type MetricsConfig =
   | { readonly exposure: 'off' }
   | { readonly exposure: 'token'; readonly token: string }
   | { readonly exposure: 'port'; readonly port: number };
+
+/** Seven days: a session left alone for a week must be signed into again. */
+export const DEFAULT_SESSION_IDLE_MINUTES = 7 * 24 * 60;
 
 export class ConfigError extends Error {}
 
@@ -146,6 +177,33 @@ function metricsConfig(token: string | undefined, port: string | undefined): Met
   return { exposure: 'off' };
 }
 
+/** Parses `ROSTER_BASE_URL`: an http(s) URL without query or fragment; trailing `/` dropped. */
+export function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`ROSTER_BASE_URL: "${text}" is not a URL`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('ROSTER_BASE_URL must be an http(s) URL without credentials, query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Parses `ROSTER_TRUST_PROXY`: comma-separated addresses or CIDR ranges, e.g. `10.0.0.0/8,::1`. */
+export function parseTrustProxy(text: string): readonly string[] {
+  const entries = text.split(',').map((part) => part.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const maxPrefix = version === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (version === 0 || !prefixOk || extra !== undefined) throw new ConfigError(`ROSTER_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
+  }
+  return Object.freeze(entries);
+}
+
 /** Reads the environment once into a frozen, typed configuration. Nothing else reads `process.env`. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const picked = Object.fromEntries(
@@ -172,5 +230,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,
     e621RequireUserAgent: ['true', '1'].includes(e.ROSTER_E621_REQUIRE_USER_AGENT ?? 'false'),
     civitaiCorsOrigins: parseOrigins(e.ROSTER_CIVITAI_CORS_ORIGINS ?? ''),
+    baseUrl: e.ROSTER_BASE_URL ? parseBaseUrl(e.ROSTER_BASE_URL) : null,
+    trustProxy: parseTrustProxy(e.ROSTER_TRUST_PROXY ?? ''),
+    sessionIdleMs: Number(e.ROSTER_SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,
+    loginAttemptsRetentionMs: Number(e.ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS ?? 90) * 24 * 60 * 60_000,
+    breachedPasswordCheck: e.ROSTER_BREACHED_PASSWORDS === undefined ? true : ['true', '1'].includes(e.ROSTER_BREACHED_PASSWORDS),
   });
 }

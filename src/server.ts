@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config, DialectName } from './config.js';
 import { openCore } from './core/create-core.js';
+import { commonPasswords } from './core/auth/common-passwords.js';
+import { pruneLoginAttempts } from './core/auth/login-attempts.js';
 import { pruneLoginThrottle } from './core/auth/login-throttle.js';
 import { buildApp } from './app.js';
 import { registerMetricsOnly, type Lifecycle } from './http/health.js';
@@ -23,10 +25,17 @@ export interface RunningServer {
  */
 export async function startServer(config: Config): Promise<RunningServer> {
   const core = await openCore(config);
+  // Loads the breached-password list in the background, so that the first signup need not wait.
+  if (config.breachedPasswordCheck) void commonPasswords(config.passwordMinLength).catch(() => {});
   const apps: FastifyInstance[] = [];
   const urls: string[] = [];
-  // Failed-login counters outlive their window only as dead rows; clear them now and then.
-  const pruning = setInterval(() => void pruneLoginThrottle(core, core.now()).catch(() => {}), PRUNE_INTERVAL_MS);
+  // Failed-login counters outlive their window only as dead rows, and login attempts are kept
+  // for ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: clear both now and then.
+  const prune = async (): Promise<void> => {
+    await pruneLoginThrottle(core, core.now());
+    await pruneLoginAttempts(core, core.now());
+  };
+  const pruning = setInterval(() => void prune().catch(() => {}), PRUNE_INTERVAL_MS);
   pruning.unref();
   const lifecycle: Lifecycle = { draining: false };
   const shutdown = async (): Promise<void> => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerBanCommands } from './commands/bans.js';
+import { registerLoginAttemptCommands } from './commands/login-attempts.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerStackCommands } from './commands/stack.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerBanCommands(program);
   registerSubscriptionCommands(program);
+  registerLoginAttemptCommands(program);
   registerTokenCommands(program);
   registerStackCommands(program);
   registerTransferCommands(program);

@@ -42,11 +42,16 @@ export interface CoreErrorDetails {
   readonly retryAfterSeconds?: number;
   /** Why a credential was refused; never told to the caller, only logged. */
   readonly reason?: string;
+  /** For `conflict`: which uniqueness rule was broken, for dialects with a code per rule. */
+  readonly conflict?: ConflictKind;
   /** Which known problem this is, so each dialect can word it as its system does. */
   readonly problem?: CoreProblem;
   /** What the problem is about, for the dialect's wording (the organization's slug as asked). */
   readonly subject?: string;
 }
+
+/** The uniqueness rules a `conflict` can name (Stack Auth: USER_EMAIL_ALREADY_EXISTS for `email_taken`). */
+export type ConflictKind = 'name_taken' | 'email_taken' | 'uuid_taken';
 
 export class CoreError extends Error {
   override readonly name = 'CoreError';
@@ -91,6 +96,13 @@ export const validationFailed = (fields: FieldErrors): CoreError =>
 
 export const conflict = (entity: string, fields: FieldErrors): CoreError =>
   new CoreError('conflict', `${entity} conflicts with an existing record`, { entity, fields });
+
+/** Another account already has this email address, compared ignoring case. */
+export const emailTaken = (): CoreError =>
+  new CoreError('conflict', 'email address is already in use', { entity: 'user', fields: { email: ['has already been taken'] }, conflict: 'email_taken' });
+
+export const isEmailTaken = (error: unknown): error is CoreError =>
+  error instanceof CoreError && error.code === 'conflict' && error.details.conflict === 'email_taken';
 
 export const unauthenticated = (reason: string): CoreError =>
   new CoreError('unauthenticated', 'Authentication failed', { reason });

@@ -1,4 +1,4 @@
-import { conflict } from './errors.js';
+import { CoreError, emailTaken } from './errors.js';
 
 /**
  * The column whose unique constraint `error` violated, on either engine, or null when the error
@@ -19,10 +19,11 @@ export function uniqueViolationColumn(error: unknown): string | null {
   return null;
 }
 
-/** A unique violation on users as `conflict` (the name or uuid is taken); other errors pass through. */
+/** A unique violation on users as `conflict` (the name, email or uuid is taken); other errors pass through. */
 export function userConflict(error: unknown): unknown {
   const column = uniqueViolationColumn(error);
-  if (column === 'name_lower') return conflict('user', { name: ['already taken'] });
-  if (column === 'uuid') return conflict('user', { uuid: ['already taken'] });
+  if (column === 'name_lower') return new CoreError('conflict', 'user conflicts with an existing record', { entity: 'user', fields: { name: ['already taken'] }, conflict: 'name_taken' });
+  if (column === 'uuid') return new CoreError('conflict', 'user conflicts with an existing record', { entity: 'user', fields: { uuid: ['already taken'] }, conflict: 'uuid_taken' });
+  if (column === 'email_lower') return emailTaken();
   return error;
 }

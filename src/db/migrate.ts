@@ -4,6 +4,7 @@ import type { Database } from './schema.js';
 import * as initial from './migrations/0001-initial.js';
 import * as signupOrigin from './migrations/0002-signup-origin-and-artist-tags.js';
 import * as nameLengthIndex from './migrations/0003-name-length-index.js';
+import * as emailUniqueLoginAttempts from './migrations/0004-email-unique-login-attempts.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -16,6 +17,7 @@ const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0001-initial': initial,
   '0002-signup-origin-and-artist-tags': signupOrigin,
   '0003-name-length-index': nameLengthIndex,
+  '0004-email-unique-login-attempts': emailUniqueLoginAttempts,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

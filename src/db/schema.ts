@@ -19,6 +19,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 /** Activity counters kept per user, written by the host site through the native API. */
@@ -239,6 +240,19 @@ export interface AuthThrottleTable {
   blocked_until: number | null;
 }
 
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  created_at: number;
+  /** The account the login named, when one was found. */
+  user_id: number | null;
+  /** The name or email as typed (trimmed, at most 320 characters). */
+  login: string;
+  ip: string | null;
+  success: number;
+  /** `success`, or why it was refused (`wrong_password`, `unknown_login`, `rate_limited`, …). */
+  reason: string;
+}
+
 export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type UserRowUpdate = Updateable<UsersTable>;
@@ -252,3 +266,4 @@ export type SessionRow = Selectable<SessionsTable>;
 export type StackProjectRow = Selectable<StackProjectsTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type LoginAttemptRow = Selectable<LoginAttemptsTable>;

@@ -1,8 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 
 /**
- * The address the request came from, as the core records it. `trustProxy` is off, so this is
- * the socket's peer: a forwarded-for header cannot be used to dodge per-IP rules.
+ * The address the request came from, as the core records it: the socket's peer, or, when that
+ * peer is one of the proxies in `ROSTER_TRUST_PROXY`, the client its `X-Forwarded-For` names
+ * (Fastify's `trustProxy`). Anyone else's forwarded-for header is ignored, so it cannot be used
+ * to dodge per-address rules.
  */
 export function clientIp(request: Pick<FastifyRequest, 'ip'>): string | null {
   const ip = request.ip;

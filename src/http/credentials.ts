@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateBearer, authenticateNameAndKey } from '../core/auth/authenticate.js';
+import { authorizeCredential, type Scope } from '../core/auth/scopes.js';
 import type { Core } from '../core/context.js';
 import { unauthenticated } from '../core/errors.js';
 import { anonymousFrom, type Viewer } from '../core/access/viewer.js';
@@ -9,6 +10,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is asking; anonymous until the dialect's authentication hook says otherwise. */
     viewer: Viewer;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The API key scope (core vocabulary, src/core/auth/scopes.ts) this route needs; null for a
+     * route that runs no action. Undeclared routes are refused to scoped keys.
+     */
+    scope?: Scope | null;
   }
 }
 
@@ -141,20 +149,46 @@ export function decorateViewer(app: FastifyInstance): void {
   });
 }
 
+/** The scope the matched route declared (undefined: none declared). */
+export function routeScope(request: Pick<FastifyRequest, 'routeOptions'>): Scope | null | undefined {
+  return request.routeOptions.config.scope;
+}
+
+/**
+ * Declares, when routes are added to `app`, the scope each needs, from a table of
+ * `METHOD /path` (the path as registered, without the instance's prefix). Routes missing from
+ * the table stay undeclared, refused to scoped keys.
+ */
+export function declareRouteScopes(app: FastifyInstance, table: Readonly<Record<string, Scope | null>>): void {
+  app.addHook('onRoute', (route) => {
+    const prefix = route.prefix ?? '';
+    const path = prefix !== '' && route.url.startsWith(prefix) ? route.url.slice(prefix.length) : route.url;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // Fastify adds HEAD for every GET: it needs what the GET needs.
+    const scopes = methods.map((method) => table[`${method === 'HEAD' ? 'GET' : method} ${path}`]).filter((scope) => scope !== undefined);
+    if (scopes.length > 0 && route.config?.scope === undefined) route.config = { ...route.config, scope: scopes[0] };
+  });
+}
+
 export interface AuthenticationOptions {
-  /** The message of the `unauthenticated` error for a refused credential, as the dialect words it. */
+  /** The reason given to `unauthenticated` for a refused credential (Danbooru names a missing half). */
   readonly refusal?: (presented: PresentedCredential) => string;
 }
 
 /**
  * Adds the hook that sets `request.viewer` for every route of a dialect's instance. A refused
- * credential throws `unauthenticated`, which the dialect's error handler renders as its 401.
+ * credential throws `unauthenticated`, which the dialect's error handler renders as its 401; an
+ * API key used outside its scopes or permitted addresses throws `forbidden` (the core's
+ * `authorizeCredential`, against the scope the route declares). Every dialect installs this.
  */
 export function installAuthentication(app: FastifyInstance, core: Core, sources: CredentialSources, options: AuthenticationOptions = {}): void {
   app.addHook('preValidation', async (request) => {
     const presented = readCredentials(request, sources);
-    const viewer = await authenticateCredential(core, presented, clientIp(request));
+    const ip = clientIp(request);
+    const viewer = await authenticateCredential(core, presented, ip);
     if (viewer === null) throw unauthenticated(options.refusal?.(presented) ?? 'credential refused');
     request.viewer = viewer;
+    // An unmatched path answers the dialect's 404 whatever the key.
+    if (!request.is404) authorizeCredential(viewer, routeScope(request), ip);
   });
 }

@@ -216,9 +216,15 @@ export function uuidV7(ms: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * Unique, as email addresses are (ignoring case): a name that loses characters to the ASCII
+ * filter gets `+<id>`, which no kept name can end with (`+` is filtered out of names).
+ */
 function emailLocalPart(name: string, id: number): string {
-  const ascii = name.toLowerCase().replace(/[^a-z0-9._-]/g, '');
-  return ascii.length >= 2 ? ascii : `member${id}`;
+  const lower = name.toLowerCase();
+  const ascii = lower.replace(/[^a-z0-9._-]/g, '');
+  if (ascii.length < 2) return `member+${id}`;
+  return ascii === lower ? ascii : `${ascii}+${id}`;
 }
 
 /** Heavy-tailed activity: most accounts do little, a few do a lot. */

@@ -114,9 +114,10 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
     case 'user.set_level':
       return isAdmin(viewer) && !self && above && !target.is_deleted;
     case 'user.delete':
-      // Danbooru: staff cannot delete their own account, nor can a banned user.
+      // Danbooru: staff cannot delete their own account, nor can a banned user. The seed: "Only
+      // the Owner-level user can delete any account" — not admins.
       if (self) return isUsable(viewer) && viewer.level < Level.Moderator;
-      return isAdmin(viewer) && above;
+      return viewer.level >= Level.Owner && above;
     case 'user.ban':
     case 'user.mute':
       return isModerator(viewer) && !self && above;

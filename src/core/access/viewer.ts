@@ -5,7 +5,12 @@ import type { User } from '../users/user.js';
 export type Credential =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'system' }
-  | { readonly kind: 'session'; readonly id: number }
+  | {
+      readonly kind: 'session';
+      readonly id: number;
+      /** When the session was opened (signed in); absent reads as long ago (no recent sign-in). */
+      readonly createdAt?: number;
+    }
   /** A name and password checked on this request alone (HTTP Basic, CVAT). */
   | { readonly kind: 'password' }
   | {
@@ -15,6 +20,8 @@ export type Credential =
       readonly scopes: readonly string[];
       /** Addresses and CIDR ranges the key may be used from; empty means any. */
       readonly permittedIps: readonly string[];
+      /** When the key stops working; null or absent: never. A key cannot mint one that outlives it. */
+      readonly expiresAt?: number | null;
     };
 
 /**

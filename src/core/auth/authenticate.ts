@@ -1,7 +1,6 @@
 import { parseStringList } from './api-keys.js';
 import type { Core } from '../context.js';
 import { credentialCacheFor, CREDENTIAL_CACHE_TTL_MS, recordCredentialUse, type CachedCredential } from './credential-cache.js';
-import { ipInRanges } from './ip-ranges.js';
 import { nameKey } from '../users/names.js';
 import { hashSecret } from './secrets.js';
 import { loadUser } from '../users/user-store.js';
@@ -12,6 +11,16 @@ const MAX_TOKEN_LENGTH = 256;
 
 const earliest = (...times: readonly (number | null | undefined)[]): number =>
   Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
+
+/**
+ * When a session left unused expires (`ROSTER_SESSION_IDLE_MINUTES` after its last use, or its
+ * opening); null when idle sessions never expire. Uses are written within a second (the usage
+ * recorder), far below any sensible idle timeout.
+ */
+function sessionIdleUntil(core: Core, session: { readonly created_at: number; readonly last_seen_at: number | null }): number | null {
+  if (core.config.sessionIdleMs <= 0) return null;
+  return Math.max(Number(session.created_at), Number(session.last_seen_at ?? 0)) + core.config.sessionIdleMs;
+}
 
 /** Finds the live API key or session with this token hash, and its owner as of now. */
 async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<CachedCredential | null> {
@@ -24,19 +33,27 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
       .executeTakeFirst(),
     core.db
       .selectFrom('sessions')
-      .select(['id', 'user_id', 'expires_at'])
+      .select(['id', 'user_id', 'expires_at', 'created_at', 'last_seen_at'])
       .where('token_hash', '=', tokenHash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst(),
   ]);
   const found = key ?? session;
   if (!found || (found.expires_at !== null && found.expires_at <= now)) return null;
+  const idleUntil = session && !key ? sessionIdleUntil(core, session) : null;
+  if (idleUntil !== null && idleUntil <= now) return null;
   const user = await loadUser(core, found.user_id);
   if (!user) return null;
   const credential: CachedCredential['credential'] = key
-    ? Object.freeze({ kind: 'api_key', id: key.id, scopes: parseStringList(key.scopes), permittedIps: parseStringList(key.permitted_ips) })
-    : Object.freeze({ kind: 'session', id: found.id });
-  const validUntil = earliest(now + CREDENTIAL_CACHE_TTL_MS, found.expires_at, user.ban?.expires_at, user.mute?.expires_at);
+    ? Object.freeze({
+        kind: 'api_key',
+        id: key.id,
+        scopes: parseStringList(key.scopes),
+        permittedIps: parseStringList(key.permitted_ips),
+        expiresAt: key.expires_at,
+      })
+    : Object.freeze({ kind: 'session', id: found.id, createdAt: session?.created_at ?? now });
+  const validUntil = earliest(now + CREDENTIAL_CACHE_TTL_MS, found.expires_at, idleUntil, user.ban?.expires_at, user.mute?.expires_at);
   return Object.freeze({ user, credential, validUntil });
 }
 
@@ -88,17 +105,4 @@ export async function authenticateNameAndKey(core: Core, name: string, key: stri
   const entry = await resolveToken(core, hashSecret(key));
   if (!entry || entry.credential.kind !== 'api_key' || nameKey(entry.user.name) !== nameKey(name)) return null;
   return admit(core, entry, ip);
-}
-
-/**
- * Whether an API key's restrictions allow `action` (`users:index`) from `ip`: its scopes (empty =
- * every action) and permitted addresses (empty = anywhere). Other credentials are unrestricted.
- * Danbooru answers a refusal with 403 "Access denied".
- */
-export function checkKeyPermission(viewer: Viewer, action: string, ip: string | null): boolean {
-  const credential = viewer.credential;
-  if (credential.kind !== 'api_key') return true;
-  if (credential.scopes.length > 0 && !credential.scopes.includes(action)) return false;
-  if (credential.permittedIps.length === 0) return true;
-  return ip !== null && ipInRanges(ip, credential.permittedIps);
 }

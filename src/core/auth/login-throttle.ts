@@ -43,29 +43,59 @@ export async function assertLoginAllowed(core: Core, keys: readonly ThrottleKey[
   if (until > now) throw rateLimited(Math.ceil((until - now) / 1000));
 }
 
+/** Adds one to `key`'s counter (a new window if the last is over); the count and window after. */
+async function charge(core: Core, { key, limit }: ThrottleKey, now: number): Promise<{ failures: number; windowStartedAt: number }> {
+  const stale = sql<boolean>`auth_throttle.window_started_at <= ${now - LOGIN_WINDOW_MS}`;
+  const row = await core.db
+    .insertInto('auth_throttle')
+    .values({ key, failures: 1, window_started_at: now, blocked_until: limit <= 1 ? now + LOGIN_WINDOW_MS : null })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when ${stale} then 1 else auth_throttle.failures + 1 end`,
+        window_started_at: sql<number>`case when ${stale} then ${now} else auth_throttle.window_started_at end`,
+        blocked_until: sql<number | null>`case
+          when ${stale} then null
+          when auth_throttle.failures + 1 >= ${limit} then auth_throttle.window_started_at + ${LOGIN_WINDOW_MS}
+          else auth_throttle.blocked_until end`,
+      }),
+    )
+    .returning(['failures', 'window_started_at'])
+    .executeTakeFirstOrThrow();
+  return { failures: Number(row.failures), windowStartedAt: Number(row.window_started_at) };
+}
+
 /**
  * Counts one failure against each key, atomically (an upsert, safe under concurrent attempts).
  * A key reaching its limit is blocked until its window ends.
  */
 export async function recordLoginFailure(core: Core, keys: readonly ThrottleKey[], now: number): Promise<void> {
-  const expired = now - LOGIN_WINDOW_MS;
-  for (const { key, limit } of keys) {
-    const stale = sql<boolean>`auth_throttle.window_started_at <= ${expired}`;
-    await core.db
-      .insertInto('auth_throttle')
-      .values({ key, failures: 1, window_started_at: now, blocked_until: limit <= 1 ? now + LOGIN_WINDOW_MS : null })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          failures: sql<number>`case when ${stale} then 1 else auth_throttle.failures + 1 end`,
-          window_started_at: sql<number>`case when ${stale} then ${now} else auth_throttle.window_started_at end`,
-          blocked_until: sql<number | null>`case
-            when ${stale} then null
-            when auth_throttle.failures + 1 >= ${limit} then auth_throttle.window_started_at + ${LOGIN_WINDOW_MS}
-            else auth_throttle.blocked_until end`,
-        }),
-      )
-      .execute();
+  for (const key of keys) await charge(core, key, now);
+}
+
+/**
+ * Charges a login attempt to each key *before* the password is checked, and refuses it
+ * (`rate_limited`) when that makes any key exceed its limit. Checking first and counting after
+ * the (slow) password check let concurrent guesses all pass the check; here every attempt holds
+ * its place in the count from the start, so at most `limit` attempts per window get to a check.
+ * A successful login gives its charge back (`settleLoginSuccess`): only failures stay counted.
+ */
+export async function reserveLoginAttempt(core: Core, keys: readonly ThrottleKey[], now: number): Promise<void> {
+  let retryAt = 0;
+  for (const key of keys) {
+    const { failures, windowStartedAt } = await charge(core, key, now);
+    if (failures > key.limit) retryAt = Math.max(retryAt, windowStartedAt + LOGIN_WINDOW_MS);
   }
+  if (retryAt > now) throw rateLimited(Math.ceil((retryAt - now) / 1000));
+}
+
+/** After a successful login: forget the account+address failures, and give back the address charge. */
+export async function settleLoginSuccess(core: Core, accountKey: ThrottleKey, addressKey: ThrottleKey): Promise<void> {
+  await clearLoginFailures(core, accountKey);
+  await core.db
+    .updateTable('auth_throttle')
+    .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+    .where('key', '=', addressKey.key)
+    .execute();
 }
 
 /** Forgets the failures counted against `key` (a successful login clears its account+address key). */

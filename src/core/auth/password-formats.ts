@@ -18,10 +18,29 @@ export interface PasswordFormat {
 // Parameters in any order: node-argon2 writes `m=…,p=…,t=…`, the PHC reference `m=…,t=…,p=…`.
 const ARGON2 = /^\$argon2(?:id|i|d)\$(?:v=\d+\$)?[a-z]+=[0-9]+(?:,[a-z]+=[0-9]+)*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
+/**
+ * Limits on imported Argon2 parameters, so that a planted hash cannot make one login cost
+ * seconds or minutes of a libuv thread and gigabytes of memory: at most 256 MiB, 16 passes,
+ * 16 lanes, and memory × passes at most 1 GiB·pass (e.g. 64 MiB × 16 or 256 MiB × 4).
+ * Real deployments use far less (OWASP: 19 MiB × 2; RFC 9106 first choice: 2 GiB × 1 is the
+ * one common setting refused, and such hashes are reported at import).
+ */
+export const ARGON2_LIMITS = Object.freeze({ memoryKiB: 262_144, passes: 16, lanes: 16, memoryTimesPasses: 1_048_576 });
+
+/** Whether an Argon2 hash names m, t and p, each within `ARGON2_LIMITS`. */
+export function argon2ParamsWithinLimits(hash: string): boolean {
+  const params = new Map((hash.split('$')[hash.includes('$v=') ? 3 : 2] ?? '').split(',').map((pair) => pair.split('=') as [string, string]));
+  const m = Number(params.get('m'));
+  const t = Number(params.get('t'));
+  const p = Number(params.get('p'));
+  if (![m, t, p].every((n) => Number.isSafeInteger(n) && n >= 1)) return false;
+  return m <= ARGON2_LIMITS.memoryKiB && t <= ARGON2_LIMITS.passes && p <= ARGON2_LIMITS.lanes && m * t <= ARGON2_LIMITS.memoryTimesPasses;
+}
+
 /** `$argon2id$v=19$m=…,t=…,p=…$salt$hash` (also argon2i and argon2d), checked on libuv threads. */
 const argon2Format: PasswordFormat = {
   name: 'argon2',
-  matches: (hash) => ARGON2.test(hash),
+  matches: (hash) => ARGON2.test(hash) && argon2ParamsWithinLimits(hash),
   verify: (hash, password) => argon2.verify(hash, password),
 };
 

@@ -5,7 +5,8 @@ import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { flushCredentialUse } from './credential-cache.js';
 import { notFound, unauthenticated } from '../errors.js';
-import { assertLoginAllowed, clearLoginFailures, loginThrottleKeys, recordLoginFailure } from './login-throttle.js';
+import { recordLoginAttempt, type LoginOutcome } from './login-attempts.js';
+import { loginThrottleKeys, reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
 import { nameKey } from '../users/names.js';
 import { hashPassword, isSupportedPasswordHash, verifyDummyPassword, verifyPassword } from './passwords.js';
 import { can } from '../access/policy.js';
@@ -78,42 +79,63 @@ async function findLoginCandidate(core: Core, login: string): Promise<LoginCandi
   return byEmail.length === 1 ? (byEmail[0] ?? null) : null;
 }
 
-/** Checks the password and the account; the reason is for logs only, callers all get the same error. */
-async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | { refused: LoginReason }> {
+type Refusal = { readonly refused: Exclude<LoginReason, 'ok'>; readonly userId: number | null };
+
+/** Checks the password and the account; the reason is for logs and the login record only, callers all get the same error. */
+async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | Refusal> {
   const candidate = await findLoginCandidate(core, input.login);
   if (!candidate?.password_hash || !isSupportedPasswordHash(candidate.password_hash)) {
     // Same work as a real check, so that timing does not tell which accounts exist (ASVS 6.3.8).
     await verifyDummyPassword(input.password);
-    return { refused: candidate ? 'no_password' : 'unknown_login' };
+    return candidate ? { refused: 'no_password', userId: candidate.id } : { refused: 'unknown_login', userId: null };
   }
   const verdict = await verifyPassword(candidate.password_hash, input.password);
-  if (!verdict.ok) return { refused: 'wrong_password' };
+  if (!verdict.ok) return { refused: 'wrong_password', userId: candidate.id };
   const user = await loadUser(core, candidate.id);
-  if (!user || user.is_deleted) return { refused: 'deleted' };
-  if (user.ban) return { refused: 'banned' };
+  if (!user || user.is_deleted) return { refused: 'deleted', userId: candidate.id };
+  if (user.ban) return { refused: 'banned', userId: candidate.id };
   return { user, rehash: verdict.needsRehash ? candidate.password_hash : null };
 }
 
-/** The throttled password check `login` and `verifyCredentials` share; failures go to telemetry. */
+/** The login record's name for each telemetry reason. */
+const OUTCOMES: Readonly<Record<LoginReason, LoginOutcome>> = {
+  ok: 'success',
+  unknown_login: 'unknown_login',
+  wrong_password: 'wrong_password',
+  no_password: 'no_usable_password',
+  deleted: 'account_deleted',
+  banned: 'account_banned',
+  throttled: 'rate_limited',
+  malformed: 'malformed_login',
+};
+
+/**
+ * The throttled password check `login` and `verifyCredentials` share. Each attempt is charged to
+ * the throttle before its password is checked (atomically: concurrent guesses cannot all slip
+ * under the limit), recorded in `login_attempts`, and failures go to telemetry.
+ */
 async function checkThrottledLogin(core: Core, input: LoginInput, now: number): Promise<{ user: User; rehash: string | null }> {
-  const failed = (reason: LoginReason): void => core.telemetry.emit({ kind: 'login', outcome: 'failure', reason });
+  const failed = async (reason: LoginReason, userId: number | null): Promise<void> => {
+    core.telemetry.emit({ kind: 'login', outcome: 'failure', reason });
+    await recordLoginAttempt(core, { login: input.login, ip: input.ip, userId, outcome: OUTCOMES[reason] });
+  };
   // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
   if (hasNul(input.login)) {
-    failed('malformed');
+    await failed('malformed', null);
     throw unauthenticated('malformed login');
   }
   const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
-  await assertLoginAllowed(core, [accountKey, addressKey], now).catch((error: unknown) => {
-    failed('throttled');
+  await reserveLoginAttempt(core, [accountKey, addressKey], now).catch(async (error: unknown) => {
+    await failed('throttled', null);
     throw error;
   });
   const outcome = await checkLogin(core, input);
   if ('refused' in outcome) {
-    await recordLoginFailure(core, [accountKey, addressKey], now);
-    failed(outcome.refused);
+    await failed(outcome.refused, outcome.userId);
     throw unauthenticated(outcome.refused);
   }
-  await clearLoginFailures(core, accountKey);
+  await settleLoginSuccess(core, accountKey, addressKey);
+  await recordLoginAttempt(core, { login: input.login, ip: input.ip, userId: outcome.user.id, outcome: 'success' });
   return outcome;
 }
 

@@ -7,6 +7,7 @@ import { forbidden, validationFailed } from '../errors.js';
 import { generateUserName } from './generated-names.js';
 import { isUserLevel, Level } from '../access/levels.js';
 import { nameKey, nameProblems, normalizeName } from './names.js';
+import { commonPasswordProblems } from '../auth/common-passwords.js';
 import { hashPassword, isSupportedPasswordHash, passwordProblems } from '../auth/passwords.js';
 import { can, outranks } from '../access/policy.js';
 import { requireUser } from './require-user.js';
@@ -80,7 +81,8 @@ async function insertAccount(core: Core, viewer: Viewer, input: CreateUserInput,
   if (!can(viewer, 'user.create')) throw forbidden();
   if (viewer.user === null && viewer.credential.kind === 'anonymous' && !core.config.signupsOpen) throw forbidden('Signups are closed');
   if (needsPrivilege(viewer, input) && !can(viewer, 'user.create_privileged')) throw forbidden();
-  const name = validateCreate(core, input);
+  const common = input.password != null ? await commonPasswordProblems(core.config, input.password) : [];
+  const name = validateCreate(core, input, common);
   if (input.level !== undefined && input.level > Level.Member && !outranks(viewer, input.level)) throw forbidden();
   const passwordHash = input.password != null ? await hashPassword(input.password) : (input.passwordHash ?? null);
   const now = core.now();
@@ -121,12 +123,12 @@ function needsPrivilege(viewer: Viewer, input: CreateUserInput): boolean {
 }
 
 /** Checks every field at once; returns the normalized name, or null when one is to be generated. */
-function validateCreate(core: Core, input: CreateUserInput): string | null {
+function validateCreate(core: Core, input: CreateUserInput, commonPassword: readonly string[]): string | null {
   const problems = new Problems();
   const name = input.name != null ? normalizeName(input.name) : null;
   if (name !== null) problems.add('name', ...nameProblems(name));
   if (input.password != null && input.passwordHash != null) problems.add('password', "can't be given together with a password hash");
-  if (input.password != null) problems.add('password', ...passwordProblems(core.config, input.password));
+  if (input.password != null) problems.add('password', ...passwordProblems(core.config, input.password), ...commonPassword);
   if (input.passwordHash != null && !isSupportedPasswordHash(input.passwordHash)) problems.add('password_hash', 'is not a supported hash format');
   if (input.email != null && input.email !== '') problems.add('email', ...emailProblems(input.email));
   if (input.level !== undefined && !isUserLevel(input.level)) problems.add('level', 'is not a valid level');

@@ -3,12 +3,15 @@ import { COUNTER_NAMES, type Counters, type Database, type UserRowUpdate } from 
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
+import { commonPasswordProblems } from '../auth/common-passwords.js';
 import { hashPassword, passwordProblems } from '../auth/passwords.js';
 import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
 import { avatarNsfwProblems, type AvatarNsfw } from './avatar-nsfw.js';
 import { lockUser, requireUser } from './require-user.js';
+import { requireReauthentication, type Reauthentication } from '../auth/reauthenticate.js';
 import { revokeAllSessions } from '../auth/sessions.js';
+import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
 import {
   DISPLAY_NAME_MAX,
@@ -88,25 +91,33 @@ const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'email'
  * Applies `patch` to a user, all or nothing: every key must be allowed (else forbidden, nothing
  * written) and valid (else validation_failed listing every problem). A password change revokes
  * the user's sessions. Audited when the viewer is not the user, and for password or email changes.
+ * Changing one's own password or email needs `proof` (reauthenticate.ts).
  */
-export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch): Promise<User> {
+export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch, proof: Reauthentication = {}): Promise<User> {
   const keys = patchKeys(patch);
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
-  validatePatch(core, patch, target);
+  const common = typeof patch.password === 'string' ? await commonPasswordProblems(core.config, patch.password) : [];
+  validatePatch(core, patch, target, common);
+  if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
   const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
   const now = core.now();
-  await core.db.transaction().execute(async (trx) => {
-    const locked = await lockUser(trx, now, userId);
-    authorizePatch(viewer, locked, keys);
-    if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
-    const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
-    await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
-    if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
-    if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
-      await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
-    }
-  });
+  try {
+    await core.db.transaction().execute(async (trx) => {
+      const locked = await lockUser(trx, now, userId);
+      authorizePatch(viewer, locked, keys);
+      if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+      const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
+      await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
+      if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
+      if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
+        await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
+      }
+    });
+  } catch (error) {
+    // Email addresses are unique ignoring case: another account's gives `email_taken`.
+    throw userConflict(error);
+  }
   await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);
 }
@@ -123,7 +134,7 @@ function authorizePatch(viewer: Viewer, target: User, keys: readonly (keyof User
   if (refused.length > 0) throw forbidden(`Not allowed to change ${refused.join(', ')}`);
 }
 
-function validatePatch(core: Core, patch: UserPatch, target: User): void {
+function validatePatch(core: Core, patch: UserPatch, target: User, commonPassword: readonly string[]): void {
   const problems = new Problems();
   const nullable = (field: string, value: unknown, check: (v: unknown) => string[]): void => {
     if (value !== undefined && value !== null) problems.add(field, ...check(value));
@@ -136,7 +147,7 @@ function validatePatch(core: Core, patch: UserPatch, target: User): void {
   if (patch.avatarNsfw !== undefined) problems.add('avatar_nsfw', ...avatarNsfwProblems(patch.avatarNsfw));
   nullable('email', patch.email === '' ? null : patch.email, emailProblems);
   if (patch.emailVerified !== undefined && typeof patch.emailVerified !== 'boolean') problems.add('email_verified', 'must be true or false');
-  nullable('password', patch.password, (v) => (typeof v === 'string' ? passwordProblems(core.config, v) : ['must be a string']));
+  nullable('password', patch.password, (v) => (typeof v === 'string' ? [...passwordProblems(core.config, v), ...commonPassword] : ['must be a string']));
   if (patch.clientMetadata !== undefined) problems.add('client_metadata', ...metadataProblems(patch.clientMetadata));
   if (patch.clientReadOnlyMetadata !== undefined) problems.add('client_read_only_metadata', ...metadataProblems(patch.clientReadOnlyMetadata));
   if (patch.serverMetadata !== undefined) problems.add('server_metadata', ...metadataProblems(patch.serverMetadata));

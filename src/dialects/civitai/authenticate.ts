@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../../core/access/viewer.js';
+import { authorizeCredential } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { unauthenticated } from '../../core/errors.js';
 import { clientIp } from '../../http/client-ip.js';
@@ -33,8 +34,13 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function requireTokenViewer(core: Core, request: FastifyRequest, reply: FastifyReply): Promise<Viewer> {
   const presented = readCredentials(request, SOURCES);
   const token = presented.kind === 'token' ? presented.token : DECOY_TOKEN;
-  const viewer = await authenticateCredential(core, { kind: 'token', token }, clientIp(request));
-  if (presented.kind === 'token' && viewer !== null && viewer.user !== null) return viewer;
+  const ip = clientIp(request);
+  const viewer = await authenticateCredential(core, { kind: 'token', token }, ip);
+  if (presented.kind === 'token' && viewer !== null && viewer.user !== null) {
+    // Key scopes and permitted addresses (core): `/me` reads the key owner's own profile.
+    authorizeCredential(viewer, 'users:profile', ip);
+    return viewer;
+  }
   const wait = REFUSAL_FLOOR_MS - reply.elapsedTime;
   if (wait > 0) await sleep(wait);
   throw unauthenticated('token refused');

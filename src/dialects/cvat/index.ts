@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authorizeCredential } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
+import { clientIp } from '../../http/client-ip.js';
+import { routeScope } from '../../http/credentials.js';
 import { classifyError, sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { authenticateCvat, isSafeMethod } from './auth.js';
 import { CVAT_MEDIA_TYPE, notAuthenticated, permissionDenied, renderCvatError, renderCvatThrown } from './errors.js';
@@ -53,6 +56,8 @@ function installAuthentication(app: FastifyInstance, core: Core): void {
     const { viewer, auth } = await authenticateCvat(core, request);
     request.viewer = viewer;
     rememberAuth(request, auth);
+    // Key scopes and permitted addresses (core): no CVAT route declares a scope, so a scoped key is refused.
+    authorizeCredential(viewer, routeScope(request), clientIp(request));
     if (request.routeOptions.config.cvatPublic) return;
     if (auth === 'anonymous') throw notAuthenticated();
     // Personal access tokens may only read (access_token_plugin rules).

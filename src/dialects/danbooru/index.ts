@@ -11,6 +11,7 @@ import { registerRoute, type DanbooruRoutes, type RouteGroup } from './routes.js
 import { adminRoutes } from './routes-admin.js';
 import { apiKeyRoutes } from './routes-api-keys.js';
 import { banRoutes } from './routes-bans.js';
+import { credentialChangeRoutes } from './routes-credential-changes.js';
 import { nameChangeRoutes } from './routes-name-changes.js';
 import { userChangeRoutes } from './routes-user-changes.js';
 import { userRoutes } from './routes-users.js';
@@ -24,6 +25,7 @@ const SOURCES: CredentialSources = { anyScheme: 'name_and_key', queryNameAndKey:
 const ROUTE_GROUPS: readonly ((routes: DanbooruRoutes) => RouteGroup)[] = [
   userRoutes,
   userChangeRoutes,
+  credentialChangeRoutes,
   adminRoutes,
   banRoutes,
   nameChangeRoutes,

@@ -13,9 +13,9 @@ export const ID_DESC: readonly SortKey[] = [{ kind: 'field', field: 'id', direct
 export function blankSearchRedirect(call: DanbooruCall): DanbooruResponse | null {
   const query = searchRedirectQuery(call.query);
   if (query === null) return null;
-  // The request's own path, prefix included, on the request's own origin.
+  // The request's own path, prefix included, on the public origin.
   const path = call.request.url.split('?')[0] ?? '';
-  return { kind: 'redirect', status: 302, location: `${call.request.protocol}://${call.request.host}${path}${query === '' ? '' : `?${query}`}` };
+  return { kind: 'redirect', status: 302, location: `${call.origin}${path}${query === '' ? '' : `?${query}`}` };
 }
 
 /** The page asked for; past the viewer's last page, 410 (pagination_extension.rb). */

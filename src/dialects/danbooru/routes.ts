@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { checkKeyPermission } from '../../core/auth/authenticate.js';
+import type { Scope } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
-import { forbidden, notFound } from '../../core/errors.js';
+import { notFound } from '../../core/errors.js';
 import type { Viewer } from '../../core/access/viewer.js';
 import { clientIp } from '../../http/client-ip.js';
+import { publicOrigin } from '../../http/public-url.js';
 import { parameterMissing, rateLimitError, unknownFormat } from './errors.js';
 import { CONTENT_TYPES, requestFormat, splitExtension, urlExtension, type RailsFormat } from '../rails/format.js';
 import { rateLimitHeader, rateLimitKeys, type RateLimiter, type RateRule } from '../rails/rate-limits.js';
@@ -40,6 +41,8 @@ export interface DanbooruCall {
   readonly pathId: string;
   /** The path's extension, to keep it in redirects. */
   readonly extension: string | null;
+  /** Where clients reach Roster: `ROSTER_BASE_URL`, else the request's scheme and host. */
+  readonly origin: string;
   /** An absolute URL under the dialect's prefix, as Rails writes `Location`. */
   url(path: string): string;
   /** Charges a rate limit to the caller; sets `X-Rate-Limit`; throws 429 when over. */
@@ -58,8 +61,8 @@ export interface RouteSpec {
   readonly method: HTTPMethods | readonly HTTPMethods[];
   /** `/users` (also served as `/users.json`, `/users.xml`…) or `/users/:id` (the id carries the extension). */
   readonly path: string;
-  /** The API key permission (`users:index`); null where no controller action runs (redirects). */
-  readonly action: string | null;
+  /** The API key scope (`users:index`, the core's vocabulary); null where no controller action runs (redirects). */
+  readonly action: Scope | null;
   readonly handle: (call: DanbooruCall) => Promise<DanbooruResponse>;
 }
 
@@ -113,7 +116,8 @@ function callOf(request: FastifyRequest, reply: FastifyReply, routes: DanbooruRo
     params: mergeParams(query, request.body),
     pathId: splitExtension(rawId).base,
     extension: urlExtension(request.url),
-    url: (path) => `${request.protocol}://${request.host}${routes.prefix}${path}`,
+    origin: publicOrigin(routes.core.config, request),
+    url: (path) => `${publicOrigin(routes.core.config, request)}${routes.prefix}${path}`,
     rateLimit(rule) {
       const state = routes.limiter.hit(rule, keys);
       const header = { 'x-rate-limit': rateLimitHeader(state) };
@@ -143,14 +147,12 @@ function send(reply: FastifyReply, response: DanbooruResponse, format: RailsForm
 /** Registers a route (and, for a path without a trailing parameter, its `.format` twin). */
 export function registerRoute(app: FastifyInstance, routes: DanbooruRoutes, spec: RouteSpec): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    // application_controller.rb: a key restricted to other actions or addresses is refused.
-    if (spec.action !== null && !checkKeyPermission(request.viewer, spec.action, clientIp(request))) {
-      throw forbidden('Access denied', { entity: 'api_key' });
-    }
     const choice = requestFormat(request);
     if (!choice.ok) throw unknownFormat();
     return send(reply, await spec.handle(callOf(request, reply, routes, choice.format)), choice.format);
   };
   const urls = /\/:[a-z_]+$/.test(spec.path) ? [spec.path] : [spec.path, `${spec.path}.:format`];
-  for (const url of urls) app.route({ method: spec.method as HTTPMethods[], url, handler });
+  // application_controller.rb: a key restricted to other actions or addresses is refused (403);
+  // the shared authentication hook enforces the scope declared here.
+  for (const url of urls) app.route({ method: spec.method as HTTPMethods[], url, handler, config: { scope: spec.action } });
 }

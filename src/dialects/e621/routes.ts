@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { checkKeyPermission } from '../../core/auth/authenticate.js';
+import type { Scope } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
-import { forbidden } from '../../core/errors.js';
 import type { Viewer } from '../../core/access/viewer.js';
-import { clientIp } from '../../http/client-ip.js';
 import { CONTENT_TYPES, requestFormat, type RailsFormat } from '../rails/format.js';
 import { rateLimitKeys, type RateLimiter, type RateRule } from '../rails/rate-limits.js';
 import type { RailsRecord } from '../rails/record.js';
@@ -51,7 +49,8 @@ export interface RouteSpec {
   readonly method: HTTPMethods | readonly HTTPMethods[];
   /** Served with and without a format extension; a trailing `:id` carries its own. */
   readonly path: string;
-  readonly action: string;
+  /** The API key scope the route needs, in the core's vocabulary. */
+  readonly action: Scope;
   /** The legacy API speaks XML too; e621ng answers `.xml` with 406. */
   readonly xml: boolean;
   readonly handle: (call: E621Call) => Promise<E621Response>;
@@ -114,12 +113,12 @@ function throttle(routes: E621Routes, request: FastifyRequest, reply: FastifyRep
 /** Registers a route (and, for a path without a trailing parameter, its `.format` twin). */
 export function registerRoute(app: FastifyInstance, routes: E621Routes, spec: RouteSpec): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    if (!checkKeyPermission(request.viewer, spec.action, clientIp(request))) throw forbidden('Access denied', { entity: 'api_key' });
     const choice = requestFormat(request);
     if (!choice.ok || (choice.format === 'xml' && !spec.xml)) throw unknownFormat();
     throttle(routes, request, reply);
     return send(reply, await spec.handle(callOf(request, choice.format, routes.prefix)), choice.format);
   };
   const urls = /\/:[a-z_]+$/.test(spec.path) ? [spec.path] : [spec.path, `${spec.path}.:format`];
-  for (const url of urls) app.route({ method: spec.method as HTTPMethods[], url, handler });
+  // The shared authentication hook enforces the API key scope declared here (core authorizeCredential).
+  for (const url of urls) app.route({ method: spec.method as HTTPMethods[], url, handler, config: { scope: spec.action } });
 }

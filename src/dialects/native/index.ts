@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import { installJsonBodyParser } from '../../http/body-parsers.js';
-import { installAuthentication, type CredentialSources } from '../../http/credentials.js';
+import { declareRouteScopes, installAuthentication, type CredentialSources } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
 import { installErrorHandler, installNotFoundHandler } from '../../http/error-handler.js';
 import { renderNativeError } from './errors.js';
 import { NATIVE_ROUTES } from './routes.js';
+import { NATIVE_SCOPES } from './scopes.js';
 
 /** Bearer API keys and session tokens; nothing else. */
 const SOURCES: CredentialSources = { schemes: { bearer: 'token' } };
@@ -17,6 +18,7 @@ async function nativePlugin(app: FastifyInstance, options: { core: Core }): Prom
   installErrorHandler(app, renderNativeError);
   installNotFoundHandler(app, () => renderNativeError({ kind: 'core', error: notFound('route', 'No route matches this path') }));
   installAuthentication(app, options.core, SOURCES);
+  declareRouteScopes(app, NATIVE_SCOPES);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   for (const register of NATIVE_ROUTES) register(typed, options.core);
 }

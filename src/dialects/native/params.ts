@@ -4,6 +4,7 @@ import type { AuditLogQuery } from '../../core/moderation/audit-log.js';
 import { parseDuration } from '../../core/moderation/durations.js';
 import { invalidParam, notFound, unauthenticated } from '../../core/errors.js';
 import { parseLevel } from '../../core/access/levels.js';
+import { assertPagingAllowed } from '../../core/access/paging.js';
 import type { Sanction, SanctionInput } from '../../core/moderation/moderation.js';
 import { normalizeName } from '../../core/users/names.js';
 import type { OffsetPage, OrganizationInput, OrganizationPatch } from '../../core/orgs/organizations.js';
@@ -60,13 +61,14 @@ export function parseLevelValue(param: string, value: number | string): number {
 
 type ListQuery = { filter?: string; sort?: string; limit?: number; cursor?: string; offset?: number; count?: boolean };
 
-function listRequest(query: ListQuery, conditions: readonly Filter[]): ListRequest {
+function listRequest(query: ListQuery, conditions: readonly Filter[], viewer: Viewer): ListRequest {
+  assertPagingAllowed(viewer, query);
   const filter = and(query.filter === undefined ? TRUE : parseFilterParam(query.filter), ...conditions);
   return { filter, sort: parseSort(query.sort), page: parsePage(query), count: query.count ?? false };
 }
 
 /** `GET /v1/users`: the `filter` expression ANDed with the convenience parameters. */
-export function userListRequest(query: Static<typeof UserListQuery>): ListRequest {
+export function userListRequest(query: Static<typeof UserListQuery>, viewer: Viewer): ListRequest {
   const conditions: Filter[] = [];
   if (query.name !== undefined) conditions.push(match('name', 'exact', normalizeName(query.name)));
   if (query.name_prefix !== undefined) conditions.push(match('name', 'prefix', normalizeName(query.name_prefix)));
@@ -75,18 +77,18 @@ export function userListRequest(query: Static<typeof UserListQuery>): ListReques
   if (query.min_level !== undefined) conditions.push(cmp('level', 'gte', parseLevelValue('min_level', query.min_level)));
   if (query.max_level !== undefined) conditions.push(cmp('level', 'lte', parseLevelValue('max_level', query.max_level)));
   if (query.is_banned !== undefined) conditions.push(cmp('is_banned', 'eq', query.is_banned));
-  return listRequest(query, conditions);
+  return listRequest(query, conditions, viewer);
 }
 
-export function sanctionListRequest(query: Static<typeof SanctionListQuery>): ListRequest {
+export function sanctionListRequest(query: Static<typeof SanctionListQuery>, viewer: Viewer): ListRequest {
   const conditions: Filter[] = [];
   if (query.user_id !== undefined) conditions.push(cmp('user_id', 'eq', query.user_id));
   if (query.in_force !== undefined) conditions.push(cmp('in_force', 'eq', query.in_force));
-  return listRequest(query, conditions);
+  return listRequest(query, conditions, viewer);
 }
 
-export function nameChangeListRequest(query: Static<typeof NameChangeListQuery>): ListRequest {
-  return listRequest(query, query.user_id === undefined ? [] : [cmp('user_id', 'eq', query.user_id)]);
+export function nameChangeListRequest(query: Static<typeof NameChangeListQuery>, viewer: Viewer): ListRequest {
+  return listRequest(query, query.user_id === undefined ? [] : [cmp('user_id', 'eq', query.user_id)], viewer);
 }
 
 /** `:id` is a user id or a uuid. */

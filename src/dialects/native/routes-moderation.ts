@@ -21,7 +21,7 @@ export function moderationRoutes(app: NativeApp, core: Core): void {
     app.get(
       path,
       { schema: { tags, summary: `Search ${kind}s`, querystring: SanctionListQuery, response: responses({ 200: listOf(SanctionSchema) }) } },
-      async (request) => renderPage(await searchSanctions(core, request.viewer, kind, sanctionListRequest(request.query)), renderSanction),
+      async (request) => renderPage(await searchSanctions(core, request.viewer, kind, sanctionListRequest(request.query, request.viewer)), renderSanction),
     );
 
     app.post(

@@ -26,7 +26,7 @@ export function userRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/users',
     { schema: { tags, summary: 'Search users', querystring: UserListQuery, response: responses({ 200: UserListSchema }) } },
-    async (request) => renderUserPage(request.viewer, await searchUsers(core, request.viewer, userListRequest(request.query))),
+    async (request) => renderUserPage(request.viewer, await searchUsers(core, request.viewer, userListRequest(request.query, request.viewer))),
   );
 
   app.get('/users/:id', { schema: { tags, summary: 'A user, by id or uuid', params: UserRefParams, response: one } }, async (request) => {
@@ -51,7 +51,11 @@ export function userChangeRoutes(app: NativeApp, core: Core): void {
   app.patch(
     '/users/:id',
     { schema: { tags, summary: 'Change a user', params: IdParams, body: UserPatchBody, response: one } },
-    async (request) => renderUser(request.viewer, await updateUser(core, request.viewer, request.params.id, userPatch(request.body))),
+    async (request) => {
+      const { current_password: currentPassword, ...body } = request.body;
+      const proof = currentPassword === undefined ? {} : { currentPassword };
+      return renderUser(request.viewer, await updateUser(core, request.viewer, request.params.id, userPatch(body), proof));
+    },
   );
 
   app.delete(
@@ -76,6 +80,6 @@ export function userChangeRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/name-changes',
     { schema: { tags, summary: 'Name history', querystring: NameChangeListQuery, response: responses({ 200: listOf(NameChangeSchema) }) } },
-    async (request) => renderPage(await listNameChanges(core, request.viewer, nameChangeListRequest(request.query)), (change) => change),
+    async (request) => renderPage(await listNameChanges(core, request.viewer, nameChangeListRequest(request.query, request.viewer)), (change) => change),
   );
 }

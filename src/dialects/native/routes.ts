@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { Core } from '../../core/context.js';
 import { auditRoutes } from './routes-audit.js';
 import { credentialRoutes } from './routes-credentials.js';
+import { loginAttemptRoutes } from './routes-login-attempts.js';
 import { moderationRoutes } from './routes-moderation.js';
 import { invitationRoutes, membershipRoutes, organizationRoutes, subscriptionRoutes } from './routes-orgs.js';
 import { sessionRoutes } from './routes-sessions.js';
@@ -31,4 +32,5 @@ export const NATIVE_ROUTES: readonly RouteGroup[] = [
   invitationRoutes,
   subscriptionRoutes,
   auditRoutes,
+  loginAttemptRoutes,
 ];

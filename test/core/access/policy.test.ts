@@ -78,7 +78,9 @@ const USER_ROWS: readonly [string, string, UserAction, boolean][] = [
   ['Member banned', 'self', 'user.delete', false],
   ['Moderator', 'self', 'user.delete', false],
   ['Admin', 'self', 'user.delete', false],
-  ['Admin', 'Member', 'user.delete', true],
+  // danbooru-api-users.txt: "Only the Owner-level user can delete any account."
+  ['Admin', 'Member', 'user.delete', false],
+  ['Owner', 'Member', 'user.delete', true],
   ['Admin', 'Admin', 'user.delete', false],
   ['Owner', 'Admin', 'user.delete', true],
   ['Moderator', 'Member', 'user.delete', false],

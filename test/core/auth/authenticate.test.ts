@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, revokeApiKey } from '../../../src/core/auth/api-keys.js';
-import { authenticateBearer, authenticateNameAndKey, checkKeyPermission } from '../../../src/core/auth/authenticate.js';
+import { authenticateBearer, authenticateNameAndKey } from '../../../src/core/auth/authenticate.js';
+import { authorizeCredential, type Scope } from '../../../src/core/auth/scopes.js';
+import type { Viewer as KeyViewer } from '../../../src/core/access/viewer.js';
+
+const checkKeyPermission = (viewer: KeyViewer, scope: Scope | undefined, ip: string | null): boolean => {
+  try {
+    authorizeCredential(viewer, scope, ip);
+    return true;
+  } catch {
+    return false;
+  }
+};
 import type { Core } from '../../../src/core/context.js';
 import { CREDENTIAL_CACHE_TTL_MS, credentialCacheFor } from '../../../src/core/auth/credential-cache.js';
 import { hashPassword } from '../../../src/core/auth/passwords.js';
@@ -51,7 +62,7 @@ describe('authentication', () => {
   it('turns a session token into a viewer', async () => {
     const { token, session } = await login(core, { login: 'some_body', password: 'correct horse', ip: null });
     const viewer = await authenticateBearer(core, token, null);
-    assert.deepEqual(viewer?.credential, { kind: 'session', id: session.id });
+    assert.deepEqual(viewer?.credential, { kind: 'session', id: session.id, createdAt: session.created_at });
   });
 
   it('returns null for unknown, empty, over-long and altered tokens', async () => {
@@ -121,7 +132,7 @@ describe('authentication', () => {
     const scoped = await authenticateBearer(core, await newKey({ scopes: ['users:index'], permittedIps: ['203.0.113.0/24', '2001:db8::/32'] }), null);
     const open = await authenticateBearer(core, await newKey(), null);
     assert.ok(scoped && open);
-    const table: [string, string | null, boolean][] = [
+    const table: [Scope, string | null, boolean][] = [
       ['users:index', '203.0.113.9', true],
       ['users:index', '::ffff:203.0.113.9', true],
       ['users:index', '2001:db8:1::5', true],
@@ -131,7 +142,8 @@ describe('authentication', () => {
       ['users:index', 'not an ip', false],
     ];
     for (const [action, ip, expected] of table) assert.equal(checkKeyPermission(scoped, action, ip), expected, `${action} from ${ip}`);
-    assert.equal(checkKeyPermission(open, 'anything:goes', null), true);
+    assert.equal(checkKeyPermission(open, undefined, null), true, 'an unscoped key passes a route that declares no scope');
+    assert.equal(checkKeyPermission(scoped, undefined, '203.0.113.9'), false, 'a scoped key is refused on a route that declares no scope');
     const person = await loadUser(core, user);
     assert.ok(person);
     assert.equal(checkKeyPermission(viewerFor(person, { kind: 'session', id: 1 }, null), 'users:show', null), true);

@@ -120,8 +120,10 @@ describe('deleteUser', () => {
     ['Moderator', 'self', 'forbidden'],
     ['Admin', 'self', 'forbidden'],
     ['Member banned', 'self', 'forbidden'],
-    ['Admin', 'Member', 'ok'],
-    ['Admin', 'Moderator', 'ok'],
+    // danbooru-api-users.txt: "Only the Owner-level user can delete any account."
+    ['Admin', 'Member', 'forbidden'],
+    ['Admin', 'Moderator', 'forbidden'],
+    ['Owner', 'Member', 'ok'],
     ['Admin', 'Admin', 'forbidden'],
     ['Owner', 'Admin', 'ok'],
     ['Moderator', 'Member', 'forbidden'],

@@ -10,12 +10,12 @@ describe('native API keys', () => {
   after(() => f.close());
 
   test('create shows the secret once; it authenticates; lists never show it; revoking stops it', async () => {
-    const created = await f.request('builder', 'POST', `/v1/users/${f.users.builder.id}/api-keys`, { name: 'ci ✓', scopes: ['users:index'] });
+    const created = await f.request('builder', 'POST', `/v1/users/${f.users.builder.id}/api-keys`, { name: 'ci ✓', scopes: ['users:profile'] });
     assert.equal(created.statusCode, 201, created.body);
     const { api_key: apiKey, secret } = created.json() as { api_key: { id: number; token_hint: string; scopes: string[] }; secret: string };
     assert.ok(secret.length >= 22);
     assert.ok(secret.endsWith(apiKey.token_hint));
-    assert.deepEqual(apiKey.scopes, ['users:index']);
+    assert.deepEqual(apiKey.scopes, ['users:profile']);
 
     const me = await f.app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${secret}` } });
     assert.equal(me.json().id, f.users.builder.id);

@@ -47,7 +47,7 @@ describe('native moderation', () => {
     assert.equal(sanction.in_force, true);
     assert.equal(sanction.actor_id, f.users.moderator.id);
 
-    const listed = await f.request(null, 'GET', `/v1/bans?user_id=${f.users.member.id}&count=true`);
+    const listed = await f.request('other', 'GET', `/v1/bans?user_id=${f.users.member.id}&count=true`);
     assert.equal(listed.statusCode, 200);
     assert.equal(listed.json().total, 1);
     assert.equal(listed.json().items[0].reason, 'Spam ✓ <script>');

@@ -71,7 +71,7 @@ describe('native users', () => {
       } while (cursor);
       assert.deepEqual(seen, [...seen].sort());
       assert.equal(new Set(seen).size, 6);
-      const counted = await list(null, '?limit=1&count=true');
+      const counted = await list('member', '?limit=1&count=true');
       assert.equal(counted.total, 6);
       assert.equal(counted.has_more, true);
       assert.equal((await list(null, '?limit=1')).total, undefined);

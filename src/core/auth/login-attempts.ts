@@ -1,0 +1,120 @@
+import type { LoginAttemptRow } from '../../db/schema.js';
+import type { Core } from '../context.js';
+import { forbidden, invalidParam } from '../errors.js';
+import { can } from '../access/policy.js';
+import type { Viewer } from '../access/viewer.js';
+
+/** Why a login was refused, or `success`. Callers never see it; admins read it here. */
+export type LoginOutcome =
+  | 'success'
+  | 'unknown_login'
+  | 'wrong_password'
+  | 'no_usable_password'
+  | 'account_deleted'
+  | 'account_banned'
+  | 'rate_limited'
+  | 'malformed_login';
+
+/** One sign-in attempt as admins read it. Never holds the password. */
+export interface LoginAttempt {
+  readonly id: number;
+  readonly created_at: number;
+  readonly user_id: number | null;
+  readonly login: string;
+  readonly ip: string | null;
+  readonly success: boolean;
+  readonly reason: LoginOutcome;
+}
+
+export interface LoginAttemptQuery {
+  readonly userId?: number;
+  readonly ip?: string;
+  readonly success?: boolean;
+  /** Attempts at or after this time (ms). */
+  readonly since?: number;
+  /** Attempts before this time (ms). */
+  readonly until?: number;
+  /** 1 to 1000. */
+  readonly limit: number;
+  /** Attempts older than this id (the previous page's `nextBeforeId`). */
+  readonly beforeId?: number;
+}
+
+export interface LoginAttemptPage {
+  readonly items: LoginAttempt[];
+  readonly nextBeforeId: number | null;
+}
+
+export const LOGIN_ATTEMPTS_MAX_LIMIT = 1000;
+const MAX_LOGIN_TEXT = 320;
+const MAX_ID = 2_147_483_647;
+
+/** Writes one attempt. A failure to write must not turn a refusal into a 500, nor block a login. */
+export async function recordLoginAttempt(
+  core: Core,
+  attempt: { readonly login: string; readonly userId: number | null; readonly ip: string | null; readonly outcome: LoginOutcome },
+): Promise<void> {
+  try {
+    await core.db
+      .insertInto('login_attempts')
+      .values({
+        created_at: core.now(),
+        user_id: attempt.userId,
+        // NUL cannot be stored in PostgreSQL text; such a login is refused as malformed anyway.
+        login: attempt.login.trim().replaceAll('\u0000', '').slice(0, MAX_LOGIN_TEXT),
+        ip: attempt.ip,
+        success: attempt.outcome === 'success' ? 1 : 0,
+        reason: attempt.outcome,
+      })
+      .execute();
+  } catch {
+    // Advisory, like credential use bookkeeping: the login's own answer stands.
+  }
+}
+
+const toAttempt = (row: LoginAttemptRow): LoginAttempt =>
+  Object.freeze({
+    id: row.id,
+    created_at: Number(row.created_at),
+    user_id: row.user_id,
+    login: row.login,
+    ip: row.ip,
+    success: row.success === 1,
+    reason: row.reason as LoginOutcome,
+  });
+
+const isTime = (value: number | undefined): boolean => value === undefined || (Number.isSafeInteger(value) && value >= 0);
+
+/**
+ * Sign-in attempts, newest first, narrowed by account, address, outcome and time; paged by id.
+ * Admins only (`audit.view`: attempts are part of the audit trail).
+ *
+ * @throws CoreError `forbidden` for anyone else; `invalid_param` for a bad limit, id or time.
+ */
+export async function listLoginAttempts(core: Core, viewer: Viewer, query: LoginAttemptQuery): Promise<LoginAttemptPage> {
+  if (!can(viewer, 'audit.view')) throw forbidden();
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > LOGIN_ATTEMPTS_MAX_LIMIT) {
+    throw invalidParam('limit', `limit must be between 1 and ${LOGIN_ATTEMPTS_MAX_LIMIT}`);
+  }
+  for (const [param, value] of [['user_id', query.userId], ['cursor', query.beforeId]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID)) throw invalidParam(param, `${param} must be an id`);
+  }
+  if (!isTime(query.since)) throw invalidParam('since', 'since must be a time in milliseconds');
+  if (!isTime(query.until)) throw invalidParam('until', 'until must be a time in milliseconds');
+  let select = core.db.selectFrom('login_attempts').selectAll();
+  if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
+  if (query.ip !== undefined) select = select.where('ip', '=', query.ip);
+  if (query.success !== undefined) select = select.where('success', '=', query.success ? 1 : 0);
+  if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
+  if (query.until !== undefined) select = select.where('created_at', '<', query.until);
+  if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
+  const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const items = rows.slice(0, query.limit).map(toAttempt);
+  return { items, nextBeforeId: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+/** Deletes attempts older than the configured retention; for the periodic job. Returns how many. */
+export async function pruneLoginAttempts(core: Core, now: number): Promise<number> {
+  const result = await core.db.deleteFrom('login_attempts').where('created_at', '<', now - core.config.loginAttemptsRetentionMs).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

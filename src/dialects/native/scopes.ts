@@ -1,0 +1,51 @@
+import type { Scope } from '../../core/auth/scopes.js';
+
+/**
+ * The API key scope each native route needs, in the core's vocabulary (`METHOD /path` as
+ * registered under `/v1`). A route missing here is refused to every scoped key; a test walks
+ * the routes to keep this table complete.
+ */
+export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.freeze({
+  'POST /sessions': 'sessions:create',
+  'DELETE /sessions/current': 'sessions:destroy',
+  'DELETE /sessions/:id': 'sessions:destroy',
+  'GET /users/:id/sessions': 'sessions:index',
+  'GET /me': 'users:profile',
+  'GET /users': 'users:index',
+  'GET /users/:id': 'users:show',
+  'POST /users': 'users:create',
+  'PATCH /users/:id': 'users:update',
+  'DELETE /users/:id': 'users:destroy',
+  'PUT /users/:id/level': 'admin/users:update',
+  'POST /users/:id/rename': 'user_name_change_requests:create',
+  'GET /name-changes': 'user_name_change_requests:index',
+  'GET /bans': 'bans:index',
+  'POST /bans': 'bans:create',
+  'GET /bans/:id': 'bans:show',
+  'DELETE /bans/:id': 'bans:destroy',
+  'GET /mutes': 'mutes:index',
+  'POST /mutes': 'mutes:create',
+  'GET /mutes/:id': 'mutes:show',
+  'DELETE /mutes/:id': 'mutes:destroy',
+  'PUT /users/:id/restriction': 'users:restrict',
+  'GET /users/:id/api-keys': 'api_keys:index',
+  'POST /users/:id/api-keys': 'api_keys:create',
+  'DELETE /api-keys/:id': 'api_keys:destroy',
+  'GET /organizations': 'organizations:index',
+  'POST /organizations': 'organizations:create',
+  'GET /organizations/:id': 'organizations:show',
+  'PATCH /organizations/:id': 'organizations:update',
+  'DELETE /organizations/:id': 'organizations:destroy',
+  'GET /organizations/:id/memberships': 'memberships:index',
+  'PATCH /memberships/:id': 'memberships:update',
+  'DELETE /memberships/:id': 'memberships:destroy',
+  'GET /organizations/:id/invitations': 'invitations:index',
+  'POST /organizations/:id/invitations': 'invitations:create',
+  'POST /invitations/:key/accept': 'invitations:update',
+  'POST /invitations/:key/decline': 'invitations:update',
+  'GET /users/:id/subscriptions': 'subscriptions:index',
+  'POST /users/:id/subscriptions': 'subscriptions:create',
+  'DELETE /subscriptions/:id': 'subscriptions:destroy',
+  'GET /audit-log': 'audit_log:index',
+  'GET /login-attempts': 'login_attempts:index',
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { commonPasswordProblems, commonPasswords } from '../../../src/core/auth/common-passwords.js';
+import { isCoreError } from '../../../src/core/errors.js';
+import { createUser, updateUser } from '../../../src/core/users/users.js';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
+import { testConfig } from '../../support/database.js';
+import { createTestCore, type TestCore } from '../../support/database.js';
+
+const passwordErrors = (error: unknown): readonly string[] => {
+  assert.ok(isCoreError(error) && error.code === 'validation_failed', String(error));
+  return error.details.fields?.password ?? [];
+};
+
+describe('new passwords are checked against the shipped list of breached passwords', () => {
+  let core: TestCore;
+  before(async () => {
+    core = await createTestCore();
+  });
+  after(() => core.dispose());
+
+  it('ships well over 100,000 entries, read offline, the most common among them', async () => {
+    const list = await commonPasswords(1);
+    assert.ok(list.size > 400_000, `only ${list.size}`);
+    for (const common of ['123456', 'password', 'qwerty', 'iloveyou', 'password123', 'trustno1']) assert.ok(list.has(common), common);
+    assert.ok(!list.has('correct horse battery'));
+  });
+
+  it('refuses a breached password at creation and on change, ignoring case', async () => {
+    await assert.rejects(createUser(core, SYSTEM, { name: 'common_one', password: 'Password123' }), (e) =>
+      passwordErrors(e).some((m) => /breached/.test(m)),
+    );
+    const user = await createUser(core, SYSTEM, { name: 'uncommon_one', password: 'a rarely seen phrase' });
+    await assert.rejects(updateUser(core, SYSTEM, user.id, { password: 'iloveyou1' }), (e) => passwordErrors(e).some((m) => /breached/.test(m)));
+    await updateUser(core, SYSTEM, user.id, { password: 'another rare phrase' });
+  });
+
+  it('can be turned off: ROSTER_BREACHED_PASSWORDS=false', async () => {
+    const off = testConfig('sqlite::memory:', { ROSTER_BREACHED_PASSWORDS: 'false' });
+    assert.deepEqual(await commonPasswordProblems(off, 'password123'), []);
+    assert.equal((await commonPasswordProblems(core.config, 'password123')).length, 1);
+  });
+});

@@ -26,6 +26,8 @@ export type UserAction =
   /** Server-written data: client-read-only and server metadata, counters, subscriptions, verification. */
   | 'user.write_server_data'
   | 'user.manage_credentials'
+  /** Open a session for someone else (Stack Auth `POST /auth/sessions`, impersonation): the system, or an admin above them. */
+  | 'user.open_session'
   | 'user.view_name_history'
   | 'user.view_audit';
 
@@ -122,6 +124,8 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return isAdmin(viewer) && (self || above);
     case 'user.manage_credentials':
       return self && !target.is_deleted;
+    case 'user.open_session':
+      return isAdmin(viewer) && !self && above && !target.is_deleted;
     case 'user.view_name_history':
       // Danbooru: members see the history of accounts that are not deleted; moderators see all.
       return isModerator(viewer) || (viewer.user !== null && !target.is_deleted);

@@ -3,12 +3,13 @@ import { COUNTER_NAMES, type Counters, type Database, type UserRowUpdate } from 
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
-import { hashPassword, passwordProblems } from '../auth/passwords.js';
+import { hashPassword, isSupportedPasswordHash, passwordProblems } from '../auth/passwords.js';
 import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
 import { lockUser, requireUser } from './require-user.js';
 import { revokeAllSessions } from '../auth/sessions.js';
 import type { User } from './user.js';
+import { assertEmailAvailable } from './email-uniqueness.js';
 import {
   DISPLAY_NAME_MAX,
   NAME_PART_MAX,
@@ -50,6 +51,12 @@ export interface UserPatch {
   readonly countryCode?: string | null;
   readonly riskScores?: unknown;
   readonly lastForumReadAt?: number | null;
+  /** An existing hash in a supported format, instead of a password; revokes sessions like one. */
+  readonly passwordHash?: string | null;
+  /** Stack Auth: the reason and private details must be null unless the user is restricted. */
+  readonly restrictedByAdmin?: boolean;
+  readonly restrictedByAdminReason?: string | null;
+  readonly restrictedByAdminPrivateDetails?: string | null;
 }
 
 /** The policy action each key of a patch needs; one refused key refuses the whole patch. */
@@ -72,10 +79,14 @@ const PATCH_ACTIONS: Readonly<Record<keyof UserPatch, UserAction>> = Object.free
   counters: 'user.write_server_data',
   countryCode: 'user.write_server_data',
   riskScores: 'user.write_server_data',
+  passwordHash: 'user.write_server_data',
+  restrictedByAdmin: 'user.restrict',
+  restrictedByAdminReason: 'user.restrict',
+  restrictedByAdminPrivateDetails: 'user.restrict',
 });
 
 /** Keys that are security changes: audited even when users make them themselves. */
-const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'email']);
+const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'passwordHash', 'email']);
 
 /**
  * Applies `patch` to a user, all or nothing: every key must be allowed (else forbidden, nothing
@@ -87,15 +98,16 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
   validatePatch(core, patch, target);
-  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
+  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : (patch.password ?? patch.passwordHash);
   const now = core.now();
   await core.db.transaction().execute(async (trx) => {
     const locked = await lockUser(trx, now, userId);
     authorizePatch(viewer, locked, keys);
     if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+    if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
     const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
     await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
-    if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
+    if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
     if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
       await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
     }
@@ -138,11 +150,26 @@ function validatePatch(core: Core, patch: UserPatch, target: User): void {
   nullable('country_code', patch.countryCode, (v) => (typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? [] : ['is not a country code']));
   nullable('last_forum_read_at', patch.lastForumReadAt, (v) => (isSafeTimestamp(v) ? [] : ['is not a timestamp']));
   if (patch.counters !== undefined) addCounterProblems(problems, patch.counters);
+  if (patch.password !== undefined && patch.passwordHash !== undefined) problems.add('password', "can't be given together with a password hash");
+  nullable('password_hash', patch.passwordHash, (v) => (typeof v === 'string' && isSupportedPasswordHash(v) ? [] : ['is not a supported hash format']));
+  addRestrictionProblems(problems, patch, target);
   if (patch.preferences !== undefined) {
     if (patch.preferences === null || typeof patch.preferences !== 'object') problems.add('preferences', 'must be an object');
     else addPreferencesProblems(problems, patch.preferences, target.level);
   }
   problems.throwIfAny();
+}
+
+function addRestrictionProblems(problems: Problems, patch: UserPatch, target: User): void {
+  if (patch.restrictedByAdmin !== undefined && typeof patch.restrictedByAdmin !== 'boolean') problems.add('restricted_by_admin', 'must be true or false');
+  const restricted = patch.restrictedByAdmin ?? target.restricted_by_admin;
+  const reason = (value: unknown): string[] => [...textProblems(value, DISPLAY_NAME_MAX * 4), ...(restricted ? [] : ['must be null unless the user is restricted'])];
+  nullable(problems, 'restricted_by_admin_reason', patch.restrictedByAdminReason, reason);
+  nullable(problems, 'restricted_by_admin_private_details', patch.restrictedByAdminPrivateDetails, reason);
+}
+
+function nullable(problems: Problems, field: string, value: unknown, check: (v: unknown) => string[]): void {
+  if (value !== undefined && value !== null) problems.add(field, ...check(value));
 }
 
 function addCounterProblems(problems: Problems, counters: Partial<Counters>): void {
@@ -193,6 +220,14 @@ function patchRow(patch: UserPatch, target: User, passwordHash: string | null | 
   if (patch.selectedTeamId !== undefined) row.selected_team_id = patch.selectedTeamId;
   if (patch.countryCode !== undefined) row.country_code = patch.countryCode?.toUpperCase() ?? null;
   if (patch.lastForumReadAt !== undefined) row.last_forum_read_at = patch.lastForumReadAt;
+  if (patch.restrictedByAdmin !== undefined) row.restricted_by_admin = patch.restrictedByAdmin ? 1 : 0;
+  // Lifting a restriction clears its reasons (Stack Auth keeps them null unless restricted).
+  if (patch.restrictedByAdmin === false) {
+    row.restricted_by_admin_reason = null;
+    row.restricted_by_admin_private_details = null;
+  }
+  if (patch.restrictedByAdminReason !== undefined) row.restricted_by_admin_reason = patch.restrictedByAdminReason;
+  if (patch.restrictedByAdminPrivateDetails !== undefined) row.restricted_by_admin_private_details = patch.restrictedByAdminPrivateDetails;
   for (const [name, value] of Object.entries(patch.counters ?? {}) as [keyof Counters, number][]) row[name] = value;
   // Stack Auth: upgrading an anonymous user sets its sign-up time.
   if (patch.isAnonymous === false && target.is_anonymous) {

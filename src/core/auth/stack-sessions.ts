@@ -63,6 +63,12 @@ export async function stackPasswordSignUp(
   return { ...(await insertSession(core, project, user.id, input)), user };
 }
 
+/** `POST /auth/anonymous/sign-up`: an anonymous account, signed in at once. */
+export async function stackAnonymousSignUp(core: Core, viewer: Viewer, project: StackProject, options: SessionOptions): Promise<StackSession> {
+  const user = await signUp(core, viewer, { isAnonymous: true, ip: options.ip });
+  return { ...(await insertSession(core, project, user.id, options)), user };
+}
+
 /** `POST /auth/password/sign-in`: the core's login (throttled, one error for every failure) as a session of the project. */
 export async function stackPasswordSignIn(
   core: Core,

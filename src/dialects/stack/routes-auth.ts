@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { revokeSession } from '../../core/auth/sessions.js';
-import { openStackSession, refreshStackSession, stackPasswordSignIn, stackPasswordSignUp, type StackSession } from '../../core/auth/stack-sessions.js';
+import { openStackSession, refreshStackSession, stackAnonymousSignUp, stackPasswordSignIn, stackPasswordSignUp, type StackSession } from '../../core/auth/stack-sessions.js';
 import { ACCESS_TOKEN_LIFETIME_S, issueStackAccessToken } from '../../core/auth/stack-tokens.js';
 import { getStackImage } from '../../core/orgs/stack-images.js';
 import { getStackProject, verifyStackProjectKey, type StackProject } from '../../core/orgs/stack-projects.js';
@@ -51,6 +51,13 @@ export function authRoutes(app: FastifyInstance, routes: StackRoutes): void {
     request.stackWrite = { email: credentials.email };
     checkPasswordRules(routes, credentials.password);
     const session = await stackPasswordSignUp(core, access.viewer, access.project, { ...credentials, ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null });
+    return sendJson(reply, 200, await tokens(routes, access, session));
+  });
+
+  // An anonymous user (no email, no password), upgraded later with `is_anonymous: false` (spec §3.6).
+  app.post('/api/v1/auth/anonymous/sign-up', async (request, reply) => {
+    const access = await resolveAccess(core, request);
+    const session = await stackAnonymousSignUp(core, access.viewer, access.project, { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null });
     return sendJson(reply, 200, await tokens(routes, access, session));
   });
 

@@ -98,7 +98,7 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
   validatePatch(core, patch, target);
-  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : (patch.password ?? patch.passwordHash);
+  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password !== undefined ? patch.password : patch.passwordHash;
   const now = core.now();
   await core.db.transaction().execute(async (trx) => {
     const locked = await lockUser(trx, now, userId);

@@ -23,6 +23,7 @@ abstract class BaseChangeFeed implements ChangeFeed {
 
   abstract publish(db: Kysely<Database>, change: Change): Promise<void>;
   abstract poll(): void;
+  abstract readonly listening: boolean;
   abstract close(): Promise<void>;
 }
 
@@ -32,6 +33,8 @@ abstract class BaseChangeFeed implements ChangeFeed {
  */
 class SqliteChangeFeed extends BaseChangeFeed {
   private lastVersion: number;
+  /** Every commit is visible to `PRAGMA data_version`: nothing can be missed. */
+  readonly listening = true;
 
   constructor(private readonly dataVersion: () => number) {
     super();
@@ -70,9 +73,16 @@ class PostgresChangeFeed extends BaseChangeFeed {
     });
     // A lost listener would silently stop invalidations: forget everything and let the
     // process supervisor restart us rather than serve stale credentials.
-    client.on('error', () => this.deliver({ kind: 'everything' }));
+    client.on('error', () => {
+      this.client = null;
+      this.deliver({ kind: 'everything' });
+    });
     await client.query(`LISTEN ${CHANNEL}`);
     this.client = client;
+  }
+
+  get listening(): boolean {
+    return this.client !== null;
   }
 
   async publish(db: Kysely<Database>, change: Change): Promise<void> {

@@ -57,7 +57,7 @@ async function stackPlugin(app: FastifyInstance, options: { core: Core }): Promi
     }
     return sendRendered(reply, rendered);
   });
-  app.setNotFoundHandler((request, reply) => sendRendered(reply, renderText(404, `Route not found: ${request.method} ${stackPath(request, routes.prefix)}`)));
+  app.setNotFoundHandler((_request, reply) => sendRendered(reply, renderText(404, 'Not found')));
   // CORS preflight for browser clients: any origin, the SDK's headers.
   app.options('/*', async (request, reply) =>
     reply

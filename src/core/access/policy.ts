@@ -29,7 +29,9 @@ export type UserAction =
   /** Open a session for someone else (Stack Auth `POST /auth/sessions`, impersonation): the system, or an admin above them. */
   | 'user.open_session'
   | 'user.view_name_history'
-  | 'user.view_audit';
+  | 'user.view_audit'
+  /** Account administration a dialect reserves for admins (CVAT: username, is_active, groups): admins, on themselves or users below them. */
+  | 'user.manage_account';
 
 export type OrgAction = 'org.view' | 'org.update' | 'org.delete' | 'org.invite' | 'org.view_all_members' | 'membership.change' | 'membership.remove';
 
@@ -121,6 +123,7 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return isModerator(viewer) && !self && above;
     case 'user.restrict':
     case 'user.write_server_data':
+    case 'user.manage_account':
       return isAdmin(viewer) && (self || above);
     case 'user.manage_credentials':
       return self && !target.is_deleted;

@@ -4,6 +4,7 @@ import { danbooruScenarios } from './danbooru.js';
 import { e621Scenarios } from './e621.js';
 import { hostileScenarios } from './hostile.js';
 import { nativeScenarios } from './native.js';
+import { stackScenarios } from './stack.js';
 import type { ScenarioSource } from './scenario.js';
 
 /** Every dialect's scenarios, in the order the table prints them. A dialect adds one line. */
@@ -13,5 +14,6 @@ export const SCENARIO_SOURCES: readonly ScenarioSource[] = [
   e621Scenarios,
   cvatScenarios,
   civitaiScenarios,
+  stackScenarios,
   hostileScenarios,
 ];

@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as signupOrigin from './migrations/0002-signup-origin-and-artist-tags.js';
 import * as nameLengthIndex from './migrations/0003-name-length-index.js';
 import * as emailUniqueLoginAttempts from './migrations/0004-email-unique-login-attempts.js';
+import * as stackSessions from './migrations/0005-stack-sessions.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0002-signup-origin-and-artist-tags': signupOrigin,
   '0003-name-length-index': nameLengthIndex,
   '0004-email-unique-login-attempts': emailUniqueLoginAttempts,
+  '0005-stack-sessions': stackSessions,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

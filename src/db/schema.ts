@@ -16,6 +16,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
   stack_projects: StackProjectsTable;
+  stack_images: StackImagesTable;
   subscriptions: SubscriptionsTable;
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
@@ -197,6 +198,8 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: number | null;
+  /** Set when the session is a Stack Auth refresh token of that project; usable only there. */
+  stack_project_id: string | null;
 }
 
 export interface StackProjectsTable {
@@ -207,6 +210,17 @@ export interface StackProjectsTable {
   super_secret_admin_key_hash: string;
   /** JSON project settings (e.g. `require_email_verification`, `allow_client_user_deletion`). */
   config: Generated<string>;
+  /** HMAC key (base64url) signing the project's access tokens; never leaves the core. */
+  access_token_key: string | null;
+  created_at: number;
+}
+
+export interface StackImagesTable {
+  /** A uuid; the image is served at `/api/v1/profile-images/<id>`. */
+  id: string;
+  content_type: string;
+  /** Base64 of the bytes. */
+  data: string;
   created_at: number;
 }
 
@@ -264,6 +278,7 @@ export type InvitationRow = Selectable<InvitationsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type StackProjectRow = Selectable<StackProjectsTable>;
+export type StackImageRow = Selectable<StackImagesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type LoginAttemptRow = Selectable<LoginAttemptsTable>;

@@ -28,6 +28,8 @@ export type UserAction =
   /** Server-written data: client-read-only and server metadata, counters, subscriptions, verification. */
   | 'user.write_server_data'
   | 'user.manage_credentials'
+  /** Open a session for someone else (Stack Auth `POST /auth/sessions`, impersonation): the system, or an admin above them. */
+  | 'user.open_session'
   | 'user.view_name_history'
   /** Account administration a dialect reserves for admins (CVAT: username, is_active, groups): admins, on themselves or users below them. */
   | 'user.manage_account';
@@ -127,6 +129,8 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return isAdmin(viewer) && (self || above);
     case 'user.manage_credentials':
       return self && !target.is_deleted;
+    case 'user.open_session':
+      return isAdmin(viewer) && !self && above && !target.is_deleted;
     case 'user.view_name_history':
       return canReadNameHistory(viewer, target);
   }

@@ -36,6 +36,8 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
       .select(['id', 'user_id', 'expires_at', 'created_at', 'last_seen_at'])
       .where('token_hash', '=', tokenHash)
       .where('revoked_at', 'is', null)
+      // A Stack refresh token is a credential of its project only (core/auth/stack-sessions.ts).
+      .where('stack_project_id', 'is', null)
       .executeTakeFirst(),
   ]);
   const found = key ?? session;

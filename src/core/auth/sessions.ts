@@ -35,6 +35,8 @@ export interface LoginInput {
   readonly password: string;
   readonly ip: string | null;
   readonly userAgent?: string | null;
+  /** Opens a Stack Auth refresh token of this project instead of a native session. */
+  readonly stackProjectId?: string | null;
 }
 
 /** How long a session lasts after login. */
@@ -177,6 +179,7 @@ export async function login(core: Core, input: LoginInput): Promise<{ session: S
         last_seen_at: now,
         ip: input.ip,
         user_agent: input.userAgent?.slice(0, MAX_USER_AGENT_LENGTH) ?? null,
+        stack_project_id: input.stackProjectId ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

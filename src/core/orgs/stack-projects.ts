@@ -94,6 +94,7 @@ export async function createStackProject(
     secret_server_key_hash: hashSecret(keys.server),
     super_secret_admin_key_hash: hashSecret(keys.admin),
     config: JSON.stringify(config),
+    access_token_key: generateSecret(),
     created_at: now,
   };
   await core.db.transaction().execute(async (trx) => {
@@ -140,4 +141,20 @@ export async function listStackProjects(core: Core, viewer: Viewer): Promise<Sta
   if (!managesProjects(viewer)) throw forbidden();
   const rows = await core.db.selectFrom('stack_projects').select(['id', 'display_name', 'config', 'created_at']).orderBy('created_at').orderBy('id').execute();
   return rows.map(toStackProject);
+}
+
+/**
+ * The key signing the project's access tokens, created on first use for a project that has none.
+ * Only core/auth/stack-tokens.ts reads it; it never leaves the core.
+ */
+export async function stackAccessTokenKey(core: Pick<Core, 'db'>, projectId: string): Promise<Uint8Array | null> {
+  const read = () => core.db.selectFrom('stack_projects').select('access_token_key').where('id', '=', projectId.toLowerCase()).executeTakeFirst();
+  let row = await read();
+  if (!row) return null;
+  if (row.access_token_key === null) {
+    // Two instances may race here: only the first write lands, and both read it back.
+    await core.db.updateTable('stack_projects').set({ access_token_key: generateSecret() }).where('id', '=', projectId.toLowerCase()).where('access_token_key', 'is', null).execute();
+    row = await read();
+  }
+  return row?.access_token_key ? new Uint8Array(Buffer.from(row.access_token_key, 'base64url')) : null;
 }

@@ -12,6 +12,7 @@ import { hashPassword, isSupportedPasswordHash, passwordProblems } from '../auth
 import { can, outranks } from '../access/policy.js';
 import { requireUser } from './require-user.js';
 import { userConflict } from '../unique-violation.js';
+import { assertEmailAvailable } from './email-uniqueness.js';
 import type { User } from './user.js';
 import {
   DISPLAY_NAME_MAX,
@@ -47,6 +48,12 @@ export interface CreateUserInput {
   readonly clientMetadata?: unknown;
   readonly clientReadOnlyMetadata?: unknown;
   readonly serverMetadata?: unknown;
+  /** Stack Auth server fields (privileged): ISO 3166-1 alpha-2, sign-up risk scores, an admin restriction. */
+  readonly countryCode?: string | null;
+  readonly riskScores?: unknown;
+  readonly restrictedByAdmin?: boolean;
+  readonly restrictedByAdminReason?: string | null;
+  readonly restrictedByAdminPrivateDetails?: string | null;
   /** The signup address, kept as the last IP. */
   readonly ip?: string | null;
   /** Imports only (privileged). */
@@ -90,6 +97,7 @@ async function insertAccount(core: Core, viewer: Viewer, input: CreateUserInput,
   try {
     id = await core.db.transaction().execute(async (trx) => {
       if (input.inviterId != null) await requireInviter(trx, input.inviterId);
+      await assertEmailAvailable(trx, input.email ?? null, null);
       const row = { ...buildRow(input, now, passwordHash, name ?? (await generateUserName(trx)), await chooseLevel(core, trx, input)), self_signed_up: selfSignedUp ? 1 : 0 };
       const inserted = await trx.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
       if (viewer.credential.kind !== 'anonymous') {
@@ -116,6 +124,9 @@ function needsPrivilege(viewer: Viewer, input: CreateUserInput): boolean {
     (input.clientReadOnlyMetadata !== undefined && input.clientReadOnlyMetadata !== null) ||
     (input.serverMetadata !== undefined && input.serverMetadata !== null) ||
     input.passwordHash != null ||
+    input.countryCode != null ||
+    input.riskScores != null ||
+    input.restrictedByAdmin === true ||
     input.uuid !== undefined ||
     input.createdAt !== undefined ||
     (input.inviterId != null && input.inviterId !== viewer.id)
@@ -139,6 +150,13 @@ function validateCreate(core: Core, input: CreateUserInput, commonPassword: read
   problems.add('client_metadata', ...metadataProblems(input.clientMetadata ?? null));
   problems.add('client_read_only_metadata', ...metadataProblems(input.clientReadOnlyMetadata ?? null));
   problems.add('server_metadata', ...metadataProblems(input.serverMetadata ?? null));
+  if (input.countryCode != null && !/^[A-Za-z]{2}$/.test(input.countryCode)) problems.add('country_code', 'is not a country code');
+  problems.add('risk_scores', ...metadataProblems(input.riskScores ?? null));
+  for (const [field, value] of [['restricted_by_admin_reason', input.restrictedByAdminReason], ['restricted_by_admin_private_details', input.restrictedByAdminPrivateDetails]] as const) {
+    if (value == null) continue;
+    problems.add(field, ...textProblems(value, DISPLAY_NAME_MAX * 4));
+    if (!input.restrictedByAdmin) problems.add(field, 'must be null unless the user is restricted');
+  }
   if (input.uuid !== undefined && !UUID_PATTERN.test(input.uuid)) problems.add('uuid', 'is not a UUID');
   if (input.createdAt !== undefined && !isSafeTimestamp(input.createdAt)) problems.add('created_at', 'is not a timestamp');
   if (input.inviterId != null && !Number.isSafeInteger(input.inviterId)) problems.add('inviter_id', 'is not an id');
@@ -182,6 +200,11 @@ function buildRow(input: CreateUserInput, now: number, passwordHash: string | nu
     client_metadata: serializeMetadata(input.clientMetadata ?? null),
     client_read_only_metadata: serializeMetadata(input.clientReadOnlyMetadata ?? null),
     server_metadata: serializeMetadata(input.serverMetadata ?? null),
+    country_code: input.countryCode?.toUpperCase() ?? null,
+    risk_scores: serializeMetadata(input.riskScores ?? null),
+    restricted_by_admin: input.restrictedByAdmin ? 1 : 0,
+    restricted_by_admin_reason: input.restrictedByAdminReason ?? null,
+    restricted_by_admin_private_details: input.restrictedByAdminPrivateDetails ?? null,
     created_at: input.createdAt ?? now,
     updated_at: now,
     last_ip_addr: input.ip ?? null,

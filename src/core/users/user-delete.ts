@@ -12,6 +12,16 @@ import { revokeAllSessions } from '../auth/sessions.js';
 import type { User } from './user.js';
 import { isSystem, type Viewer } from '../access/viewer.js';
 
+export interface DeleteOptions {
+  /** Deleting yourself: your current password, when the account has one. */
+  readonly password?: string;
+  /**
+   * Core callers only: self-deletion that a rule other than the password allows (a Stack project
+   * with `allow_client_user_deletion`, whose clients hold no password; core/orgs/stack-users.ts).
+   */
+  readonly withoutPassword?: boolean;
+}
+
 /**
  * Deletes an account the Danbooru way: the row stays (ids in other systems keep pointing at
  * it) but is scrubbed, renamed to `user_<id>` through the name history, and loses its
@@ -26,7 +36,7 @@ export async function deleteUser(core: Core, viewer: Viewer, userId: number, opt
   if (self && options.minimumAgeMs !== undefined && core.now() - target.created_at < options.minimumAgeMs) {
     throw validationFailed({ base: ['Account is too new to be deleted'] });
   }
-  if (self) await requireCurrentPassword(core, userId, options.password);
+  if (self && !options.withoutPassword) await requireCurrentPassword(core, userId, options.password);
   const now = core.now();
   await core.db.transaction().execute(async (trx) => {
     const locked = await lockUser(trx, now, userId);

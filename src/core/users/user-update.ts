@@ -4,7 +4,7 @@ import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
 import { commonPasswordProblems } from '../auth/common-passwords.js';
-import { hashPassword, passwordProblems } from '../auth/passwords.js';
+import { hashPassword, isSupportedPasswordHash, passwordProblems } from '../auth/passwords.js';
 import { can, type UserAction } from '../access/policy.js';
 import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from './preferences-patch.js';
 import { avatarNsfwProblems, type AvatarNsfw } from './avatar-nsfw.js';
@@ -13,6 +13,7 @@ import { requireReauthentication, type Reauthentication } from '../auth/reauthen
 import { revokeAllSessions } from '../auth/sessions.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
+import { assertEmailAvailable } from './email-uniqueness.js';
 import {
   DISPLAY_NAME_MAX,
   NAME_PART_MAX,
@@ -58,6 +59,12 @@ export interface UserPatch {
   readonly countryCode?: string | null;
   readonly riskScores?: unknown;
   readonly lastForumReadAt?: number | null;
+  /** An existing hash in a supported format, instead of a password; revokes sessions like one. */
+  readonly passwordHash?: string | null;
+  /** Stack Auth: the reason and private details must be null unless the user is restricted. */
+  readonly restrictedByAdmin?: boolean;
+  readonly restrictedByAdminReason?: string | null;
+  readonly restrictedByAdminPrivateDetails?: string | null;
 }
 
 /** The policy action each key of a patch needs; one refused key refuses the whole patch. */
@@ -82,10 +89,14 @@ const PATCH_ACTIONS: Readonly<Record<keyof UserPatch, UserAction>> = Object.free
   avatarNsfw: 'user.write_server_data',
   countryCode: 'user.write_server_data',
   riskScores: 'user.write_server_data',
+  passwordHash: 'user.write_server_data',
+  restrictedByAdmin: 'user.restrict',
+  restrictedByAdminReason: 'user.restrict',
+  restrictedByAdminPrivateDetails: 'user.restrict',
 });
 
 /** Keys that are security changes: audited even when users make them themselves. */
-const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'email']);
+const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'passwordHash', 'email']);
 
 /**
  * Applies `patch` to a user, all or nothing: every key must be allowed (else forbidden, nothing
@@ -100,16 +111,17 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   const common = typeof patch.password === 'string' ? await commonPasswordProblems(core.config, patch.password) : [];
   validatePatch(core, patch, target, common);
   if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
-  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password;
+  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password !== undefined ? patch.password : patch.passwordHash;
   const now = core.now();
   try {
     await core.db.transaction().execute(async (trx) => {
       const locked = await lockUser(trx, now, userId);
       authorizePatch(viewer, locked, keys);
       if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+      if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
       const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
       await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
-      if (patch.password !== undefined) await revokeAllSessions(trx, userId, now);
+      if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
       if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
         await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
       }
@@ -158,6 +170,9 @@ function validatePatch(core: Core, patch: UserPatch, target: User, commonPasswor
   nullable('last_forum_read_at', patch.lastForumReadAt, (v) => (isSafeTimestamp(v) ? [] : ['is not a timestamp']));
   if (patch.counters !== undefined) addCounterProblems(problems, patch.counters);
   if (patch.artistTags !== undefined) addArtistTagProblems(problems, patch.artistTags);
+  if (patch.password !== undefined && patch.passwordHash !== undefined) problems.add('password', "can't be given together with a password hash");
+  nullable('password_hash', patch.passwordHash, (v) => (typeof v === 'string' && isSupportedPasswordHash(v) ? [] : ['is not a supported hash format']));
+  addRestrictionProblems(problems, patch, target);
   if (patch.preferences !== undefined) {
     if (patch.preferences === null || typeof patch.preferences !== 'object') problems.add('preferences', 'must be an object');
     else addPreferencesProblems(problems, patch.preferences, target.level);
@@ -172,6 +187,18 @@ function addArtistTagProblems(problems: Problems, tags: readonly string[]): void
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) return problems.add('artist_tags', 'must be a list of strings');
   if (tags.length > ARTIST_TAGS_MAX) problems.add('artist_tags', `is too long (maximum is ${ARTIST_TAGS_MAX} tags)`);
   if (tags.some((tag) => tag.length === 0 || tag.length > ARTIST_TAG_LENGTH_MAX)) problems.add('artist_tags', `has a tag that is empty or longer than ${ARTIST_TAG_LENGTH_MAX} characters`);
+}
+
+function addRestrictionProblems(problems: Problems, patch: UserPatch, target: User): void {
+  if (patch.restrictedByAdmin !== undefined && typeof patch.restrictedByAdmin !== 'boolean') problems.add('restricted_by_admin', 'must be true or false');
+  const restricted = patch.restrictedByAdmin ?? target.restricted_by_admin;
+  const reason = (value: unknown): string[] => [...textProblems(value, DISPLAY_NAME_MAX * 4), ...(restricted ? [] : ['must be null unless the user is restricted'])];
+  nullable(problems, 'restricted_by_admin_reason', patch.restrictedByAdminReason, reason);
+  nullable(problems, 'restricted_by_admin_private_details', patch.restrictedByAdminPrivateDetails, reason);
+}
+
+function nullable(problems: Problems, field: string, value: unknown, check: (v: unknown) => string[]): void {
+  if (value !== undefined && value !== null) problems.add(field, ...check(value));
 }
 
 function addCounterProblems(problems: Problems, counters: Partial<Counters>): void {
@@ -224,6 +251,14 @@ function patchRow(patch: UserPatch, target: User, passwordHash: string | null | 
   if (patch.countryCode !== undefined) row.country_code = patch.countryCode?.toUpperCase() ?? null;
   if (patch.lastForumReadAt !== undefined) row.last_forum_read_at = patch.lastForumReadAt;
   if (patch.artistTags !== undefined) row.artist_tags = JSON.stringify(patch.artistTags);
+  if (patch.restrictedByAdmin !== undefined) row.restricted_by_admin = patch.restrictedByAdmin ? 1 : 0;
+  // Lifting a restriction clears its reasons (Stack Auth keeps them null unless restricted).
+  if (patch.restrictedByAdmin === false) {
+    row.restricted_by_admin_reason = null;
+    row.restricted_by_admin_private_details = null;
+  }
+  if (patch.restrictedByAdminReason !== undefined) row.restricted_by_admin_reason = patch.restrictedByAdminReason;
+  if (patch.restrictedByAdminPrivateDetails !== undefined) row.restricted_by_admin_private_details = patch.restrictedByAdminPrivateDetails;
   for (const [name, value] of Object.entries(patch.counters ?? {}) as [keyof Counters, number][]) row[name] = value;
   // Stack Auth: upgrading an anonymous user sets its sign-up time.
   if (patch.isAnonymous === false && target.is_anonymous) {

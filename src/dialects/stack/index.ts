@@ -1,20 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
-import { installErrorHandler, installNotFoundHandler, type HttpFailure, type RenderedError } from '../../http/error-handler.js';
+import { sendRendered, type HttpFailure } from '../../http/error-handler.js';
+import { stackPath, type StackRoutes } from './context.js';
+import { renderStackFailure, renderStackThrown, renderText, type ErrorContext } from './errors.js';
+import { authRoutes } from './routes-auth.js';
+import { userRoutes } from './routes-users.js';
 
-// Placeholder until the Stack Auth dialect is written: every path answers its plain-text 404.
-const NOT_FOUND: RenderedError = { status: 404, body: 'Not found', contentType: 'text/plain; charset=utf-8' };
+/** Stack answers every response with these (spec §3.2). */
+const ALWAYS: Readonly<Record<string, string>> = { 'cache-control': 'no-store, max-age=0', 'access-control-allow-origin': '*' };
 
-function renderStackError(failure: HttpFailure): RenderedError {
-  if (failure.kind === 'internal') return { status: 500, body: 'Internal Server Error', contentType: 'text/plain; charset=utf-8' };
-  return NOT_FOUND;
+function errorContext(request: FastifyRequest, prefix: string): ErrorContext {
+  return { method: request.method, path: stackPath(request, prefix), ...request.stackWrite };
 }
 
+/** JSON where an empty body reads as none (the SDK sends `DELETE` with `{}`, others with nothing). */
+function installJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    const body = typeof text === 'string' ? text : text.toString('utf8');
+    if (body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body, done);
+  });
+}
+
+function installHooks(app: FastifyInstance): void {
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers({ ...ALWAYS, 'x-stack-request-id': randomUUID() });
+  });
+  // `x-stack-override-error-status: true` (the SDK always sends it): a 4xx is sent as 200 and
+  // its real status in `x-stack-actual-status`, for environments that hide error bodies.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const override = request.headers['x-stack-override-error-status'] ?? request.headers['x-hexclave-override-error-status'];
+    if (override === 'true' && reply.statusCode >= 400 && reply.statusCode < 500) {
+      reply.header('x-stack-actual-status', String(reply.statusCode));
+      reply.code(200);
+    }
+    return payload;
+  });
+}
+
+async function stackPlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
+  const routes: StackRoutes = { core: options.core, prefix: app.prefix };
+  installJsonParser(app);
+  installHooks(app);
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const { rendered, internal } = renderStackThrown(error, errorContext(request, routes.prefix));
+    if (internal) {
+      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
+      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
+    }
+    return sendRendered(reply, rendered);
+  });
+  app.setNotFoundHandler((_request, reply) => sendRendered(reply, renderText(404, 'Not found')));
+  // CORS preflight for browser clients: any origin, the SDK's headers.
+  app.options('/*', async (request, reply) =>
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, PATCH, PUT, DELETE, OPTIONS')
+      .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? '*')
+      .header('access-control-max-age', '86400')
+      .send(),
+  );
+  userRoutes(app, routes);
+  authRoutes(app, routes);
+}
+
+/** Stack Auth's users API and password sessions at `/stack` (spec §3, seed stack-auth-users-me.txt). */
 export const stackDialect = defineDialect({
   name: 'stack',
   prefix: '/stack',
-  renderError: renderStackError,
-  async plugin(app) {
-    installErrorHandler(app, renderStackError);
-    installNotFoundHandler(app, () => NOT_FOUND);
+  // Errors raised before routing (an undecodable URL) skip the plugin's hooks: add the headers here.
+  renderError: (failure: HttpFailure) => {
+    const rendered = renderStackFailure(failure, { method: '', path: '' });
+    return { ...rendered, headers: { ...rendered.headers, ...ALWAYS, 'x-stack-request-id': randomUUID() } };
   },
+  plugin: stackPlugin,
 });

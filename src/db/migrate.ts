@@ -1,6 +1,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from './database.js';
 import * as initial from './migrations/0001-initial.js';
+import * as rateBuckets from './migrations/0002-rate-buckets.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -11,6 +12,7 @@ type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise
 /** Every migration, in order. A new migration is a new file and a new line here. */
 const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0001-initial': initial,
+  '0002-rate-buckets': rateBuckets,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -19,6 +19,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
+  rate_buckets: RateBucketsTable;
 }
 
 /** Activity counters kept per user, written by the host site through the native API. */
@@ -233,6 +234,14 @@ export interface AuthThrottleTable {
   failures: number;
   window_started_at: number;
   blocked_until: number | null;
+}
+
+/** A token bucket: `<action> <key>`, its points at `updated_at` (ms), full again at `full_at`. */
+export interface RateBucketsTable {
+  key: string;
+  points: number;
+  updated_at: number;
+  full_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

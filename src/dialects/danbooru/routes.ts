@@ -42,9 +42,9 @@ export interface DanbooruCall {
   /** An absolute URL under the dialect's prefix, as Rails writes `Location`. */
   url(path: string): string;
   /** Charges a rate limit to the caller; sets `X-Rate-Limit`; throws 429 when over. */
-  rateLimit(rule: RateRule): void;
+  rateLimit(rule: RateRule): Promise<void>;
   /** Gives a charge back (a reserved signup that did not happen). */
-  refund(rule: RateRule): void;
+  refund(rule: RateRule): Promise<void>;
 }
 
 export type DanbooruResponse =
@@ -113,8 +113,8 @@ function callOf(request: FastifyRequest, reply: FastifyReply, routes: DanbooruRo
     pathId: splitExtension(rawId).base,
     extension: urlExtension(request.url),
     url: (path) => `${request.protocol}://${request.host}${routes.prefix}${path}`,
-    rateLimit(rule) {
-      const state = routes.limiter.hit(rule, keys);
+    async rateLimit(rule) {
+      const state = await routes.limiter.hit(rule, keys);
       const header = { 'x-rate-limit': rateLimitHeader(state) };
       reply.headers(header);
       if (state.limited) throw rateLimitError(header);

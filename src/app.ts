@@ -14,7 +14,7 @@ import { nativeDialect } from './dialects/native/index.js';
 import { stackDialect } from './dialects/stack/index.js';
 import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
-import { classifyError, sendRendered } from './http/error-handler.js';
+import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
 import { loggerOptions } from './http/logger.js';
 import { refuseNulCharacters } from './http/nul-guard.js';
 
@@ -62,6 +62,8 @@ function mounts(only: MountName | undefined): { dialect: Dialect; prefix: string
   return [{ dialect, prefix: '' }];
 }
 
+const renderFailure = (dialect: Dialect, failure: HttpFailure) => respond(failure, dialect.renderError(failure));
+
 function dialectFor(url: string, mounted: readonly { dialect: Dialect; prefix: string }[]): Dialect {
   const path = url.split('?')[0] ?? '';
   const match = mounted.find(({ prefix }) => prefix !== '' && (path === prefix || path.startsWith(`${prefix}/`)));
@@ -99,7 +101,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
     requestTimeout: 60_000,
     routerOptions: { querystringParser: parseQueryString },
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-      sendRendered(reply, dialectFor(request.url, mounted).renderError(classifyError(error))),
+      sendRendered(reply, renderFailure(dialectFor(request.url, mounted), classifyError(error))),
   });
   app.setValidatorCompiler(validatorCompiler);
   decorateViewer(app);

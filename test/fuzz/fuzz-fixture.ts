@@ -52,10 +52,11 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
     valid.push(`Bearer ${secret}`, basic(name, secret));
   }
   const app = buildApp(core);
-  const seen: { method: string; url: string; names: string[] }[] = [];
+  const seen: FuzzRoute[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
     const names = [...propertyNames(route.schema?.querystring), ...propertyNames(route.schema?.body)];
-    for (const method of [route.method].flat()) seen.push({ method, url: route.url, names });
+    const schemas = { querySchema: route.schema?.querystring, bodySchema: route.schema?.body };
+    for (const method of [route.method].flat()) seen.push({ method, url: route.url, names, ...schemas });
   });
   await app.ready();
   const targets = DIALECTS.map((dialect) => ({

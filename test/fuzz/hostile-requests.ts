@@ -6,6 +6,9 @@ export interface FuzzRoute {
   /** `/v1/users/:id`, `/danbooru/users.:format` */
   readonly url: string;
   readonly names: readonly string[];
+  /** The route's JSON schemas, when it declares them: requests are built to nearly fit them. */
+  readonly querySchema?: unknown;
+  readonly bodySchema?: unknown;
 }
 
 /** Credentials the fixture holds, by how they are presented. */
@@ -182,8 +185,40 @@ function encode(text: string): string {
   }
 }
 
+/** Values a handler accepts, so that requests also reach the code behind validation. */
+const PLAUSIBLE_STRINGS: readonly string[] = [
+  '1',
+  '2',
+  '5',
+  '20',
+  '30',
+  'victim_member',
+  'fuzz_member',
+  'fuzz_*',
+  '*victim*',
+  'Gold',
+  'member',
+  '20..40',
+  '>30',
+  '<=2',
+  '1,2,3',
+  'yes',
+  'true',
+  'id_desc',
+  'name',
+  '-created_at',
+  'json',
+  'correct horse battery',
+  'fuzz@example.org',
+  '2024-05-01',
+  '1d',
+  'users:index',
+  'new_fuzz_name',
+];
+
 const anyString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  { weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.integer().map(String) },
@@ -192,6 +227,75 @@ const anyString = fc.oneof(
 
 /** A value as it appears in a URL: well encoded, or a bad escape sent raw. */
 const urlValue = fc.oneof({ weight: 5, arbitrary: anyString.map(encode) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_ENCODINGS) });
+
+type JsonSchema = {
+  readonly type?: string | readonly string[];
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly anyOf?: readonly JsonSchema[];
+  readonly oneOf?: readonly JsonSchema[];
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly items?: JsonSchema;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly maxLength?: number;
+};
+
+/**
+ * A value that fits `schema` most of the time (so that requests get past validation into the
+ * core), with a hostile value in its place now and then.
+ */
+function fromSchema(schema: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  const hostile = fc.oneof(anyString, fc.integer(), fc.constant(null), fc.boolean());
+  if (schema === undefined || depth > 4) return hostile;
+  const fitting = fittingValue(schema, depth);
+  return fc.oneof({ weight: 6, arbitrary: fitting }, { weight: 1, arbitrary: hostile });
+}
+
+function fittingValue(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> {
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  const choices = schema.anyOf ?? schema.oneOf;
+  if (choices && choices.length > 0) return fc.oneof(...choices.map((choice) => fromSchema(choice, depth + 1)));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'integer':
+    case 'number': {
+      const min = schema.minimum ?? -10;
+      const max = schema.maximum ?? Math.max(min, 0) + 100;
+      return fc.oneof(fc.integer({ min: Math.ceil(Math.max(min, -1e9)), max: Math.floor(Math.min(max, 1e9)) }), fc.constantFrom(min, max, min - 1, max + 1));
+    }
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(fromSchema(schema.items, depth + 1), { maxLength: 4 });
+    case 'object': {
+      const properties = Object.entries(schema.properties ?? {});
+      if (properties.length === 0) return fc.dictionary(fc.string({ maxLength: 8 }), anyString, { maxKeys: 3 });
+      const required = new Set(schema.required ?? []);
+      return fc.record(Object.fromEntries(properties.map(([name, child]) => [name, fromSchema(child, depth + 1)])), {
+        requiredKeys: properties.map(([name]) => name).filter((name) => required.has(name)),
+      });
+    }
+    case 'string':
+      return fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(schema.maxLength ?? 24, 24) }), fc.constantFrom('fuzz_name', 'correct horse battery', 'a@example.org', '20', 'true', '1'));
+    default:
+      return anyString;
+  }
+}
+
+/** A query string made from a querystring schema: every value as text, as a client sends it. */
+function schemaQuery(schema: JsonSchema): fc.Arbitrary<string> {
+  return fittingValue(schema, 0).map((value) => {
+    if (value === null || typeof value !== 'object') return '';
+    return Object.entries(value as Record<string, unknown>)
+      .map(([key, item]) => `${encode(key)}=${encode(typeof item === 'string' ? item : JSON.stringify(item) ?? '')}`)
+      .join('&');
+  });
+}
 
 function queryString(names: readonly string[]): fc.Arbitrary<string> {
   const name = fc.oneof(
@@ -224,9 +328,12 @@ interface BodyPart {
   readonly contentType?: string;
 }
 
-function body(names: readonly string[]): fc.Arbitrary<BodyPart> {
+function body(names: readonly string[], schema: unknown): fc.Arbitrary<BodyPart> {
   const contentType = fc.constantFrom(...CONTENT_TYPES);
+  const fitting = schema === undefined ? [] : [fittingValue(schema as JsonSchema, 0).map((value) => ({ payload: JSON.stringify(value) ?? 'null', contentType: 'application/json' }))];
   return fc.oneof<fc.Arbitrary<BodyPart>[]>(
+    ...fitting,
+    ...fitting,
     fc.constant({}),
     jsonValue(names).map((value) => ({ payload: JSON.stringify(value) ?? 'null', contentType: 'application/json' })),
     fc.constantFrom(...BAD_JSON).map((payload) => ({ payload, contentType: 'application/json' })),
@@ -268,11 +375,13 @@ function pathOf(route: FuzzRoute, credentials: FuzzCredentials): fc.Arbitrary<st
 /** A hostile request to `route`, or (sometimes) to a path under `prefix` that no route serves. */
 export function requestTo(route: FuzzRoute, prefix: string, credentials: FuzzCredentials): fc.Arbitrary<FuzzRequest> {
   const path = fc.oneof({ weight: 9, arbitrary: pathOf(route, credentials) }, { weight: 1, arbitrary: urlValue.map((tail) => `${prefix}/${tail}`) });
-  const hasBody = !['GET', 'HEAD'].includes(route.method) ? body(route.names) : fc.oneof({ weight: 5, arbitrary: fc.constant<BodyPart>({}) }, { weight: 1, arbitrary: body(route.names) });
+  const routeBody = body(route.names, route.bodySchema);
+  const hasBody = !['GET', 'HEAD'].includes(route.method) ? routeBody : fc.oneof({ weight: 5, arbitrary: fc.constant<BodyPart>({}) }, { weight: 1, arbitrary: routeBody });
+  const query = route.querySchema === undefined ? queryString(route.names) : fc.oneof(queryString(route.names), schemaQuery(route.querySchema as JsonSchema));
   return fc
     .record({
       path,
-      query: queryString(route.names),
+      query,
       body: hasBody,
       authorization: authorization(credentials),
       accept: fc.option(fc.constantFrom(...ACCEPTS), { nil: undefined }),

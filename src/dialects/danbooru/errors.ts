@@ -1,5 +1,5 @@
 import { CoreError, type FieldErrors } from '../../core/errors.js';
-import { classifyError, type HttpFailure, type RenderedError, type RequestIssue } from '../../http/error-handler.js';
+import { classifyError, respond, type HttpFailure, type RenderedError, type RequestIssue } from '../../http/error-handler.js';
 import { CONTENT_TYPES, type DanbooruFormat } from './format.js';
 import { errorXml, xmlRecord, type DanbooruErrorBody } from './xml.js';
 
@@ -96,6 +96,11 @@ function renderRequestIssue(issue: RequestIssue, format: DanbooruFormat): Render
   return errorPage(issue.status, 'ActionController::BadRequest', issue.message, format);
 }
 
+const OUTAGE_MESSAGES = {
+  storage_full: 'The database is out of space. Try again later.',
+  database_unavailable: 'The database is unavailable. Try again later.',
+} as const;
+
 /** Danbooru's error mapping for every failure the HTTP layer classifies. */
 export function renderDanbooruError(failure: HttpFailure, format: DanbooruFormat = 'json'): RenderedError {
   switch (failure.kind) {
@@ -104,7 +109,8 @@ export function renderDanbooruError(failure: HttpFailure, format: DanbooruFormat
     case 'request':
       return renderRequestIssue(failure.issue, format);
     case 'internal':
-      // Never the exception's own class, message or trace.
+      // Never the exception's own class, message or trace; an outage says only that it is one.
+      if (failure.outage !== undefined) return errorPage(503, 'ActiveRecord::ConnectionNotEstablished', OUTAGE_MESSAGES[failure.outage], format);
       return errorPage(500, 'StandardError', 'Internal server error', format);
   }
 }
@@ -116,7 +122,7 @@ export function renderThrown(error: unknown, format: DanbooruFormat): { rendered
     return { rendered: errorPage(error.status, error.exceptionClass, error.message, format, { headers: error.headers }, error.backtrace), internal: false };
   }
   const failure = classifyError(error);
-  return { rendered: renderDanbooruError(failure, format), internal: failure.kind === 'internal' };
+  return { rendered: respond(failure, renderDanbooruError(failure, format)), internal: failure.kind === 'internal' };
 }
 
 /** For `.catch`: a core refusal of the listed codes becomes a redirect; anything else is rethrown. */

@@ -110,7 +110,7 @@ export const OUTAGE_RETRY_AFTER_SECONDS = 5;
  * condition the client should retry) even where the dialect rendered its generic 500.
  */
 export function respond(failure: HttpFailure, rendered: RenderedError): RenderedError {
-  if (failure.kind !== 'internal' || failure.outage === undefined || rendered.status !== 500) return rendered;
+  if (failure.kind !== 'internal' || failure.outage === undefined || (rendered.status !== 500 && rendered.status !== 503)) return rendered;
   return { ...rendered, status: 503, headers: { ...rendered.headers, 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) } };
 }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { XMLValidator } from 'fast-xml-parser';
 import { performance } from 'node:perf_hooks';
 import { fingerprint } from './fingerprint.js';
 import type { FuzzFixture, FuzzTarget } from './fuzz-fixture.js';
@@ -26,6 +27,27 @@ export interface FuzzStats {
 /** Bodies that tell an attacker about the inside: engine messages, stack frames, file paths. */
 const LEAKS = /SQLITE_|sqlite3?\b|postgres|pg_|syntax error at|node_modules|\/src\/|\.ts:\d+|\bat [\w.<>]+ \(|TypeError|ReferenceError|RangeError/i;
 
+/** Why a body does not parse as the type it declares (JSON, XML), or null when it does. */
+function unreadableBody(contentType: string, body: string): string | null {
+  if (body === '') return null;
+  if (/json/i.test(contentType)) {
+    try {
+      JSON.parse(body);
+      return null;
+    } catch (error) {
+      return `JSON: ${(error as Error).message}`;
+    }
+  }
+  if (/xml/i.test(contentType)) {
+    // XML 1.0 allows neither C0 controls (but tab, newline, return) nor U+FFFE/U+FFFF nor lone surrogates.
+    const invalid = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u.exec(body);
+    if (invalid) return `XML: character U+${invalid[0].codePointAt(0)!.toString(16).padStart(4, '0')} is not allowed in XML 1.0`;
+    const valid = XMLValidator.validate(body);
+    return valid === true ? null : `XML: ${valid.err.msg}`;
+  }
+  return null;
+}
+
 /** Runs one request and checks the three properties; throws with what went wrong. */
 async function check(fixture: FuzzFixture, request: FuzzRequest, options: FuzzOptions, stats: FuzzStats): Promise<void> {
   const before = await fingerprint(fixture.core);
@@ -36,6 +58,8 @@ async function check(fixture: FuzzFixture, request: FuzzRequest, options: FuzzOp
   stats.statuses[response.statusCode] = (stats.statuses[response.statusCode] ?? 0) + 1;
   stats.slowestMs = Math.max(stats.slowestMs, elapsed);
   if (response.statusCode >= 500) throw new Error(`answered ${response.statusCode}: ${response.body.slice(0, 500)}`);
+  const malformed = request.method === 'HEAD' ? null : unreadableBody(String(response.headers['content-type'] ?? ''), response.body);
+  if (malformed) throw new Error(`answered ${response.statusCode} with a body that does not parse as its content type (${malformed}): ${response.body.slice(0, 300)}`);
   if (elapsed > options.timeBoundMs) throw new Error(`took ${Math.round(elapsed)} ms (bound ${options.timeBoundMs} ms), answered ${response.statusCode}`);
   if (response.statusCode >= 400) {
     const leak = LEAKS.exec(response.body);

@@ -15,7 +15,10 @@ import { stackDialect } from './dialects/stack/index.js';
 import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
 import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
+import { registerHealth, registerMetricsRoute, type Lifecycle } from './http/health.js';
 import { loggerOptions } from './http/logger.js';
+import { metricsFor } from './http/metrics.js';
+import { installRequestLog, requestIdOptions } from './http/request-log.js';
 import { refuseNulCharacters } from './http/nul-guard.js';
 
 /** Every API Roster serves. A new dialect is one line here (and its folder). */
@@ -52,6 +55,10 @@ const validatorCompiler: FastifySchemaCompiler<Parameters<typeof TypeBoxValidato
 export interface BuildAppOptions {
   /** Serve only this API, at the root (a `ROSTER_DIALECT_PORTS` listener). */
   readonly only?: MountName;
+  /** Shared by every listener of a server; `draining` turns `/readyz` to 503 during shutdown. */
+  readonly lifecycle?: Lifecycle;
+  /** Where log lines go (standard output by default); tests read them here. */
+  readonly logStream?: { write(line: string): void };
 }
 
 /** The dialects to mount, with the prefix each gets. */
@@ -95,7 +102,10 @@ function registerDocs(app: FastifyInstance, nativePrefix: string): void {
 export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInstance {
   const mounted = mounts(options.only);
   const app = Fastify({
-    logger: loggerOptions(core.config.logLevel),
+    logger: { ...loggerOptions(core.config.logLevel, core.config.logFormat), ...(options.logStream ? { stream: options.logStream } : {}) },
+    // installRequestLog writes one line per request instead of Fastify's two.
+    disableRequestLogging: true,
+    ...requestIdOptions(),
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     requestTimeout: 60_000,
@@ -104,6 +114,10 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
       sendRendered(reply, renderFailure(dialectFor(request.url, mounted), classifyError(error))),
   });
   app.setValidatorCompiler(validatorCompiler);
+  const metrics = metricsFor(core);
+  installRequestLog(app, metrics, (url) => dialectFor(url, mounted).name);
+  registerHealth(app, core, options.lifecycle ?? { draining: false });
+  if (options.only === undefined) registerMetricsRoute(app, metrics, core.config.metrics);
   decorateViewer(app);
   refuseNulCharacters(app);
   void app.register(formbody, { bodyLimit: BODY_LIMIT, parser: parseQueryString });

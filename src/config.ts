@@ -5,15 +5,57 @@ import { Value } from '@sinclair/typebox/value';
 export const DIALECT_NAMES = ['danbooru', 'e621', 'cvat', 'civitai', 'stack'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
-const EnvSchema = Type.Object({
-  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
-  HOST: Type.Optional(Type.String({ minLength: 1 })),
-  ROSTER_DATABASE_URL: Type.Optional(Type.String({ pattern: '^(sqlite:|postgres(ql)?://)' })),
-  ROSTER_DIALECT_PORTS: Type.Optional(Type.String()),
-  ROSTER_PASSWORD_MIN_LENGTH: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
-  ROSTER_SIGNUPS_OPEN: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$' })),
-  ROSTER_LOG_LEVEL: Type.Optional(Type.String({ pattern: '^(fatal|error|warn|info|debug|trace|silent)$' })),
-  ROSTER_BASE_URL: Type.Optional(Type.String()),
+/**
+ * Every environment variable Roster reads, with its meaning and default: the single source of
+ * validation and of the README's configuration table (`npm run docs:config` writes it,
+ * `npm run docs:config -- --check` fails when the two drift).
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', default: '3000', description: 'main port' })),
+  HOST: Type.Optional(Type.String({ minLength: 1, default: '127.0.0.1', description: 'listen address' })),
+  ROSTER_DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^(sqlite:|postgres(ql)?://)',
+      default: 'sqlite:./data/roster.db',
+      description: '`sqlite:<file>` or `postgres://user@host:port/db`',
+    }),
+  ),
+  ROSTER_DIALECT_PORTS: Type.Optional(
+    Type.String({ description: '`dialect=port,…`: also serve a dialect at the root of an extra port' }),
+  ),
+  ROSTER_PASSWORD_MIN_LENGTH: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,3}$', default: '8', description: 'minimum password length (maximum is 128; no composition rules)' }),
+  ),
+  ROSTER_SIGNUPS_OPEN: Type.Optional(
+    Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'whether anonymous callers may sign up' }),
+  ),
+  ROSTER_LOG_LEVEL: Type.Optional(
+    Type.String({
+      pattern: '^(fatal|error|warn|info|debug|trace|silent)$',
+      default: 'info',
+      description: '`fatal` … `trace`, or `silent`; `info` logs one line per request',
+    }),
+  ),
+  ROSTER_LOG_FORMAT: Type.Optional(
+    Type.String({ pattern: '^(json|pretty)$', default: 'json', description: '`json` (one object a line) or `pretty` (for a terminal)' }),
+  ),
+  ROSTER_BASE_URL: Type.Optional(Type.String({ description: 'public base URL, e.g. `https://users.example.com`' })),
+  ROSTER_METRICS_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'bearer token `GET /metrics` requires on the main port (16+ characters)' }),
+  ),
+  ROSTER_METRICS_PORT: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', description: 'serve `/metrics` (unauthenticated) on this port of `HOST` instead of the main port' }),
+  ),
+  ROSTER_READY_TIMEOUT_MS: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,6}$', default: '1000', description: 'how long `/readyz` waits for the database before answering 503' }),
+  ),
+  ROSTER_DRAIN_MS: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,6}$',
+      default: '0',
+      description: 'on SIGTERM, how long `/readyz` answers 503 before listeners close (give it your load balancer\'s check interval)',
+    }),
+  ),
 });
 
 export type DatabaseConfig =
@@ -31,7 +73,17 @@ export interface Config {
   readonly passwordMaxLength: number;
   readonly signupsOpen: boolean;
   readonly logLevel: string;
+  readonly logFormat: 'json' | 'pretty';
+  /** Where metrics are served: behind a bearer token on the main port, on their own port, or not at all. */
+  readonly metrics: MetricsConfig;
+  readonly readyTimeoutMs: number;
+  readonly drainMs: number;
 }
+
+export type MetricsConfig =
+  | { readonly exposure: 'off' }
+  | { readonly exposure: 'token'; readonly token: string }
+  | { readonly exposure: 'port'; readonly port: number };
 
 export class ConfigError extends Error {}
 
@@ -60,6 +112,12 @@ export function parseDialectPorts(text: string): Partial<Record<DialectName, num
   return ports;
 }
 
+function metricsConfig(token: string | undefined, port: string | undefined): MetricsConfig {
+  if (port !== undefined) return { exposure: 'port', port: Number(port) };
+  if (token !== undefined) return { exposure: 'token', token };
+  return { exposure: 'off' };
+}
+
 /** Reads the environment once into a frozen, typed configuration. Nothing else reads `process.env`. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const picked = Object.fromEntries(
@@ -80,5 +138,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     passwordMaxLength: 128,
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
+    logFormat: e.ROSTER_LOG_FORMAT === 'pretty' ? 'pretty' : 'json',
+    metrics: Object.freeze(metricsConfig(e.ROSTER_METRICS_TOKEN, e.ROSTER_METRICS_PORT)),
+    readyTimeoutMs: e.ROSTER_READY_TIMEOUT_MS ? Number(e.ROSTER_READY_TIMEOUT_MS) : 1000,
+    drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,
   });
 }

@@ -1,8 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config, DialectName } from './config.js';
 import { openCore } from './core/create-core.js';
 import { pruneLoginThrottle } from './core/auth/login-throttle.js';
 import { buildApp } from './app.js';
+import { registerMetricsOnly, type Lifecycle } from './http/health.js';
+import { metricsFor } from './http/metrics.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -25,16 +28,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // Failed-login counters outlive their window only as dead rows; clear them now and then.
   const pruning = setInterval(() => void pruneLoginThrottle(core, core.now()).catch(() => {}), PRUNE_INTERVAL_MS);
   pruning.unref();
+  const lifecycle: Lifecycle = { draining: false };
   const shutdown = async (): Promise<void> => {
+    // Readiness fails first, so a load balancer stops sending before the listeners close.
+    lifecycle.draining = true;
+    if (config.drainMs > 0 && apps.length > 0) await sleep(config.drainMs);
     clearInterval(pruning);
     await Promise.allSettled(apps.map((app) => app.close()));
     // Closing the core also writes the last second of credential use counts.
     await core.close();
   };
   try {
-    const listeners: [FastifyInstance, number][] = [[buildApp(core), config.port]];
+    const listeners: [FastifyInstance, number][] = [[buildApp(core, { lifecycle }), config.port]];
     for (const [name, port] of Object.entries(config.dialectPorts) as [DialectName, number][]) {
-      listeners.push([buildApp(core, { only: name }), port]);
+      listeners.push([buildApp(core, { only: name, lifecycle }), port]);
+    }
+    if (config.metrics.exposure === 'port') {
+      const metricsApp = Fastify({ logger: false });
+      registerMetricsOnly(metricsApp, metricsFor(core));
+      listeners.push([metricsApp, config.metrics.port]);
     }
     for (const [app, port] of listeners) {
       apps.push(app);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerBanCommands } from './commands/bans.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerStackCommands(program);
   registerTransferCommands(program);
   registerSeedCommand(program);
+  registerBackupCommands(program);
   return program;
 }
 

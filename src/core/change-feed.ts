@@ -25,7 +25,8 @@ abstract class BaseChangeFeed implements ChangeFeed {
 
   abstract publish(db: Kysely<Database>, change: Change): Promise<void>;
   abstract poll(): void;
-  abstract isLive(): boolean;
+  /** Whether changes from other instances are being heard right now. */
+  abstract readonly listening: boolean;
   abstract close(): Promise<void>;
 }
 
@@ -53,9 +54,8 @@ class SqliteChangeFeed extends BaseChangeFeed {
     }
   }
 
-  isLive(): boolean {
-    return true;
-  }
+  /** Every commit is visible to `PRAGMA data_version`: nothing can be missed. */
+  readonly listening = true;
 
   async close(): Promise<void> {}
 }
@@ -145,7 +145,7 @@ class PostgresChangeFeed extends BaseChangeFeed {
     }
   }
 
-  isLive(): boolean {
+  get listening(): boolean {
     return this.live;
   }
 

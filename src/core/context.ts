@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import type { EngineCapabilities } from '../db/database.js';
+import type { DatabaseObserver, EngineCapabilities } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { Telemetry } from './telemetry.js';
 
 /** Something that changed and that caches on any instance must forget. */
 export type Change =
@@ -21,10 +22,11 @@ export interface ChangeFeed {
   /** Delivers changes made by other processes that cannot push them (SQLite); cheap, call per request. */
   poll(): void;
   /**
-   * Whether changes from other instances are being heard right now. While false (the PostgreSQL
-   * listener lost its connection and is reconnecting), caches must neither serve nor store entries.
+   * Whether changes from other instances are being heard right now (readiness). While false (the
+   * PostgreSQL listener lost its connection and is reconnecting), caches must neither serve nor
+   * store entries.
    */
-  isLive(): boolean;
+  readonly listening: boolean;
   close(): Promise<void>;
 }
 
@@ -36,4 +38,8 @@ export interface Core {
   /** Milliseconds since the epoch; replaced in tests. */
   readonly now: () => number;
   readonly changes: ChangeFeed;
+  /** Events the core reports for metrics (logins, cache hits, change-feed health). */
+  readonly telemetry: Telemetry;
+  /** Connection-pool use and statement times, for metrics. */
+  readonly databaseObserver: DatabaseObserver;
 }

@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { openChangeFeed } from './change-feed.js';
 import type { Core } from './context.js';
 import { flushCredentialUse } from './auth/credential-cache.js';
+import { Telemetry } from './telemetry.js';
 
 export interface OpenCore extends Core {
   readonly handle: DatabaseHandle;
@@ -22,6 +23,8 @@ export async function openCore(config: Config, options: { now?: () => number; mi
       config,
       now: options.now ?? Date.now,
       changes,
+      telemetry: new Telemetry(),
+      databaseObserver: handle.observer,
       handle,
       async close() {
         // Credential use counts are written in the background; keep the last second of them.

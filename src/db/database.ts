@@ -20,6 +20,20 @@ export interface EngineCapabilities {
   readonly notifications: boolean;
 }
 
+/** How busy the PostgreSQL pool is; SQLite has one connection and no pool. */
+export interface PoolUse {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** What metrics read of the database layer: pool use and the time each statement took. */
+export interface DatabaseObserver {
+  poolUse(): PoolUse | null;
+  /** Calls `listener` with every statement's duration in seconds; returns the function that stops it. */
+  onStatement(listener: (seconds: number) => void): () => void;
+}
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly caps: EngineCapabilities;
@@ -30,7 +44,22 @@ export interface DatabaseHandle {
    */
   readonly dataVersion: (() => number) | null;
   readonly pgPool: pg.Pool | null;
+  readonly observer: DatabaseObserver;
   close(): Promise<void>;
+}
+
+/** Statement listeners, fed by Kysely's query log (which measures each query's duration). */
+class StatementListeners {
+  private readonly listeners = new Set<(seconds: number) => void>();
+
+  add(listener: (seconds: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  readonly log = (event: { readonly queryDurationMillis: number }): void => {
+    for (const listener of this.listeners) listener(event.queryDurationMillis / 1000);
+  };
 }
 
 // PostgreSQL returns int8 as strings; our int8 columns are millisecond timestamps, well inside 2^53.
@@ -55,12 +84,14 @@ function openSqlite(path: string): DatabaseHandle {
     return safeRegExp(pattern)?.test(value) ? 1 : 0;
   });
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = new StatementListeners();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: statements.log });
   return {
     db,
     caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false }),
     dataVersion: () => versionStatement.get() as number,
     pgPool: null,
+    observer: { poolUse: () => null, onStatement: (listener) => statements.add(listener) },
     close: () => db.destroy(),
   };
 }
@@ -74,12 +105,17 @@ function openPostgres(url: string): DatabaseHandle {
   // is killed emits 'error' with nobody listening: without this, one terminated backend would
   // crash the process. The query in flight fails on its own (a 503); the pool drops the client.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const statements = new StatementListeners();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
     db,
     caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true }),
     dataVersion: null,
     pgPool: pool,
+    observer: {
+      poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      onStatement: (listener) => statements.add(listener),
+    },
     close: () => db.destroy(),
   };
 }

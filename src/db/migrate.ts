@@ -39,6 +39,13 @@ export async function migrateToLatest(db: Kysely<any>, caps: EngineCapabilities)
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Names of the migrations this build knows that the database has not run (empty when current). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const done = await sql<{ name: string }>`select name from roster_migrations`.execute(db);
+  const applied = new Set(done.rows.map((row) => row.name));
+  return Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
+}
+
 /**
  * Bulk loads on SQLite drop the `users_fts` triggers and re-create them at the end; a process
  * killed in between would leave substring search silently stale. Missing triggers are put

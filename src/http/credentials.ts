@@ -129,6 +129,11 @@ export async function authenticateRequest(core: Core, request: FastifyRequest, s
 const VIEWER = Symbol('roster.viewer');
 type WithViewerSlot = FastifyRequest & { [VIEWER]?: Viewer };
 
+/** The id of the user a request was authenticated as, without building an anonymous viewer. */
+export function viewerIdOf(request: FastifyRequest): number | null {
+  return (request as WithViewerSlot)[VIEWER]?.id ?? null;
+}
+
 /** Declares `request.viewer` on the root instance; unset, it reads as anonymous (fail closed). */
 export function decorateViewer(app: FastifyInstance): void {
   app.decorateRequest('viewer', {

@@ -37,9 +37,11 @@ interface LoggedRequest {
  * Logger options: the request line with secrets redacted and no headers, so Authorization,
  * cookies and Stack keys never reach the log; `redact` is a second lock should anything add headers.
  */
-export function loggerOptions(level: string): LoggerOptions {
+export function loggerOptions(level: string, format: 'json' | 'pretty' = 'json'): LoggerOptions {
   return {
     level,
+    // pino-pretty runs in a worker thread and formats the same records for a terminal.
+    ...(format === 'pretty' ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } } : {}),
     redact: {
       paths: [
         'req.headers.authorization',

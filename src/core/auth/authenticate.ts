@@ -49,6 +49,7 @@ async function resolveToken(core: Core, tokenHash: string): Promise<CachedCreden
   const cache = credentialCacheFor(core);
   const now = core.now();
   const cached = cache.get(tokenHash, now);
+  core.telemetry.emit({ kind: 'credential_cache', result: cached ? 'hit' : 'miss' });
   if (cached) return cached;
   const generation = cache.generation;
   const found = await lookUpToken(core, tokenHash, now);

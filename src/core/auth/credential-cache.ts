@@ -40,7 +40,7 @@ export class CredentialCache {
   get(tokenHash: string, now: number): CachedCredential | null {
     this.core.changes.poll();
     // Not hearing other instances: an entry may be stale, so every lookup goes to the database.
-    if (!this.core.changes.isLive()) return null;
+    if (!this.core.changes.listening) return null;
     const entry = this.entries.get(tokenHash);
     if (!entry) return null;
     if (now < entry.validUntil) return entry;
@@ -49,7 +49,7 @@ export class CredentialCache {
   }
 
   set(tokenHash: string, entry: CachedCredential, generation: number): void {
-    if (generation !== this.currentGeneration || !this.core.changes.isLive()) return;
+    if (generation !== this.currentGeneration || !this.core.changes.listening) return;
     if (this.entries.size >= MAX_ENTRIES) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

@@ -13,6 +13,7 @@ import { generateSecret, hashSecret } from './secrets.js';
 import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
 import type { Viewer } from '../access/viewer.js';
+import type { LoginReason } from '../telemetry.js';
 
 /** A session as the core hands it out: never its token nor the token's hash. */
 export interface Session {
@@ -77,18 +78,18 @@ async function findLoginCandidate(core: Core, login: string): Promise<LoginCandi
 }
 
 /** Checks the password and the account; the reason is for logs only, callers all get the same error. */
-async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | { refused: string }> {
+async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; rehash: string | null } | { refused: LoginReason }> {
   const candidate = await findLoginCandidate(core, input.login);
   if (!candidate?.password_hash || !isSupportedPasswordHash(candidate.password_hash)) {
     // Same work as a real check, so that timing does not tell which accounts exist (ASVS 6.3.8).
     await verifyDummyPassword(input.password);
-    return { refused: candidate ? 'account has no usable password' : 'unknown login' };
+    return { refused: candidate ? 'no_password' : 'unknown_login' };
   }
   const verdict = await verifyPassword(candidate.password_hash, input.password);
-  if (!verdict.ok) return { refused: 'wrong password' };
+  if (!verdict.ok) return { refused: 'wrong_password' };
   const user = await loadUser(core, candidate.id);
-  if (!user || user.is_deleted) return { refused: 'account deleted' };
-  if (user.ban) return { refused: 'account banned' };
+  if (!user || user.is_deleted) return { refused: 'deleted' };
+  if (user.ban) return { refused: 'banned' };
   return { user, rehash: verdict.needsRehash ? candidate.password_hash : null };
 }
 
@@ -100,16 +101,25 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
  */
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
   // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
-  if (input.login.includes('\u0000')) throw unauthenticated('malformed login');
+  const failed = (reason: LoginReason): void => core.telemetry.emit({ kind: 'login', outcome: 'failure', reason });
+  if (input.login.includes('\u0000')) {
+    failed('malformed');
+    throw unauthenticated('malformed login');
+  }
   const now = core.now();
   const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
-  await assertLoginAllowed(core, [accountKey, addressKey], now);
+  await assertLoginAllowed(core, [accountKey, addressKey], now).catch((error: unknown) => {
+    failed('throttled');
+    throw error;
+  });
   const outcome = await checkLogin(core, input);
   if ('refused' in outcome) {
     await recordLoginFailure(core, [accountKey, addressKey], now);
+    failed(outcome.refused);
     throw unauthenticated(outcome.refused);
   }
   await clearLoginFailures(core, accountKey);
+  core.telemetry.emit({ kind: 'login', outcome: 'success', reason: 'ok' });
   const newHash = outcome.rehash === null ? null : await hashPassword(input.password);
   const token = generateSecret();
   const userId = outcome.user.id;

@@ -128,6 +128,12 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
       sendRendered(reply, nativeDialect.renderError({ kind: 'core', error: notFound('route', 'No route matches this path') })),
     );
   }
+  // Routes outside every dialect (docs, health, metrics) fail in the shape of the API at that URL.
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const failure = classifyError(error);
+    if (failure.kind === 'internal') request.log.error({ err: { type: error instanceof Error ? error.name : typeof error } }, 'unhandled error');
+    return sendRendered(reply, renderFailure(dialectFor(request.url, mounted), failure));
+  });
   for (const { dialect, prefix } of mounted) void app.register(dialect.plugin, { prefix, core });
   return app;
 }

@@ -11,6 +11,18 @@ export type CoreErrorCode =
   | 'rate_limited'
   | 'unauthenticated';
 
+/**
+ * What exactly went wrong, when a dialect words it in its own terms (CVAT's
+ * "<slug> organization does not exist."); the message stays Roster's own.
+ */
+export type CoreProblem =
+  | 'organization_missing'
+  | 'organization_slug_taken'
+  | 'invitation_missing'
+  | 'invitation_accepted'
+  | 'invitation_expired'
+  | 'already_member';
+
 /** Field-level messages, as `{ name: ['already taken'] }`. */
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
 
@@ -25,6 +37,9 @@ export interface CoreErrorDetails {
   readonly retryAfterSeconds?: number;
   /** Why a credential was refused; never told to the caller, only logged. */
   readonly reason?: string;
+  readonly problem?: CoreProblem;
+  /** What the problem is about, for the dialect's wording (the organization's slug as asked). */
+  readonly subject?: string;
 }
 
 export class CoreError extends Error {

@@ -41,12 +41,12 @@ export interface RelationDef {
 
 export interface EntityDef {
   readonly name: EntityName;
-  readonly table: 'users' | 'sanctions' | 'name_changes' | 'memberships' | 'subscriptions';
+  readonly table: 'users' | 'sanctions' | 'name_changes' | 'memberships' | 'subscriptions' | 'organizations';
   readonly fields: Readonly<Record<string, FieldDef>>;
   readonly relations: Readonly<Record<string, RelationDef>>;
 }
 
-export type EntityName = 'users' | 'bans' | 'mutes' | 'name_changes' | 'memberships' | 'subscriptions';
+export type EntityName = 'users' | 'bans' | 'mutes' | 'name_changes' | 'memberships' | 'subscriptions' | 'organizations';
 
 const field = (name: string, type: FieldType, options: Partial<FieldDef> = {}): FieldDef =>
   Object.freeze({ name, type, column: name, nullable: false, sortable: false, tier: 'public', ...options });
@@ -128,6 +128,15 @@ const SUBSCRIPTION_FIELDS = byName([
   field('canceled_at', 'timestamp', { nullable: true }),
 ]);
 
+const ORGANIZATION_FIELDS = byName([
+  field('id', 'integer', { sortable: true }),
+  field('slug', 'string', { lowerColumn: 'slug_lower', sortable: true }),
+  field('name', 'string', { sortable: true }),
+  field('owner_id', 'integer', { nullable: true }),
+  field('created_at', 'timestamp', { sortable: true }),
+  field('updated_at', 'timestamp', { sortable: true }),
+]);
+
 const userRelations = Object.freeze({
   bans: { name: 'bans', target: 'bans', localColumn: 'id', remoteColumn: 'user_id', tier: 'public' },
   mutes: { name: 'mutes', target: 'mutes', localColumn: 'id', remoteColumn: 'user_id', tier: 'moderator' },
@@ -156,6 +165,15 @@ export const ENTITIES: Readonly<Record<EntityName, EntityDef>> = Object.freeze({
   },
   memberships: { name: 'memberships', table: 'memberships', fields: MEMBERSHIP_FIELDS, relations: {} },
   subscriptions: { name: 'subscriptions', table: 'subscriptions', fields: SUBSCRIPTION_FIELDS, relations: {} },
+  organizations: {
+    name: 'organizations',
+    table: 'organizations',
+    fields: ORGANIZATION_FIELDS,
+    relations: {
+      owner: { name: 'owner', target: 'users', localColumn: 'owner_id', remoteColumn: 'id', tier: 'public' },
+      memberships: { name: 'memberships', target: 'memberships', localColumn: 'id', remoteColumn: 'organization_id', tier: 'public' },
+    },
+  },
 });
 
 /** Fixed row conditions per entity sharing a table (`sanctions` holds bans and mutes). */

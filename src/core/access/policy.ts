@@ -27,7 +27,9 @@ export type UserAction =
   | 'user.write_server_data'
   | 'user.manage_credentials'
   | 'user.view_name_history'
-  | 'user.view_audit';
+  | 'user.view_audit'
+  /** Account administration a dialect reserves for admins (CVAT: username, is_active, groups): admins, on themselves or users below them. */
+  | 'user.manage_account';
 
 export type OrgAction = 'org.view' | 'org.update' | 'org.delete' | 'org.invite' | 'org.view_all_members' | 'membership.change' | 'membership.remove';
 
@@ -119,6 +121,7 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return isModerator(viewer) && !self && above;
     case 'user.restrict':
     case 'user.write_server_data':
+    case 'user.manage_account':
       return isAdmin(viewer) && (self || above);
     case 'user.manage_credentials':
       return self && !target.is_deleted;

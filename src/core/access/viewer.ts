@@ -6,6 +6,8 @@ export type Credential =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'system' }
   | { readonly kind: 'session'; readonly id: number }
+  /** A name and password checked on this request alone (HTTP Basic, CVAT). */
+  | { readonly kind: 'password' }
   | {
       readonly kind: 'api_key';
       readonly id: number;

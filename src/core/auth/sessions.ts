@@ -93,20 +93,14 @@ async function checkLogin(core: Core, input: LoginInput): Promise<{ user: User; 
   return { user, rehash: verdict.needsRehash ? candidate.password_hash : null };
 }
 
-/**
- * Signs in with a name or email (ignoring case) and a password, and opens a session of
- * `SESSION_LIFETIME_MS`. The token is returned here only. Any failure (unknown account, wrong
- * password, no password, deleted, banned) is the same `unauthenticated` error; too many failures
- * from one address give `rate_limited`. A password stored in an older format is rehashed to Argon2id.
- */
-export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
-  // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
+/** The throttled password check `login` and `verifyCredentials` share; failures go to telemetry. */
+async function checkThrottledLogin(core: Core, input: LoginInput, now: number): Promise<{ user: User; rehash: string | null }> {
   const failed = (reason: LoginReason): void => core.telemetry.emit({ kind: 'login', outcome: 'failure', reason });
+  // No account name holds NUL, and PostgreSQL text cannot store one (the throttle key would).
   if (input.login.includes('\u0000')) {
     failed('malformed');
     throw unauthenticated('malformed login');
   }
-  const now = core.now();
   const [accountKey, addressKey] = loginThrottleKeys(input.login, input.ip);
   await assertLoginAllowed(core, [accountKey, addressKey], now).catch((error: unknown) => {
     failed('throttled');
@@ -119,6 +113,27 @@ export async function login(core: Core, input: LoginInput): Promise<{ session: S
     throw unauthenticated(outcome.refused);
   }
   await clearLoginFailures(core, accountKey);
+  return outcome;
+}
+
+/**
+ * Checks a name or email and password without opening a session (HTTP Basic with a password,
+ * CVAT; a current-password confirmation), under the same throttle and with the same uniform
+ * `unauthenticated` as `login`. Returns the account.
+ */
+export async function verifyCredentials(core: Core, input: LoginInput): Promise<User> {
+  return (await checkThrottledLogin(core, input, core.now())).user;
+}
+
+/**
+ * Signs in with a name or email (ignoring case) and a password, and opens a session of
+ * `SESSION_LIFETIME_MS`. The token is returned here only. Any failure (unknown account, wrong
+ * password, no password, deleted, banned) is the same `unauthenticated` error; too many failures
+ * from one address give `rate_limited`. A password stored in an older format is rehashed to Argon2id.
+ */
+export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
+  const now = core.now();
+  const outcome = await checkThrottledLogin(core, input, now);
   core.telemetry.emit({ kind: 'login', outcome: 'success', reason: 'ok' });
   const newHash = outcome.rehash === null ? null : await hashPassword(input.password);
   const token = generateSecret();

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, MembershipRole } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
-import { CoreError, conflict, forbidden, notFound, validationFailed } from '../errors.js';
+import { CoreError, forbidden, validationFailed } from '../errors.js';
 import { Level } from '../access/levels.js';
 import { deleteMembershipRows, findMembership, isMembershipRole } from './memberships.js';
 import { nameKey, nameProblems, normalizeName } from '../users/names.js';
@@ -35,10 +35,6 @@ export const INVITATION_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+$/;
 const EMAIL_MAX = 254;
 
-// CVAT's wording for these refusals.
-export const ALREADY_ACCEPTED = 'Your invitation is already accepted.';
-export const EXPIRED = 'Your invitation is expired. Please contact organization owner to renew it.';
-const MISSING = 'This invitation does not exist.';
 
 function selectInvitations(db: Kysely<Database>) {
   return db
@@ -66,7 +62,7 @@ function toInvitation(row: InvitationRecord, now: number): Invitation {
 
 async function findInvitation(db: Kysely<Database>, key: string): Promise<InvitationRecord> {
   const row = await selectInvitations(db).where('i.key', '=', key).executeTakeFirst();
-  if (!row) throw notFound('invitation', MISSING);
+  if (!row) throw new CoreError('not_found', 'invitation not found', { entity: 'invitation', problem: 'invitation_missing' });
   return row;
 }
 
@@ -94,7 +90,13 @@ export async function createInvitation(
       .where('organization_id', '=', input.organizationId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (member) throw conflict('membership', { email: ['The user is a member of the organization already.'] });
+    if (member) {
+      throw new CoreError('conflict', 'membership conflicts with an existing record', {
+        entity: 'membership',
+        fields: { email: ['is a member of the organization already'] },
+        problem: 'already_member',
+      });
+    }
     // The key is an identifier, not a credential: it is listed to the organization's managers
     // and stored as is, because accepting requires being signed in as the invitee.
     const key = generateSecret();
@@ -184,7 +186,7 @@ export async function acceptInvitation(core: Core, viewer: Viewer, key: string):
     const row = await findInvitation(trx, key);
     assertInvitee(viewer, row);
     assertPending(row);
-    if (row.expires_at <= now) throw new CoreError('conflict', EXPIRED, { entity: 'invitation' });
+    if (row.expires_at <= now) throw new CoreError('conflict', 'invitation expired', { entity: 'invitation', problem: 'invitation_expired' });
     await trx.updateTable('invitations').set({ accepted_at: now }).where('id', '=', row.id).execute();
     await trx.updateTable('memberships').set({ is_active: 1, joined_at: now, updated_at: now }).where('invitation_id', '=', row.id).execute();
     await auditInvitation(trx, viewer, now, 'invitation.accept', row);
@@ -286,7 +288,7 @@ export async function listInvitations(
 }
 
 function assertPending(row: InvitationRecord): void {
-  if (row.accepted_at !== null) throw new CoreError('conflict', ALREADY_ACCEPTED, { entity: 'invitation' });
+  if (row.accepted_at !== null) throw new CoreError('conflict', 'invitation already accepted', { entity: 'invitation', problem: 'invitation_accepted' });
 }
 
 function auditInvitation(trx: Kysely<Database>, viewer: Viewer, now: number, action: string, row: InvitationRecord): Promise<void> {

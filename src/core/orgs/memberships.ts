@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, MembershipRole } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
-import { conflict, forbidden, notFound, validationFailed } from '../errors.js';
+import { CoreError, forbidden, notFound, validationFailed } from '../errors.js';
 import {
   administersOrganizations,
   checkPage,
@@ -194,7 +194,13 @@ export async function addMembership(core: Core, viewer: Viewer, input: AddMember
       .where('organization_id', '=', input.organizationId)
       .where('user_id', '=', input.userId)
       .executeTakeFirst();
-    if (existing) throw conflict('membership', { user: ['The user is a member of the organization already.'] });
+    if (existing) {
+      throw new CoreError('conflict', 'membership conflicts with an existing record', {
+        entity: 'membership',
+        fields: { user: ['is a member of the organization already'] },
+        problem: 'already_member',
+      });
+    }
     const row = await trx
       .insertInto('memberships')
       .values({

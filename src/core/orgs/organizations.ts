@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, MembershipRole, OrganizationRow } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
-import { conflict, forbidden, invalidParam, notFound, validationFailed, type FieldErrors } from '../errors.js';
+import { CoreError, forbidden, invalidParam, notFound, validationFailed, type FieldErrors } from '../errors.js';
 import { can } from '../access/policy.js';
 import { parseJson, type Metadata } from '../users/user.js';
 import type { Viewer } from '../access/viewer.js';
@@ -107,7 +107,7 @@ export async function viewerOrgStanding(core: Core, viewer: Viewer, orgId: numbe
   return standingIn(core.db, viewer, orgId);
 }
 
-/** The organization row or a not_found error worded as CVAT words a missing org context. */
+/** The organization row, or not_found with problem `organization_missing` and the label asked for as `subject`. */
 export async function findOrganizationRow(db: Kysely<Database>, ref: OrganizationRef): Promise<OrganizationRow> {
   let query = db.selectFrom('organizations').selectAll();
   if ('id' in ref) query = query.where('id', '=', Number.isSafeInteger(ref.id) ? ref.id : -1);
@@ -116,7 +116,7 @@ export async function findOrganizationRow(db: Kysely<Database>, ref: Organizatio
   const row = await query.executeTakeFirst();
   if (row) return row;
   const label = 'slug' in ref ? ref.slug : 'id' in ref ? String(ref.id) : ref.uuid;
-  throw notFound('organization', `${label} organization does not exist.`);
+  throw new CoreError('not_found', `organization ${label} not found`, { entity: 'organization', problem: 'organization_missing', subject: label });
 }
 
 /**
@@ -279,7 +279,13 @@ export async function deleteOrganization(core: Core, viewer: Viewer, orgId: numb
 async function assertSlugFree(db: Kysely<Database>, slug: string, exceptId: number | null): Promise<void> {
   let query = db.selectFrom('organizations').select('id').where('slug_lower', '=', slug.toLowerCase());
   if (exceptId !== null) query = query.where('id', '<>', exceptId);
-  if (await query.executeTakeFirst()) throw conflict('organization', { slug: ['organization with this slug already exists'] });
+  if (await query.executeTakeFirst()) {
+    throw new CoreError('conflict', 'organization conflicts with an existing record', {
+      entity: 'organization',
+      fields: { slug: ['is already taken'] },
+      problem: 'organization_slug_taken',
+    });
+  }
 }
 
 // Django's messages, as CVAT returns them.

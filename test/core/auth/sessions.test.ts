@@ -7,7 +7,7 @@ import { flushCredentialUse } from '../../../src/core/auth/credential-cache.js';
 import { CoreError, isCoreError, type CoreErrorCode } from '../../../src/core/errors.js';
 import { hashPassword, verifyPassword } from '../../../src/core/auth/passwords.js';
 import { hashSecret } from '../../../src/core/auth/secrets.js';
-import { listSessions, login, revokeAllSessions, revokeSession, SESSION_LIFETIME_MS } from '../../../src/core/auth/sessions.js';
+import { listSessions, login, revokeAllSessions, revokeSession, SESSION_LIFETIME_MS, verifyCredentials } from '../../../src/core/auth/sessions.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { insertUser, viewerOf } from '../../support/users.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
@@ -46,6 +46,14 @@ describe('sessions', () => {
     dana = await insertUser(core, { name: 'Dana', email: 'Dana@Example.com', email_lower: 'dana@example.com', password_hash: await hashPassword(PASSWORD) });
   });
   after(() => core.dispose());
+
+  it('verifies a name and password without opening a session; a wrong one is unauthenticated', async () => {
+    const before = (await listSessions(core, SYSTEM, dana)).length;
+    const user = await verifyCredentials(core, { login: 'dana', password: PASSWORD, ip: '192.0.2.77' });
+    assert.equal(user.id, dana);
+    assert.equal((await listSessions(core, SYSTEM, dana)).length, before);
+    await assert.rejects(verifyCredentials(core, { login: 'dana', password: 'wrong', ip: '192.0.2.77' }), rejectsWith('unauthenticated'));
+  });
 
   it('logs in by name or email in any case, returning the token once', async () => {
     for (const name of ['dana', 'DANA', ' Dana ', 'DANA@example.COM']) {

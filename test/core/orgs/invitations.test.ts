@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  ALREADY_ACCEPTED,
-  EXPIRED,
   INVITATION_VALIDITY_MS,
   acceptInvitation,
   createInvitation,
@@ -148,7 +146,7 @@ describe('answering invitations', () => {
     assert.equal(membership?.is_active, true);
     assert.equal(membership?.joined_at, clock);
     const again = await rejectsWith(acceptInvitation(core, invitee, invitation.key), 'conflict');
-    assert.equal(again.message, ALREADY_ACCEPTED);
+    assert.equal(again.details.problem, 'invitation_accepted');
     await rejectsWith(declineInvitation(core, invitee, invitation.key), 'conflict');
     await rejectsWith(acceptInvitation(core, invitee, 'no-such-key'), 'not_found');
   });
@@ -158,7 +156,7 @@ describe('answering invitations', () => {
     clock += INVITATION_VALIDITY_MS;
     assert.equal((await getInvitation(core, invitee, invitation.key)).expired, true);
     const error = await rejectsWith(acceptInvitation(core, invitee, invitation.key), 'conflict');
-    assert.equal(error.message, EXPIRED);
+    assert.equal(error.details.problem, 'invitation_expired');
     await rejectsWith(resendInvitation(core, worker, invitation.key), 'forbidden');
     await rejectsWith(resendInvitation(core, invitee, invitation.key), 'forbidden');
     const resent = await resendInvitation(core, maintainer, invitation.key);
@@ -174,7 +172,7 @@ describe('answering invitations', () => {
     await declineInvitation(core, invitee, invitation.key);
     assert.equal(await membershipOf(org.id, invitee.id), null);
     const error = await rejectsWith(getInvitation(core, invitee, invitation.key), 'not_found');
-    assert.equal(error.message, 'This invitation does not exist.');
+    assert.equal(error.details.problem, 'invitation_missing');
   });
 
   test('managers withdraw a pending invitation; an accepted one leaves the member in place', async () => {

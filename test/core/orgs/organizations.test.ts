@@ -107,7 +107,8 @@ describe('creating organizations', () => {
     const owner = await makeUser();
     await createOrganization(core, owner, { slug: 'CaseTeam' });
     const error = await rejectsWith(createOrganization(core, await makeUser(), { slug: 'caseteam' }), 'conflict');
-    assert.deepEqual(error.details.fields, { slug: ['organization with this slug already exists'] });
+    assert.deepEqual(error.details.fields, { slug: ['is already taken'] });
+    assert.equal(error.details.problem, 'organization_slug_taken');
   });
 
   test('anonymous and restricted or banned users may not create one', async () => {
@@ -145,7 +146,8 @@ describe('reading organizations', () => {
     assert.equal((await getOrganization(core, owner, { slug: org.slug.toUpperCase() })).id, org.id);
     assert.equal((await getOrganization(core, owner, { uuid: org.uuid })).id, org.id);
     const error = await rejectsWith(getOrganization(core, owner, { slug: 'nope' }), 'not_found');
-    assert.equal(error.message, 'nope organization does not exist.');
+    assert.equal(error.details.problem, 'organization_missing');
+    assert.equal(error.details.subject, 'nope');
   });
 
   test('active members and admins may view; outsiders and pending invitees may not', async () => {

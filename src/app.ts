@@ -14,7 +14,7 @@ import { nativeDialect } from './dialects/native/index.js';
 import { stackDialect } from './dialects/stack/index.js';
 import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
-import { classifyError, sendRendered } from './http/error-handler.js';
+import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
 import { registerHealth, registerMetricsRoute, type Lifecycle } from './http/health.js';
 import { loggerOptions } from './http/logger.js';
 import { metricsFor } from './http/metrics.js';
@@ -69,6 +69,8 @@ function mounts(only: MountName | undefined): { dialect: Dialect; prefix: string
   return [{ dialect, prefix: '' }];
 }
 
+const renderFailure = (dialect: Dialect, failure: HttpFailure) => respond(failure, dialect.renderError(failure));
+
 function dialectFor(url: string, mounted: readonly { dialect: Dialect; prefix: string }[]): Dialect {
   const path = url.split('?')[0] ?? '';
   const match = mounted.find(({ prefix }) => prefix !== '' && (path === prefix || path.startsWith(`${prefix}/`)));
@@ -109,9 +111,8 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
     trustProxy: core.config.trustProxy.length > 0 ? [...core.config.trustProxy] : false,
     requestTimeout: 60_000,
     routerOptions: { querystringParser: parseQueryString },
-    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-      sendRendered(reply, dialectFor(request.url, mounted).renderError(classifyError(error)));
-    },
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
+      sendRendered(reply, renderFailure(dialectFor(request.url, mounted), classifyError(error))),
   });
   app.setValidatorCompiler(validatorCompiler);
   const metrics = metricsFor(core);
@@ -128,6 +129,12 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
       sendRendered(reply, nativeDialect.renderError({ kind: 'core', error: notFound('route', 'No route matches this path') })),
     );
   }
+  // Routes outside every dialect (docs, health, metrics) fail in the shape of the API at that URL.
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const failure = classifyError(error);
+    if (failure.kind === 'internal') request.log.error({ err: { type: error instanceof Error ? error.name : typeof error } }, 'unhandled error');
+    return sendRendered(reply, renderFailure(dialectFor(request.url, mounted), failure));
+  });
   for (const { dialect, prefix } of mounted) void app.register(dialect.plugin, { prefix, core });
   return app;
 }

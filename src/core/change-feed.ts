@@ -5,6 +5,8 @@ import type { Database } from '../db/schema.js';
 import type { Change, ChangeFeed } from './context.js';
 
 const CHANNEL = 'roster_changes';
+/** How the listening connection shows in `pg_stat_activity`. */
+export const FEED_APPLICATION_NAME = 'roster-change-feed';
 
 type Listener = (change: Change) => void;
 
@@ -23,6 +25,7 @@ abstract class BaseChangeFeed implements ChangeFeed {
 
   abstract publish(db: Kysely<Database>, change: Change): Promise<void>;
   abstract poll(): void;
+  /** Whether changes from other instances are being heard right now. */
   abstract readonly listening: boolean;
   abstract close(): Promise<void>;
 }
@@ -33,8 +36,6 @@ abstract class BaseChangeFeed implements ChangeFeed {
  */
 class SqliteChangeFeed extends BaseChangeFeed {
   private lastVersion: number;
-  /** Every commit is visible to `PRAGMA data_version`: nothing can be missed. */
-  readonly listening = true;
 
   constructor(private readonly dataVersion: () => number) {
     super();
@@ -53,36 +54,99 @@ class SqliteChangeFeed extends BaseChangeFeed {
     }
   }
 
+  /** Every commit is visible to `PRAGMA data_version`: nothing can be missed. */
+  readonly listening = true;
+
   async close(): Promise<void> {}
 }
 
-/** PostgreSQL: `pg_notify` inside the writer's transaction reaches every instance on commit. */
+/** Reconnection delays of the PostgreSQL listener: doubling from the first, capped. */
+export const RECONNECT_FIRST_DELAY_MS = 50;
+export const RECONNECT_MAX_DELAY_MS = 5_000;
+/** How often an idle listener checks its connection (a dead TCP peer raises no event by itself). */
+const PING_INTERVAL_MS = 10_000;
+
+/**
+ * PostgreSQL: `pg_notify` inside the writer's transaction reaches every instance on commit. The
+ * listening connection can die (server restart, `pg_terminate_backend`, network): notifications
+ * sent meanwhile are lost, so from the moment it is lost until it listens again the feed is not
+ * live (caches bypass themselves), and once it listens again everything cached is forgotten.
+ */
 class PostgresChangeFeed extends BaseChangeFeed {
   private client: pg.Client | null = null;
+  private live = false;
+  private closed = false;
+  private delay = RECONNECT_FIRST_DELAY_MS;
+  private retry: NodeJS.Timeout | null = null;
+  private ping: NodeJS.Timeout | null = null;
 
   constructor(private readonly connectionString: string) {
     super();
   }
 
+  /** Connects and listens; the first connection must succeed (the database must be reachable to start). */
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
-    await client.connect();
+    await this.connect();
+    this.ping = setInterval(() => void this.checkConnection(), PING_INTERVAL_MS).unref();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, application_name: FEED_APPLICATION_NAME });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
     client.on('notification', (message) => {
       const change = parseChange(message.payload);
       if (change) this.deliver(change);
     });
-    // A lost listener would silently stop invalidations: forget everything and let the
-    // process supervisor restart us rather than serve stale credentials.
-    client.on('error', () => {
-      this.client = null;
-      this.deliver({ kind: 'everything' });
-    });
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
+    this.delay = RECONNECT_FIRST_DELAY_MS;
+    // Whatever was announced while nobody listened is unknown: forget it all, then trust again.
+    this.deliver({ kind: 'everything' });
+    this.live = true;
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = null;
+    this.live = false;
+    this.deliver({ kind: 'everything' });
+    void client.end().catch(() => {});
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retry) return;
+    const delay = this.delay;
+    this.delay = Math.min(RECONNECT_MAX_DELAY_MS, this.delay * 2);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect().catch(() => this.scheduleReconnect());
+    }, delay).unref();
+  }
+
+  private async checkConnection(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await client.query('select 1');
+    } catch {
+      this.lost(client);
+    }
   }
 
   get listening(): boolean {
-    return this.client !== null;
+    return this.live;
   }
 
   async publish(db: Kysely<Database>, change: Change): Promise<void> {
@@ -93,8 +157,15 @@ class PostgresChangeFeed extends BaseChangeFeed {
   poll(): void {}
 
   async close(): Promise<void> {
-    await this.client?.end();
+    this.closed = true;
+    this.live = false;
+    if (this.retry) clearTimeout(this.retry);
+    if (this.ping) clearInterval(this.ping);
+    this.retry = null;
+    this.ping = null;
+    const client = this.client;
     this.client = null;
+    await client?.end().catch(() => {});
   }
 }
 

@@ -21,7 +21,11 @@ export interface ChangeFeed {
   subscribe(listener: (change: Change) => void): () => void;
   /** Delivers changes made by other processes that cannot push them (SQLite); cheap, call per request. */
   poll(): void;
-  /** Whether changes from other instances are being heard right now (readiness). */
+  /**
+   * Whether changes from other instances are being heard right now (readiness). While false (the
+   * PostgreSQL listener lost its connection and is reconnecting), caches must neither serve nor
+   * store entries.
+   */
   readonly listening: boolean;
   close(): Promise<void>;
 }

@@ -198,6 +198,10 @@ function openPostgres(url: string): DatabaseHandle {
   // An idle client whose connection dies (server restart, database dropped) is replaced by the
   // pool on next use; without a listener the error would crash the process.
   pool.on('error', () => {});
+  // A client checked out of the pool (inside a transaction, between two queries) whose connection
+  // is killed emits 'error' with nobody listening: without this, one terminated backend would
+  // crash the process. The query in flight fails on its own (a 503); the pool drops the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const statements = new StatementListeners();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
@@ -222,9 +226,13 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
   const statements = new Map<string, SqliteDatabase.Statement>();
+  const noop = sqlite.prepare('select 0 where 0');
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
+      // On SQLITE_FULL, IOERR, BUSY or NOMEM SQLite may roll the transaction back by itself;
+      // Kysely's ROLLBACK would then fail ("no transaction is active") and hide the real error.
+      if (text === 'rollback' && !sqlite.inTransaction) return noop;
       let statement = statements.get(text);
       if (statement === undefined) {
         statement = sqlite.prepare(text);

@@ -6,6 +6,7 @@ import * as signupOrigin from './migrations/0002-signup-origin-and-artist-tags.j
 import * as nameLengthIndex from './migrations/0003-name-length-index.js';
 import * as emailUniqueLoginAttempts from './migrations/0004-email-unique-login-attempts.js';
 import * as stackSessions from './migrations/0005-stack-sessions.js';
+import * as rateBuckets from './migrations/0006-rate-buckets.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -20,6 +21,7 @@ const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0003-name-length-index': nameLengthIndex,
   '0004-email-unique-login-attempts': emailUniqueLoginAttempts,
   '0005-stack-sessions': stackSessions,
+  '0006-rate-buckets': rateBuckets,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -21,6 +21,7 @@ export interface Database {
   audit_log: AuditLogTable;
   auth_throttle: AuthThrottleTable;
   login_attempts: LoginAttemptsTable;
+  rate_buckets: RateBucketsTable;
 }
 
 /** Activity counters kept per user, written by the host site through the native API. */
@@ -265,6 +266,14 @@ export interface LoginAttemptsTable {
   success: number;
   /** `success`, or why it was refused (`wrong_password`, `unknown_login`, `rate_limited`, …). */
   reason: string;
+}
+
+/** A token bucket: `<action> <key>`, its points at `updated_at` (ms), full again at `full_at`. */
+export interface RateBucketsTable {
+  key: string;
+  points: number;
+  updated_at: number;
+  full_at: number;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCoreError, type CoreError } from '../core/errors.js';
+import { outageOf, type Outage } from '../core/outage.js';
 
 /** What was wrong with the request itself, before any core call: schema, syntax, size, type. */
 export type RequestIssueKind =
@@ -27,8 +28,12 @@ export interface RequestIssue {
 export type HttpFailure =
   | { readonly kind: 'core'; readonly error: CoreError }
   | { readonly kind: 'request'; readonly issue: RequestIssue }
-  /** A bug or an outage: already logged; render the dialect's 500 without details. */
-  | { readonly kind: 'internal' };
+  /**
+   * A bug, or (with `outage`) the database unable to serve: already logged. Render the dialect's
+   * 500 without details; `respond` then makes an outage a 503 with `Retry-After`, whatever the
+   * dialect rendered, so that no dialect can forget it.
+   */
+  | { readonly kind: 'internal'; readonly outage?: Outage };
 
 export interface RenderedError {
   readonly status: number;
@@ -82,6 +87,8 @@ const ISSUES_BY_CODE: Readonly<Record<string, { kind: RequestIssueKind; message:
 /** Sorts any thrown value into what a dialect renders. Never exposes an internal message. */
 export function classifyError(error: unknown): HttpFailure {
   if (isCoreError(error)) return { kind: 'core', error };
+  const outage = outageOf(error);
+  if (outage !== null) return { kind: 'internal', outage };
   if (!isFastifyError(error)) return { kind: 'internal' };
   if (error.validation) return { kind: 'request', issue: validationIssue(error) };
   const known = ISSUES_BY_CODE[error.code];
@@ -93,6 +100,18 @@ export function classifyError(error: unknown): HttpFailure {
   }
   if (status >= 400 && status < 500) return { kind: 'request', issue: { kind: 'bad_request', status, message: 'Bad request' } };
   return { kind: 'internal' };
+}
+
+/** Seconds a client is told to wait when the database cannot serve. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The rendering of `failure`, with an outage turned into 503 + `Retry-After` (a temporary
+ * condition the client should retry) even where the dialect rendered its generic 500.
+ */
+export function respond(failure: HttpFailure, rendered: RenderedError): RenderedError {
+  if (failure.kind !== 'internal' || failure.outage === undefined || (rendered.status !== 500 && rendered.status !== 503)) return rendered;
+  return { ...rendered, status: 503, headers: { ...rendered.headers, 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) } };
 }
 
 /** Writes a rendered error onto the reply. */
@@ -118,7 +137,7 @@ export function installErrorHandler(app: FastifyInstance, render: ErrorRenderer)
   app.setErrorHandler((error: unknown, request, reply) => {
     const failure = classifyError(error);
     if (failure.kind === 'internal') logInternal(request, error);
-    return sendRendered(reply, render(failure));
+    return sendRendered(reply, respond(failure, render(failure)));
   });
 }
 

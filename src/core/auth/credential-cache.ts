@@ -39,6 +39,8 @@ export class CredentialCache {
   /** The entry for `tokenHash` if still valid at `now`; first hears of other processes' changes. */
   get(tokenHash: string, now: number): CachedCredential | null {
     this.core.changes.poll();
+    // Not hearing other instances: an entry may be stale, so every lookup goes to the database.
+    if (!this.core.changes.listening) return null;
     const entry = this.entries.get(tokenHash);
     if (!entry) return null;
     if (now < entry.validUntil) return entry;
@@ -47,7 +49,7 @@ export class CredentialCache {
   }
 
   set(tokenHash: string, entry: CachedCredential, generation: number): void {
-    if (generation !== this.currentGeneration) return;
+    if (generation !== this.currentGeneration || !this.core.changes.listening) return;
     if (this.entries.size >= MAX_ENTRIES) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

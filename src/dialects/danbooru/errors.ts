@@ -1,5 +1,5 @@
 import { CoreError, type FieldErrors } from '../../core/errors.js';
-import { classifyError, type HttpFailure, type RenderedError, type RequestIssue } from '../../http/error-handler.js';
+import { classifyError, respond, type HttpFailure, type RenderedError, type RequestIssue } from '../../http/error-handler.js';
 import { CONTENT_TYPES, type RailsFormat } from '../rails/format.js';
 import { errorXml, xmlRecord, type RailsErrorBody } from '../rails/xml.js';
 
@@ -112,6 +112,11 @@ function renderRequestIssue(issue: RequestIssue, format: RailsFormat): RenderedE
   return errorPage(issue.status, 'ActionController::BadRequest', issue.message, format);
 }
 
+const OUTAGE_MESSAGES = {
+  storage_full: 'The database is out of space. Try again later.',
+  database_unavailable: 'The database is unavailable. Try again later.',
+} as const;
+
 /** Danbooru's error mapping for every failure the HTTP layer classifies. */
 export function renderDanbooruError(failure: HttpFailure, format: RailsFormat = 'json'): RenderedError {
   switch (failure.kind) {
@@ -120,7 +125,8 @@ export function renderDanbooruError(failure: HttpFailure, format: RailsFormat = 
     case 'request':
       return renderRequestIssue(failure.issue, format);
     case 'internal':
-      // Never the exception's own class, message or trace.
+      // Never the exception's own class, message or trace; an outage says only that it is one.
+      if (failure.outage !== undefined) return errorPage(503, 'ActiveRecord::ConnectionNotEstablished', OUTAGE_MESSAGES[failure.outage], format);
       return errorPage(500, 'StandardError', 'Internal server error', format);
   }
 }
@@ -132,7 +138,7 @@ export function renderThrown(error: unknown, format: RailsFormat): { rendered: R
     return { rendered: errorPage(error.status, error.exceptionClass, error.message, format, { headers: error.headers }, error.backtrace), internal: false };
   }
   const failure = classifyError(error);
-  return { rendered: renderDanbooruError(failure, format), internal: failure.kind === 'internal' };
+  return { rendered: respond(failure, renderDanbooruError(failure, format)), internal: failure.kind === 'internal' };
 }
 
 /** For `.catch`: a core refusal of the listed codes becomes a redirect; anything else is rethrown. */

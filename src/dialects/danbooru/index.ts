@@ -7,6 +7,7 @@ import { installNotFoundHandler, logInternal, sendRendered, type HttpFailure } f
 import { MISSING_LOGIN_OR_KEY, pageNotFound, renderDanbooruError, renderThrown } from './errors.js';
 import { requestFormat, type RailsFormat } from '../rails/format.js';
 import { RateLimiter } from '../rails/rate-limits.js';
+import { bucketStoreFor } from '../../core/rate-limits/rate-limits.js';
 import { registerRoute, type DanbooruRoutes, type RouteGroup } from './routes.js';
 import { adminRoutes } from './routes-admin.js';
 import { apiKeyRoutes } from './routes-api-keys.js';
@@ -62,7 +63,7 @@ async function danbooruPlugin(app: FastifyInstance, options: { core: Core }): Pr
     reply.header('access-control-allow-origin', '*');
     return payload;
   });
-  const routes: DanbooruRoutes = { core, prefix: app.prefix, limiter: new RateLimiter(core.now) };
+  const routes: DanbooruRoutes = { core, prefix: app.prefix, limiter: new RateLimiter(core.now, bucketStoreFor(core)) };
   for (const group of ROUTE_GROUPS) for (const spec of group(routes)) registerRoute(app, routes, spec);
 }
 

@@ -36,16 +36,16 @@ async function signup(core: Core, call: DanbooruCall): Promise<DanbooruResponse>
   // Asked before the parameters are read: a signed-in caller gets 403 whatever they sent.
   if (!can(call.viewer, 'user.sign_up')) throw forbidden();
   const userParams = requireHash(call.params, 'user');
-  call.rateLimit(INVALID_SIGNUP_RULE);
-  call.rateLimit(SIGNUP_RULE);
+  await call.rateLimit(INVALID_SIGNUP_RULE);
+  await call.rateLimit(SIGNUP_RULE);
   const user = await signUp(core, call, userParams).then(
-    (created) => {
-      call.refund(INVALID_SIGNUP_RULE);
+    async (created) => {
+      await call.refund(INVALID_SIGNUP_RULE);
       return created;
     },
-    (error: unknown) => {
-      call.refund(SIGNUP_RULE);
-      if (!isValidationError(error)) call.refund(INVALID_SIGNUP_RULE);
+    async (error: unknown) => {
+      await call.refund(SIGNUP_RULE);
+      if (!isValidationError(error)) await call.refund(INVALID_SIGNUP_RULE);
       throw error;
     },
   );
@@ -67,7 +67,7 @@ function settingsParams(call: DanbooruCall): Params {
 
 /** `PUT /users/:id`: the user's own settings only; 204. */
 async function update(core: Core, call: DanbooruCall): Promise<DanbooruResponse> {
-  call.rateLimit(updateRule(call.viewer.level));
+  await call.rateLimit(updateRule(call.viewer.level));
   const target = await getUser(core, recordId(call.pathId, 'user'));
   if (!can(call.viewer, 'user.update_preferences', target)) throw forbidden();
   const { patch, errors } = parseSettingsUpdate(settingsParams(call), {

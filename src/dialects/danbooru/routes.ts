@@ -46,9 +46,9 @@ export interface DanbooruCall {
   /** An absolute URL under the dialect's prefix, as Rails writes `Location`. */
   url(path: string): string;
   /** Charges a rate limit to the caller; sets `X-Rate-Limit`; throws 429 when over. */
-  rateLimit(rule: RateRule): void;
+  rateLimit(rule: RateRule): Promise<void>;
   /** Gives a charge back (a reserved signup that did not happen). */
-  refund(rule: RateRule): void;
+  refund(rule: RateRule): Promise<void>;
 }
 
 export type DanbooruResponse =
@@ -118,8 +118,8 @@ function callOf(request: FastifyRequest, reply: FastifyReply, routes: DanbooruRo
     extension: urlExtension(request.url),
     origin: publicOrigin(routes.core.config, request),
     url: (path) => `${publicOrigin(routes.core.config, request)}${routes.prefix}${path}`,
-    rateLimit(rule) {
-      const state = routes.limiter.hit(rule, keys);
+    async rateLimit(rule) {
+      const state = await routes.limiter.hit(rule, keys);
       const header = { 'x-rate-limit': rateLimitHeader(state) };
       reply.headers(header);
       if (state.limited) throw rateLimitError(header);

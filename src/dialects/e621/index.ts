@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/context.js';
+import { bucketStoreFor } from '../../core/rate-limits/rate-limits.js';
 import { installAuthentication, type CredentialSources } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
 import { RateLimiter } from '../rails/rate-limits.js';
@@ -38,7 +39,7 @@ async function e621Plugin(app: FastifyInstance, options: { core: Core }): Promis
   installE621Errors(app);
   installUserAgentRule(app, core);
   installAuthentication(app, core, SOURCES);
-  const routes: E621Routes = { core, prefix: app.prefix, limiter: new RateLimiter(core.now) };
+  const routes: E621Routes = { core, prefix: app.prefix, limiter: new RateLimiter(core.now, bucketStoreFor(core)) };
   for (const group of ROUTE_GROUPS) for (const spec of group(routes)) registerRoute(app, routes, spec);
 }
 

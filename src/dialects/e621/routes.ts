@@ -103,9 +103,9 @@ function send(reply: FastifyReply, response: E621Response, format: RailsFormat):
 const unknownFormat = (): E621HttpError => new E621HttpError(406, { success: false, message: 'ActionController::UnknownFormat', code: null });
 
 /** Charges the throttle for a signed-in write; sets `X-Api-Limit`; 429 when spent. */
-function throttle(routes: E621Routes, request: FastifyRequest, reply: FastifyReply): void {
+async function throttle(routes: E621Routes, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.method === 'GET' || request.method === 'HEAD' || request.viewer.id === null) return;
-  const state = routes.limiter.hit(API_WRITE_RULE, rateLimitKeys(request.viewer.id, null));
+  const state = await routes.limiter.hit(API_WRITE_RULE, rateLimitKeys(request.viewer.id, null));
   reply.header('x-api-limit', String(Math.max(0, Math.floor(Math.min(...Object.values(state.limits))))));
   if (state.limited) throw new E621HttpError(429, { success: false, message: 'Throttled: Too many requests', code: null });
 }
@@ -115,7 +115,7 @@ export function registerRoute(app: FastifyInstance, routes: E621Routes, spec: Ro
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const choice = requestFormat(request);
     if (!choice.ok || (choice.format === 'xml' && !spec.xml)) throw unknownFormat();
-    throttle(routes, request, reply);
+    await throttle(routes, request, reply);
     return send(reply, await spec.handle(callOf(request, choice.format, routes.prefix)), choice.format);
   };
   const urls = /\/:[a-z_]+$/.test(spec.path) ? [spec.path] : [spec.path, `${spec.path}.:format`];

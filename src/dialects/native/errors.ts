@@ -2,7 +2,7 @@ import type { CoreError, CoreErrorCode } from '../../core/errors.js';
 import type { HttpFailure, RenderedError, RequestIssue, RequestIssueKind } from '../../http/error-handler.js';
 
 /** Every `error.code` the native API answers with. */
-export type NativeErrorCode = CoreErrorCode | RequestIssueKind | 'internal_error';
+export type NativeErrorCode = CoreErrorCode | RequestIssueKind | 'internal_error' | 'unavailable';
 
 export const NATIVE_ERROR_CODES: readonly NativeErrorCode[] = [
   'not_found',
@@ -17,6 +17,7 @@ export const NATIVE_ERROR_CODES: readonly NativeErrorCode[] = [
   'unsupported_media_type',
   'bad_request',
   'internal_error',
+  'unavailable',
 ];
 
 export interface NativeErrorDetails {
@@ -90,6 +91,8 @@ export function renderNativeError(failure: HttpFailure): RenderedError {
     case 'request':
       return renderRequestIssue(failure.issue);
     case 'internal':
+      if (failure.outage === 'storage_full') return { status: 503, body: body('unavailable', 'The database is out of space; try again later') };
+      if (failure.outage !== undefined) return { status: 503, body: body('unavailable', 'The database is unavailable; try again later') };
       return { status: 500, body: body('internal_error', 'Internal server error') };
   }
 }

@@ -1,12 +1,13 @@
+import type { BucketStore } from '../../core/rate-limits/rate-limits.js';
+
 /**
  * Rails-family token buckets (Danbooru's rate_limiter.rb): each key (the user, the IP subnet) holds up to
  * `burst` points, regains `rate` per second and pays `cost` per action; an action is limited when
  * any of its keys falls below zero. A limited attempt still pays, down to `MINIMUM_POINTS`, so
  * hammering only lengthens the wait. Only the caller's own keys are charged, so nobody can use
  * the limits to lock someone else out.
- *
- * The buckets live in this instance's memory: behind a load balancer each instance counts on
- * its own, so the effective limit is multiplied by the number of instances.
+ * The buckets are the core's (`bucketStoreFor`): on PostgreSQL one budget in the database for
+ * every instance, as Danbooru keeps them in its database.
  */
 export interface RateRule {
   /** The action's name (`users:update`), shown in the header. */
@@ -26,51 +27,22 @@ export interface RateLimitState {
   readonly limits: Readonly<Record<string, number>>;
 }
 
-interface Bucket {
-  points: number;
-  at: number;
-  readonly rule: RateRule;
-}
-
-/** Buckets kept before full ones are swept away. */
-const SWEEP_THRESHOLD = 10_000;
-
+/** Charges the buckets of a core's store, shared by every instance on PostgreSQL. */
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly store: BucketStore,
+  ) {}
 
   /** Charges `rule.cost` to every key; limited when any key is now below zero. */
-  hit(rule: RateRule, keys: readonly string[]): RateLimitState {
-    return this.charge(rule, keys, rule.cost);
-  }
-
-  /** Gives back a charge (a reserved signup that did not happen). */
-  refund(rule: RateRule, keys: readonly string[]): void {
-    this.charge(rule, keys, -rule.cost);
-  }
-
-  private charge(rule: RateRule, keys: readonly string[], cost: number): RateLimitState {
-    const now = this.now();
-    if (this.buckets.size > SWEEP_THRESHOLD) this.sweep(now);
-    const limits: Record<string, number> = {};
-    for (const key of keys) {
-      const id = `${rule.action} ${key}`;
-      const bucket = this.buckets.get(id) ?? { points: rule.burst, at: now, rule };
-      const refilled = Math.min(rule.burst, bucket.points + (rule.rate * Math.max(0, now - bucket.at)) / 1000);
-      bucket.points = Math.max(MINIMUM_POINTS, Math.min(rule.burst, refilled - cost));
-      bucket.at = now;
-      this.buckets.set(id, bucket);
-      limits[key] = bucket.points;
-    }
+  async hit(rule: RateRule, keys: readonly string[]): Promise<RateLimitState> {
+    const limits = await this.store.charge({ ...rule, minimum: MINIMUM_POINTS }, keys, rule.cost, this.now());
     return { rule, limited: Object.values(limits).some((points) => points < 0), limits };
   }
 
-  /** Drops buckets that have refilled completely: a missing bucket reads as full. */
-  private sweep(now: number): void {
-    for (const [id, { points, at, rule }] of this.buckets) {
-      if (points + (rule.rate * (now - at)) / 1000 >= rule.burst) this.buckets.delete(id);
-    }
+  /** Gives back a charge (a reserved signup that did not happen). */
+  async refund(rule: RateRule, keys: readonly string[]): Promise<void> {
+    await this.store.charge({ ...rule, minimum: MINIMUM_POINTS }, keys, -rule.cost, this.now());
   }
 }
 

@@ -111,8 +111,9 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
     trustProxy: core.config.trustProxy.length > 0 ? [...core.config.trustProxy] : false,
     requestTimeout: 60_000,
     routerOptions: { querystringParser: parseQueryString },
-    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
-      sendRendered(reply, renderFailure(dialectFor(request.url, mounted), classifyError(error))),
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      void sendRendered(reply, renderFailure(dialectFor(request.url, mounted), classifyError(error)));
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   const metrics = metricsFor(core);

@@ -17,7 +17,7 @@ export interface BenchContext {
   readonly adminName: string;
   readonly adminKey: string;
   /** Runs the `roster` CLI against the bench database and returns its standard output. */
-  roster(args: readonly string[]): string;
+  readonly roster: (args: readonly string[]) => string;
   /** Base URL of the Roster server under load (for set-up requests made before measuring). */
   readonly baseUrl: string;
 }

@@ -105,14 +105,14 @@ export class Metrics {
   }
 
   private observeStore(registers: Registry[]): void {
-    const metrics = this;
+    const counts = (): Promise<StoreCounts> => this.currentStoreCounts();
     const gauge = (name: string, help: string, pick: (counts: StoreCounts) => number): void => {
       new Gauge({
         name,
         help,
         registers,
         async collect() {
-          this.set(pick(await metrics.currentStoreCounts()));
+          this.set(pick(await counts()));
         },
       });
     };

@@ -13,6 +13,7 @@ export function findNulCharacter(value: unknown, path = ''): string | null {
  * U+FFFF (none of them allowed in XML 1.0, so a stored one made every later XML listing of the
  * record unreadable), and unpaired surrogates (not encodable as UTF-8: stored as U+FFFD).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this guard's job
 const UNSTORABLE = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|\p{Cs}/u;
 
 /** The dotted path of the first string (or key) holding an unstorable character, or null. */

@@ -30,7 +30,7 @@ describe(`hostile-input findings (${TEST_ENGINE})`, () => {
     const listing = await f.app.inject({ method: 'GET', url: '/danbooru/bans.xml', headers: { authorization: ownerBasic() } });
     assert.equal(listing.statusCode, 200);
     assert.equal(XMLValidator.validate(listing.body), true);
-    assert.doesNotMatch(listing.body, /\u0001/);
+    assert.ok(!listing.body.includes('\u0001'));
   });
 
   it('regression: an unpaired surrogate is refused (400) instead of being stored as U+FFFD', async () => {

@@ -40,6 +40,7 @@ function unreadableBody(contentType: string, body: string): string | null {
   }
   if (/xml/i.test(contentType)) {
     // XML 1.0 allows neither C0 controls (but tab, newline, return) nor U+FFFE/U+FFFF nor lone surrogates.
+    // eslint-disable-next-line no-control-regex -- a body holding control characters is what this detects
     const invalid = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u.exec(body);
     if (invalid) return `XML: character U+${invalid[0].codePointAt(0)!.toString(16).padStart(4, '0')} is not allowed in XML 1.0`;
     const valid = XMLValidator.validate(body);

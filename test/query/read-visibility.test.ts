@@ -84,7 +84,7 @@ describe('search never finds what reading hides', () => {
     }
     const raw = rows.get(user.id)![field.column!];
     if (raw === null || raw === undefined) return isNull(field.name);
-    const value: Scalar = field.type === 'boolean' ? raw === 1 || raw === true : field.type === 'string' ? String(raw) : Number(raw);
+    const value: Scalar = field.type === 'boolean' ? raw === 1 || raw === true : field.type === 'string' ? String(raw as string) : Number(raw);
     return eq(field.name, value);
   }
 

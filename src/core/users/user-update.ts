@@ -186,7 +186,7 @@ const ARTIST_TAG_LENGTH_MAX = 200;
 function addArtistTagProblems(problems: Problems, tags: readonly string[]): void {
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) return problems.add('artist_tags', 'must be a list of strings');
   if (tags.length > ARTIST_TAGS_MAX) problems.add('artist_tags', `is too long (maximum is ${ARTIST_TAGS_MAX} tags)`);
-  if (tags.some((tag) => tag.length === 0 || tag.length > ARTIST_TAG_LENGTH_MAX)) problems.add('artist_tags', `has a tag that is empty or longer than ${ARTIST_TAG_LENGTH_MAX} characters`);
+  if (tags.some((tag: string) => tag.length === 0 || tag.length > ARTIST_TAG_LENGTH_MAX)) problems.add('artist_tags', `has a tag that is empty or longer than ${ARTIST_TAG_LENGTH_MAX} characters`);
 }
 
 function addRestrictionProblems(problems: Problems, patch: UserPatch, target: User): void {

@@ -67,14 +67,15 @@ class Parser {
     return TRUE;
   }
 
-  private comparison(op: string, args: Json): Filter {
+  private comparison(op: string, json: Json): Filter {
+    const args: readonly Json[] | null = Array.isArray(json) ? (json as readonly Json[]) : null;
     const kind = Object.hasOwn(COMPARISONS, op) ? COMPARISONS[op] : undefined;
-    if (kind && Array.isArray(args) && args.length === 2 && isVar(args[0])) {
+    if (kind && args !== null && args.length === 2 && isVar(args[0])) {
       const term = this.term(args[0].var);
       const value = this.value(op, args, term, args[1]);
       return typeof value === 'boolean' ? compareBoolean(term.field, kind, value) : cmp(term.field, kind, value);
     }
-    if (op === '<=' && Array.isArray(args) && args.length === 3 && isVar(args[1])) {
+    if (op === '<=' && args !== null && args.length === 3 && isVar(args[1])) {
       const term = this.term(args[1].var);
       return and(cmp(term.field, 'gte', this.value(op, args, term, args[0])), cmp(term.field, 'lte', this.value(op, args, term, args[2])));
     }
@@ -114,7 +115,7 @@ class Parser {
       (term.type === 'boolean' && typeof value === 'boolean') ||
       (term.type === 'integer' && typeof value === 'number' && Number.isSafeInteger(value));
     if (!ok) throw unsupported(op, args);
-    return value as Scalar;
+    return value;
   }
 }
 

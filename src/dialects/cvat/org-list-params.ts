@@ -32,7 +32,7 @@ export function organizationFilter(query: Query): Filter {
     if (!/^\s*[+-]?\d+\s*$/.test(id) || !Number.isSafeInteger(Number(id))) throw fieldErrors({ id: ['Enter a number.'] });
     parts.push(cmp('id', 'eq', Number(id)));
   }
-  const terms = (queryValue(query, 'search') ?? '').replace(/\u0000/g, '').replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+  const terms = (queryValue(query, 'search') ?? '').replaceAll('\u0000', '').replace(/,/g, ' ').split(/\s+/).filter(Boolean);
   for (const term of terms) parts.push(or(match('name', 'contains', term, false), ownerNamed(term, 'contains', false)));
   const logic = queryValue(query, 'filter');
   if (logic) parts.push(parseJsonLogic(logic, ORG_TERMS));

@@ -62,7 +62,7 @@ export function userFilter(query: Query): Filter {
 
 /** DRF `SearchFilter`: terms split on spaces and commas; each must match some field, ignoring case. */
 export function searchFilter(text: string, fields: readonly string[] = SEARCH_FIELDS): Filter {
-  const terms = text.replace(/\u0000/g, '').replace(/,/g, ' ').split(/\s+/).filter(Boolean);
+  const terms = text.replaceAll('\u0000', '').replace(/,/g, ' ').split(/\s+/).filter(Boolean);
   return and(...terms.map((term) => or(...fields.map((field) => match(field, 'contains', term, false)))));
 }
 

@@ -114,7 +114,7 @@ export const authRoutes: RouteGroup = (app, { core }) => {
       throw error;
     }
     if (values.new_password1 !== values.new_password2) throw fieldErrors({ new_password2: ['The two password fields didn’t match.'] });
-    await updateUser(core, viewer, viewer.user.id, { password: values.new_password1! });
+    await updateUser(core, viewer, viewer.user.id, { password: values.new_password1! }, { currentPassword: values.old_password! });
     return { detail: 'New password has been saved.' };
   });
 };

@@ -70,8 +70,8 @@ export function parseUserPatch(body: unknown): CvatUserPatch {
     const list = fields.groups;
     if (!Array.isArray(list)) problems.groups = ['Expected a list of items but got type "' + typeof list + '".'];
     else {
-      const bad = list.find((name) => !isCvatGroup(name));
-      if (bad !== undefined) problems.groups = [`Object with name=${String(bad)} does not exist.`];
+      const bad: unknown = (list as unknown[]).find((name) => !isCvatGroup(name));
+      if (bad !== undefined) problems.groups = [`Object with name=${typeof bad === "string" ? bad : JSON.stringify(bad)} does not exist.`];
       else groups = list as CvatGroup[];
     }
   }
@@ -86,7 +86,7 @@ export function parseUserPatch(body: unknown): CvatUserPatch {
   const privileged = flags.is_superuser ?? flags.is_staff;
   return {
     ...(username !== undefined && { username }),
-    profile: Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)) as UserPatch,
+    profile: Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)),
     ...(groups !== undefined && { groups }),
     ...(privileged !== undefined && { privileged }),
     ...(flags.is_active !== undefined && { isActive: flags.is_active }),
@@ -110,9 +110,9 @@ export async function applyUserPatch(core: Core, viewer: Viewer, target: User, p
     (!deactivates && !reactivates ? true : can(viewer, 'user.ban', target));
   if (!allowed) throw forbidden();
   if (Object.keys(patch.profile).length > 0) await updateUser(core, viewer, target.id, patch.profile);
-  if (renames) await renameUser(core, viewer, target.id, patch.username!);
+  if (renames) await renameUser(core, viewer, target.id, patch.username);
   if (level !== target.level) await setUserLevel(core, viewer, target.id, level);
   if (deactivates) await banUser(core, viewer, { userId: target.id, reason: DEACTIVATION_REASON, durationMs: null });
-  if (reactivates) await liftSanction(core, viewer, target.ban!.id);
+  if (reactivates) await liftSanction(core, viewer, target.ban.id);
   return target;
 }

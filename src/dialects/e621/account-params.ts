@@ -1,6 +1,6 @@
-import { validationFailed, type FieldErrors } from '../../core/errors.js';
+import { validationFailed } from '../../core/errors.js';
 import type { PreferenceFlag } from '../../core/users/preferences.js';
-import type { PreferencesPatch, UserPatch } from '../../core/users/users.js';
+import type { UserPatch } from '../../core/users/users.js';
 import { toI } from '../rails/ruby-coercion.js';
 import { isKnownTimeZone } from '../rails/time-zone.js';
 import { unpermittedParameter } from './errors.js';
@@ -22,8 +22,8 @@ const FORBIDDEN_PARTS = ['system', 'automod', 'admin', 'moderator', '_mod', 'mod
 export function e621NameProblem(name: string): string | null {
   if (name.length < 2 || name.length > 20) return 'must be 2 to 20 characters long';
   if (!/^[A-Za-z0-9\-_~']+$/.test(name)) return "must contain only alphanumeric characters, hypens, apostrophes, tildes and underscores";
-  if (/^[\-_~']/.test(name)) return 'must not begin with a special character';
-  if (/[\-_~']{2}/.test(name)) return 'must not contain consecutive special characters';
+  if (/^[-_~']/.test(name)) return 'must not begin with a special character';
+  if (/[-_~']{2}/.test(name)) return 'must not contain consecutive special characters';
   if (name.endsWith('_')) return 'must not end with an underscore';
   if (/^\d+$/.test(name)) return 'cannot be only numbers';
   if (['me', 'home', 'settings'].includes(name.toLowerCase())) return 'is a reserved name';
@@ -50,7 +50,7 @@ export function parseE621Signup(params: Params): E621Signup {
   if (nameProblem !== null) errors.name = [nameProblem];
   if (password.length < 8) errors.password = ['is too short (minimum is 8 characters)'];
   if (confirmation !== null && confirmation !== password) errors.password_confirmation = ["doesn't match Password"];
-  if (Object.keys(errors).length > 0) throw validationFailed(errors as FieldErrors);
+  if (Object.keys(errors).length > 0) throw validationFailed(errors);
   return { name, password, email };
 }
 
@@ -86,7 +86,7 @@ export function parseE621Settings(params: Params): UserPatch {
   if (typeof preferences.time_zone === 'string' && !isKnownTimeZone(preferences.time_zone)) throw validationFailed({ time_zone: ['is not included in the list'] });
   const patch: { -readonly [K in keyof UserPatch]: UserPatch[K] } = {};
   if (Object.keys(flags).length > 0) preferences.flags = flags;
-  if (Object.keys(preferences).length > 0) patch.preferences = preferences as PreferencesPatch;
+  if (Object.keys(preferences).length > 0) patch.preferences = preferences;
   if (avatarId !== undefined) patch.avatarId = avatarId;
   if (email !== undefined) patch.email = email;
   return patch;

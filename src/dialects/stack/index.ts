@@ -25,7 +25,7 @@ function installJsonParser(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, body, done);
+    void parseJson(request, body, done);
   });
 }
 

@@ -27,9 +27,9 @@ const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, n
 describe('unique emails (core)', () => {
   test('an email is taken ignoring case, on create and on update; deletion frees it', async () => {
     const first = await make({ email: 'Unique@Example.com' });
-    assert.deepEqual(await rejects(make({ email: 'unique@example.COM' }), 'conflict'), { email: ['already taken'] });
+    assert.deepEqual(await rejects(make({ email: 'unique@example.COM' }), 'conflict'), { email: ['has already been taken'] });
     const other = await make({ email: 'other@example.com' });
-    assert.deepEqual(await rejects(updateUser(core, SYSTEM, other.id, { email: 'UNIQUE@example.com' }), 'conflict'), { email: ['already taken'] });
+    assert.deepEqual(await rejects(updateUser(core, SYSTEM, other.id, { email: 'UNIQUE@example.com' }), 'conflict'), { email: ['has already been taken'] });
     // Re-saving one's own address in another case is no conflict.
     assert.equal((await updateUser(core, SYSTEM, first.id, { email: 'UNIQUE@example.com' })).email, 'UNIQUE@example.com');
     await deleteUser(core, SYSTEM, first.id);

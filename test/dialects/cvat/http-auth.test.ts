@@ -130,7 +130,7 @@ describe('CVAT authentication and content negotiation', () => {
     assert.equal(token.statusCode, 400);
     assert.deepEqual(token.json(), { old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
     const ok = await f.request('worker', 'POST', '/api/auth/password/change', { payload: { old_password: PASSWORD, new_password1: 'new passphrase!', new_password2: 'new passphrase!' } });
-    assert.equal(ok.statusCode, 200);
+    assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json(), { detail: 'New password has been saved.' });
     assert.equal((await inject('POST', '/api/auth/login', {}, { username: 'worker_user', password: 'new passphrase!' })).statusCode, 200);
   });

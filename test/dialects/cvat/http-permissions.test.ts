@@ -40,8 +40,10 @@ describe('CVAT permission matrix', () => {
     ['admin', `org=${ORG_SLUG}`, 200, 5],
     ['owner', `org=${ORG_SLUG}`, 200, 5],
     ['maintainer', `org=${ORG_SLUG}`, 200, 5],
-    ['supervisor', `org=${ORG_SLUG}`, 200, 5],
-    ['worker', `org=${ORG_SLUG}`, 200, 5],
+    // A pending (not yet accepted) membership is read only by the organization's managers
+    // (core/access/visibility.ts), so its user is not listed to supervisors and workers.
+    ['supervisor', `org=${ORG_SLUG}`, 200, 4],
+    ['worker', `org=${ORG_SLUG}`, 200, 4],
     ['outsider', `org=${ORG_SLUG}`, 403, null],
     ['anonymous', `org=${ORG_SLUG}`, 401, null],
   ];
@@ -107,7 +109,8 @@ describe('CVAT permission matrix', () => {
     ['worker', 'stranger', 403],
     ['outsider', 'member', 403],
     ['anonymous', 'member', 401],
-    ['admin', 'stranger', 204],
+    // Only the Owner deletes other accounts (core policy, from Danbooru's seed); an Admin is refused.
+    ['admin', 'stranger', 403],
   ];
   for (const [caller, target, status] of DELETE) {
     test(`delete ${target} as ${caller} → ${status}`, async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { banUser } from '../../../src/core/moderation/moderation.js';
 import { createUser } from '../../../src/core/users/users.js';
+import { deleteUser } from '../../../src/core/users/user-delete.js';
 import { listNameChanges } from '../../../src/query/list-name-changes.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { cvatFixture, root, T0_CVAT, type CvatFixture } from './http-fixture.js';
@@ -142,7 +143,9 @@ describe('CVAT users: serializers, self, detail, update, delete', () => {
     const inactive = (await f.request('admin', 'GET', '/api/users?is_active=false')).json() as { results: Json[] };
     assert.ok(inactive.results.some((u) => u.id === banned.id));
     const doomed = await createUser(f.core, SYSTEM, { name: 'doomed_one' });
-    assert.equal((await f.request('admin', 'DELETE', `/api/users/${doomed.id}`)).statusCode, 204);
+    // Only the Owner deletes others (core policy): an Admin's DELETE is refused; the system deletes it here.
+    assert.equal((await f.request('admin', 'DELETE', `/api/users/${doomed.id}`)).statusCode, 403);
+    await deleteUser(f.core, SYSTEM, doomed.id);
     assert.equal((await f.request('owner', 'GET', `/api/users/${doomed.id}`)).statusCode, 404);
     const seen = (await f.request('admin', 'GET', `/api/users/${doomed.id}`)).json() as Json;
     assert.deepEqual([seen.is_active, seen.username], [false, `user_${doomed.id}`]);

@@ -80,7 +80,15 @@ async function measure(port: number, scenario: Scenario): Promise<Figures> {
 
 function printTable(rows: readonly Figures[], ceiling: Figures): void {
   const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'non-2xx', 'errors'];
-  const lines = rows.map((r) => [r.name, r.rps.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), (r.rps / ceiling.rps).toFixed(3), String(r.non2xx), String(r.errors)]);
+  const lines = rows.map((r) => [
+    r.name,
+    r.rps.toFixed(0),
+    r.p50.toFixed(1),
+    r.p99.toFixed(1),
+    (r.rps / ceiling.rps).toFixed(3),
+    String(r.non2xx),
+    String(r.errors),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(format(header));

@@ -22,14 +22,7 @@ import { installRequestLog, requestIdOptions } from './http/request-log.js';
 import { refuseNulCharacters } from './http/nul-guard.js';
 
 /** Every API Roster serves. A new dialect is one line here (and its folder). */
-export const DIALECTS: readonly Dialect[] = [
-  nativeDialect,
-  danbooruDialect,
-  e621Dialect,
-  cvatDialect,
-  civitaiDialect,
-  stackDialect,
-];
+export const DIALECTS: readonly Dialect[] = [nativeDialect, danbooruDialect, e621Dialect, cvatDialect, civitaiDialect, stackDialect];
 
 export const BODY_LIMIT = 2 * 1024 * 1024;
 

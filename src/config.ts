@@ -21,15 +21,11 @@ export const EnvSchema = Type.Object({
       description: '`sqlite:<file>` or `postgres://user@host:port/db`',
     }),
   ),
-  ROSTER_DIALECT_PORTS: Type.Optional(
-    Type.String({ description: '`dialect=port,…`: also serve a dialect at the root of an extra port' }),
-  ),
+  ROSTER_DIALECT_PORTS: Type.Optional(Type.String({ description: '`dialect=port,…`: also serve a dialect at the root of an extra port' })),
   ROSTER_PASSWORD_MIN_LENGTH: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,3}$', default: '8', description: 'minimum password length (maximum is 128; no composition rules)' }),
   ),
-  ROSTER_SIGNUPS_OPEN: Type.Optional(
-    Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'whether anonymous callers may sign up' }),
-  ),
+  ROSTER_SIGNUPS_OPEN: Type.Optional(Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'whether anonymous callers may sign up' })),
   ROSTER_LOG_LEVEL: Type.Optional(
     Type.String({
       pattern: '^(fatal|error|warn|info|debug|trace|silent)$',
@@ -41,10 +37,16 @@ export const EnvSchema = Type.Object({
     Type.String({ pattern: '^(json|pretty)$', default: 'json', description: '`json` (one object a line) or `pretty` (for a terminal)' }),
   ),
   ROSTER_BASE_URL: Type.Optional(
-    Type.String({ description: 'public origin (and path prefix), e.g. `https://users.example.com`: `Location` headers and absolute URLs are built from it instead of the `Host` header' }),
+    Type.String({
+      description:
+        'public origin (and path prefix), e.g. `https://users.example.com`: `Location` headers and absolute URLs are built from it instead of the `Host` header',
+    }),
   ),
   ROSTER_TRUST_PROXY: Type.Optional(
-    Type.String({ description: 'addresses or CIDR ranges of trusted reverse proxies, comma-separated (`10.0.0.0/8,::1`): their `X-Forwarded-For` names the client for throttles, login records, key address limits and rate limits' }),
+    Type.String({
+      description:
+        'addresses or CIDR ranges of trusted reverse proxies, comma-separated (`10.0.0.0/8,::1`): their `X-Forwarded-For` names the client for throttles, login records, key address limits and rate limits',
+    }),
   ),
   ROSTER_SESSION_IDLE_MINUTES: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,7}$', default: '10080', description: 'a session unused this long is refused; `0`: never idle out' }),
@@ -55,9 +57,7 @@ export const EnvSchema = Type.Object({
   ROSTER_BREACHED_PASSWORDS: Type.Optional(
     Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'check new passwords against the shipped list of breached passwords' }),
   ),
-  ROSTER_METRICS_TOKEN: Type.Optional(
-    Type.String({ minLength: 16, description: 'bearer token `GET /metrics` requires on the main port (16+ characters)' }),
-  ),
+  ROSTER_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'bearer token `GET /metrics` requires on the main port (16+ characters)' })),
   ROSTER_METRICS_PORT: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,5}$', description: 'serve `/metrics` (unauthenticated) on this port of `HOST` instead of the main port' }),
   ),
@@ -68,7 +68,7 @@ export const EnvSchema = Type.Object({
     Type.String({
       pattern: '^[0-9]{1,6}$',
       default: '0',
-      description: 'on SIGTERM, how long `/readyz` answers 503 before listeners close (give it your load balancer\'s check interval)',
+      description: "on SIGTERM, how long `/readyz` answers 503 before listeners close (give it your load balancer's check interval)",
     }),
   ),
   ROSTER_E621_REQUIRE_USER_AGENT: Type.Optional(
@@ -76,14 +76,13 @@ export const EnvSchema = Type.Object({
   ),
   ROSTER_CIVITAI_CORS_ORIGINS: Type.Optional(
     Type.String({
-      description: "`https://a.example,https://b.example`: origins allowed to call Civitai's `/api/v1/me` with credentials from a browser (the first is the default)",
+      description:
+        "`https://a.example,https://b.example`: origins allowed to call Civitai's `/api/v1/me` with credentials from a browser (the first is the default)",
     }),
   ),
 });
 
-export type DatabaseConfig =
-  | { readonly engine: 'sqlite'; readonly path: string }
-  | { readonly engine: 'postgres'; readonly url: string };
+export type DatabaseConfig = { readonly engine: 'sqlite'; readonly path: string } | { readonly engine: 'postgres'; readonly url: string };
 
 export interface Config {
   readonly port: number;
@@ -124,9 +123,7 @@ export interface Config {
 }
 
 export type MetricsConfig =
-  | { readonly exposure: 'off' }
-  | { readonly exposure: 'token'; readonly token: string }
-  | { readonly exposure: 'port'; readonly port: number };
+  { readonly exposure: 'off' } | { readonly exposure: 'token'; readonly token: string } | { readonly exposure: 'port'; readonly port: number };
 
 /** Seven days: a session left alone for a week must be signed into again. */
 export const DEFAULT_SESSION_IDLE_MINUTES = 7 * 24 * 60;
@@ -147,7 +144,10 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
 /** Parses `ROSTER_DIALECT_PORTS`, e.g. `e621=3621,danbooru=3622`. */
 export function parseDialectPorts(text: string): Partial<Record<DialectName, number>> {
   const ports: Partial<Record<DialectName, number>> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([a-z0-9]+)=([0-9]{1,5})$/.exec(part);
     const name = match?.[1] as DialectName | undefined;
     if (!match || !name || !DIALECT_NAMES.includes(name)) {
@@ -160,14 +160,19 @@ export function parseDialectPorts(text: string): Partial<Record<DialectName, num
 
 /** Parses `ROSTER_CIVITAI_CORS_ORIGINS`: comma-separated `scheme://host[:port]` origins, kept normalized. */
 export function parseOrigins(text: string): readonly string[] {
-  const origins = text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-    const url = URL.canParse(part) ? new URL(part) : null;
-    const bare = url !== null && url.pathname === '/' && !part.endsWith('//') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
-    if (!url || !bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new ConfigError(`ROSTER_CIVITAI_CORS_ORIGINS: "${part}" is not an origin (scheme://host[:port])`);
-    }
-    return url.origin;
-  });
+  const origins = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const url = URL.canParse(part) ? new URL(part) : null;
+      const bare =
+        url !== null && url.pathname === '/' && !part.endsWith('//') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+      if (!url || !bare || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+        throw new ConfigError(`ROSTER_CIVITAI_CORS_ORIGINS: "${part}" is not an origin (scheme://host[:port])`);
+      }
+      return url.origin;
+    });
   return Object.freeze([...new Set(origins)]);
 }
 
@@ -193,7 +198,10 @@ export function parseBaseUrl(text: string): string {
 
 /** Parses `ROSTER_TRUST_PROXY`: comma-separated addresses or CIDR ranges, e.g. `10.0.0.0/8,::1`. */
 export function parseTrustProxy(text: string): readonly string[] {
-  const entries = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address = '', prefix, extra] = entry.split('/');
     const version = isIP(address);
@@ -206,9 +214,7 @@ export function parseTrustProxy(text: string): readonly string[] {
 
 /** Reads the environment once into a frozen, typed configuration. Nothing else reads `process.env`. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
-  const picked = Object.fromEntries(
-    Object.keys(EnvSchema.properties).flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])),
-  );
+  const picked = Object.fromEntries(Object.keys(EnvSchema.properties).flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
   if (!Value.Check(EnvSchema, picked)) {
     const first = [...Value.Errors(EnvSchema, picked)][0];
     throw new ConfigError(`invalid environment: ${first?.path.slice(1) ?? ''} ${first?.message ?? ''}`.trim());

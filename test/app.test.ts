@@ -76,7 +76,10 @@ describe('buildApp', () => {
     for (const path of ['/v1/users', '/v1/users/{id}', '/v1/me', '/v1/sessions', '/v1/bans', '/v1/audit-log', '/v1/organizations']) {
       assert.ok(paths.includes(path), `${path} is documented`);
     }
-    assert.ok(paths.every((path) => path.startsWith('/v1/')), 'only native routes are documented');
+    assert.ok(
+      paths.every((path) => path.startsWith('/v1/')),
+      'only native routes are documented',
+    );
     assert.ok(doc.paths['/v1/users']?.get && doc.paths['/v1/users']?.post);
   });
 

@@ -33,7 +33,10 @@ test('closeOnSignals closes once on the first SIGTERM, then lets go of the signa
   const server: RunningServer = { urls: [], close: async () => void closes++ };
   const baseline = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
   const closed = new Promise<unknown>((resolve) => closeOnSignals(server, resolve));
-  assert.deepEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], baseline.map((n) => n + 1));
+  assert.deepEqual(
+    [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')],
+    baseline.map((n) => n + 1),
+  );
   process.emit('SIGTERM');
   assert.equal(await closed, undefined);
   assert.equal(closes, 1);

@@ -29,7 +29,10 @@ export const HOSTILE_PATHS: readonly (readonly [string, string])[] = [
   ['hostile native offset 10^9', '/v1/users?offset=1000000000'],
   ['hostile native offset 10^6', '/v1/users?offset=1000000'],
   ['hostile native inviter chain 10 deep', `/v1/users?${nativeFilter(inviterChain(10, { kind: 'match', field: 'name', mode: 'contains', value: 'q' }))}`],
-  ['hostile native invitees of invitees', `/v1/users?${nativeFilter({ kind: 'exists', relation: 'invitees', where: { kind: 'exists', relation: 'invitees', where: null } })}`],
+  [
+    'hostile native invitees of invitees',
+    `/v1/users?${nativeFilter({ kind: 'exists', relation: 'invitees', where: { kind: 'exists', relation: 'invitees', where: null } })}`,
+  ],
 ];
 
 export const hostileScenarios: ScenarioSource = () => HOSTILE_PATHS.map(([name, path]) => ({ name, path }));

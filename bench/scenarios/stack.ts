@@ -10,7 +10,11 @@ export const stackScenarios: ScenarioSource = async ({ roster, baseUrl }) => {
     publishable_client_key: string;
     secret_server_key: string;
   };
-  const client = { 'x-stack-project-id': project.project_id, 'x-stack-access-type': 'client', 'x-stack-publishable-client-key': project.publishable_client_key };
+  const client = {
+    'x-stack-project-id': project.project_id,
+    'x-stack-access-type': 'client',
+    'x-stack-publishable-client-key': project.publishable_client_key,
+  };
   const server = { 'x-stack-project-id': project.project_id, 'x-stack-access-type': 'server', 'x-stack-secret-server-key': project.secret_server_key };
   const signUp = await fetch(`${baseUrl}/stack/api/v1/auth/password/sign-up`, {
     method: 'POST',

@@ -6,9 +6,7 @@ import type { Telemetry } from './telemetry.js';
 
 /** Something that changed and that caches on any instance must forget. */
 export type Change =
-  | { readonly kind: 'user'; readonly userId: number }
-  | { readonly kind: 'credential'; readonly tokenHash: string }
-  | { readonly kind: 'everything' };
+  { readonly kind: 'user'; readonly userId: number } | { readonly kind: 'credential'; readonly tokenHash: string } | { readonly kind: 'everything' };
 
 /**
  * Carries invalidations to every instance sharing the database: PostgreSQL `LISTEN/NOTIFY`, or

@@ -2,14 +2,7 @@
  * The closed set of errors the core raises. Each dialect maps every code, exhaustively, onto its
  * own status and body (`src/dialects/<name>/errors.ts`).
  */
-export type CoreErrorCode =
-  | 'not_found'
-  | 'forbidden'
-  | 'invalid_param'
-  | 'validation_failed'
-  | 'conflict'
-  | 'rate_limited'
-  | 'unauthenticated';
+export type CoreErrorCode = 'not_found' | 'forbidden' | 'invalid_param' | 'validation_failed' | 'conflict' | 'rate_limited' | 'unauthenticated';
 
 /**
  * What exactly went wrong, when a dialect words it in its own terms (CVAT's
@@ -65,14 +58,11 @@ export class CoreError extends Error {
   }
 }
 
-export const notFound = (entity: string, message = `${entity} not found`): CoreError =>
-  new CoreError('not_found', message, { entity });
+export const notFound = (entity: string, message = `${entity} not found`): CoreError => new CoreError('not_found', message, { entity });
 
-export const forbidden = (message = 'Access denied', details: CoreErrorDetails = {}): CoreError =>
-  new CoreError('forbidden', message, details);
+export const forbidden = (message = 'Access denied', details: CoreErrorDetails = {}): CoreError => new CoreError('forbidden', message, details);
 
-export const invalidParam = (param: string, message: string): CoreError =>
-  new CoreError('invalid_param', message, { param });
+export const invalidParam = (param: string, message: string): CoreError => new CoreError('invalid_param', message, { param });
 
 /** A regular expression the engines refuse (syntax, length, constructs RE2 lacks). */
 export const invalidPattern = (param: string, reason: string): CoreError =>
@@ -104,10 +94,8 @@ export const emailTaken = (): CoreError =>
 export const isEmailTaken = (error: unknown): error is CoreError =>
   error instanceof CoreError && error.code === 'conflict' && error.details.conflict === 'email_taken';
 
-export const unauthenticated = (reason: string): CoreError =>
-  new CoreError('unauthenticated', 'Authentication failed', { reason });
+export const unauthenticated = (reason: string): CoreError => new CoreError('unauthenticated', 'Authentication failed', { reason });
 
-export const rateLimited = (retryAfterSeconds: number): CoreError =>
-  new CoreError('rate_limited', 'Too many attempts; try again later', { retryAfterSeconds });
+export const rateLimited = (retryAfterSeconds: number): CoreError => new CoreError('rate_limited', 'Too many attempts; try again later', { retryAfterSeconds });
 
 export const isCoreError = (error: unknown): error is CoreError => error instanceof CoreError;

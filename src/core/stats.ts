@@ -15,7 +15,10 @@ export interface StoreCounts {
  */
 export async function countStore(core: Core, now: number): Promise<StoreCounts> {
   const [accounts, sanctions, sessions] = await Promise.all([
-    core.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    core.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
     core.db
       .selectFrom('sanctions')
       .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])

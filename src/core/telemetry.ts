@@ -9,15 +9,7 @@ export type TelemetryEvent =
   | { readonly kind: 'change_feed_lag'; readonly seconds: number };
 
 /** Why a password sign-in ended as it did: a closed set, so a metric label can never carry input. */
-export type LoginReason =
-  | 'ok'
-  | 'unknown_login'
-  | 'no_password'
-  | 'wrong_password'
-  | 'deleted'
-  | 'banned'
-  | 'throttled'
-  | 'malformed';
+export type LoginReason = 'ok' | 'unknown_login' | 'no_password' | 'wrong_password' | 'deleted' | 'banned' | 'throttled' | 'malformed';
 
 export type TelemetryListener = (event: TelemetryEvent) => void;
 

@@ -22,8 +22,10 @@ export function uniqueViolationColumn(error: unknown): string | null {
 /** A unique violation on users as `conflict` (the name, email or uuid is taken); other errors pass through. */
 export function userConflict(error: unknown): unknown {
   const column = uniqueViolationColumn(error);
-  if (column === 'name_lower') return new CoreError('conflict', 'user conflicts with an existing record', { entity: 'user', fields: { name: ['already taken'] }, conflict: 'name_taken' });
-  if (column === 'uuid') return new CoreError('conflict', 'user conflicts with an existing record', { entity: 'user', fields: { uuid: ['already taken'] }, conflict: 'uuid_taken' });
+  if (column === 'name_lower')
+    return new CoreError('conflict', 'user conflicts with an existing record', { entity: 'user', fields: { name: ['already taken'] }, conflict: 'name_taken' });
+  if (column === 'uuid')
+    return new CoreError('conflict', 'user conflicts with an existing record', { entity: 'user', fields: { uuid: ['already taken'] }, conflict: 'uuid_taken' });
   if (column === 'email_lower') return emailTaken();
   return error;
 }

@@ -28,9 +28,7 @@ class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly ctx: MigrationContext) {}
 
   async getMigrations(): Promise<Record<string, Migration>> {
-    return Object.fromEntries(
-      Object.entries(MIGRATIONS).map(([name, module]) => [name, { up: (db: Kysely<unknown>) => module.up(db, this.ctx) }]),
-    );
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, module]) => [name, { up: (db: Kysely<unknown>) => module.up(db, this.ctx) }]));
   }
 }
 

@@ -88,10 +88,7 @@ function readNameAndKey(params: Params, names: { readonly name: string; readonly
 }
 
 /** What the request presents under the dialect's rules. Pure: nothing is checked yet. */
-export function readCredentials(
-  request: Pick<FastifyRequest, 'headers' | 'query' | 'body'>,
-  sources: CredentialSources,
-): PresentedCredential {
+export function readCredentials(request: Pick<FastifyRequest, 'headers' | 'query' | 'body'>, sources: CredentialSources): PresentedCredential {
   const header = request.headers.authorization;
   if (typeof header === 'string') return readAuthorization(header, sources);
   const query = (request.query ?? undefined) as Params;

@@ -33,9 +33,25 @@ export class Metrics {
     const registers = [this.registry];
     // The standard process_* and nodejs_* series, under their usual names.
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'roster_http_requests_total', help: 'Requests answered', labelNames: ['dialect', 'route', 'method', 'status_class'], registers });
-    this.latency = new Histogram({ name: 'roster_http_request_duration_seconds', help: 'Time to answer a request', labelNames: ['dialect', 'route', 'status_class'], buckets: LATENCY_BUCKETS, registers });
-    this.throttled = new Counter({ name: 'roster_http_throttled_total', help: 'Requests refused by a rate limit or the login throttle (429)', labelNames: ['dialect'], registers });
+    this.requests = new Counter({
+      name: 'roster_http_requests_total',
+      help: 'Requests answered',
+      labelNames: ['dialect', 'route', 'method', 'status_class'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'roster_http_request_duration_seconds',
+      help: 'Time to answer a request',
+      labelNames: ['dialect', 'route', 'status_class'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.throttled = new Counter({
+      name: 'roster_http_throttled_total',
+      help: 'Requests refused by a rate limit or the login throttle (429)',
+      labelNames: ['dialect'],
+      registers,
+    });
     this.observeCore(registers);
     this.observeDatabase(registers);
     this.observeStore(registers);
@@ -55,9 +71,19 @@ export class Metrics {
 
   private observeCore(registers: Registry[]): void {
     const logins = new Counter({ name: 'roster_logins_total', help: 'Password sign-ins by outcome and reason', labelNames: ['outcome', 'reason'], registers });
-    const cache = new Counter({ name: 'roster_credential_cache_total', help: 'Credential lookups answered from the cache (hit) or the database (miss)', labelNames: ['result'], registers });
+    const cache = new Counter({
+      name: 'roster_credential_cache_total',
+      help: 'Credential lookups answered from the cache (hit) or the database (miss)',
+      labelNames: ['result'],
+      registers,
+    });
     const reconnects = new Counter({ name: 'roster_change_feed_reconnects_total', help: 'Times the change feed connection was re-established', registers });
-    const lag = new Histogram({ name: 'roster_change_feed_lag_seconds', help: 'Delay between a change being published and heard', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers });
+    const lag = new Histogram({
+      name: 'roster_change_feed_lag_seconds',
+      help: 'Delay between a change being published and heard',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    });
     const changes = this.core.changes;
     new Gauge({
       name: 'roster_change_feed_listening',
@@ -86,7 +112,12 @@ export class Metrics {
   }
 
   private observeDatabase(registers: Registry[]): void {
-    const statements = new Histogram({ name: 'roster_db_statement_duration_seconds', help: 'Time each database statement took', buckets: LATENCY_BUCKETS, registers });
+    const statements = new Histogram({
+      name: 'roster_db_statement_duration_seconds',
+      help: 'Time each database statement took',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
     this.core.databaseObserver.onStatement((seconds) => statements.observe(seconds));
     const observer = this.core.databaseObserver;
     new Gauge({

@@ -46,11 +46,16 @@ function findCharacter(value: unknown, holds: (text: string) => boolean, path: s
  */
 export function refuseNulCharacters(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
       const at = findNulCharacter(value);
       if (at !== null) throw invalidParam(at === '' ? part : at, `${at === '' ? part : at} must not contain NUL characters`);
       const other = findUnstorableCharacter(value);
-      if (other !== null) throw invalidParam(other === '' ? part : other, `${other === '' ? part : other} must not contain control characters or unpaired surrogates`);
+      if (other !== null)
+        throw invalidParam(other === '' ? part : other, `${other === '' ? part : other} must not contain control characters or unpaired surrogates`);
     }
   });
 }

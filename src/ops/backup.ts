@@ -87,7 +87,5 @@ function withoutPassword(url: string): string {
 /** What to run instead on PostgreSQL, whose own tools do consistent online dumps. */
 export function postgresBackupAdvice(config: Extract<DatabaseConfig, { engine: 'postgres' }>, file: string, direction: 'backup' | 'restore'): string {
   const url = withoutPassword(config.url);
-  return direction === 'backup'
-    ? `pg_dump --format=custom --file '${file}' '${url}'`
-    : `pg_restore --clean --if-exists --no-owner --dbname '${url}' '${file}'`;
+  return direction === 'backup' ? `pg_dump --format=custom --file '${file}' '${url}'` : `pg_restore --clean --if-exists --no-owner --dbname '${url}' '${file}'`;
 }

@@ -45,7 +45,13 @@ export function renderExportLine(
     counters: countersOf(user),
     self_signed_up: user.self_signed_up === 1,
     artist_tags: stringList(parseJson(user.artist_tags)),
-    name_changes: related.nameChanges.map((c) => ({ old_name: c.old_name, new_name: c.new_name, actor_id: c.actor_id, created_at: iso(c.created_at), updated_at: iso(c.updated_at) })),
+    name_changes: related.nameChanges.map((c) => ({
+      old_name: c.old_name,
+      new_name: c.new_name,
+      actor_id: c.actor_id,
+      created_at: iso(c.created_at),
+      updated_at: iso(c.updated_at),
+    })),
     sanctions: related.sanctions.map((s) => ({
       kind: s.kind,
       actor_id: s.actor_id,
@@ -56,7 +62,13 @@ export function renderExportLine(
       lifted_at: isoOrNull(s.lifted_at),
       lifted_by_id: s.lifted_by_id,
     })),
-    subscriptions: related.subscriptions.map((s) => ({ product: s.product, tier: s.tier, created_at: iso(s.created_at), expires_at: isoOrNull(s.expires_at), canceled_at: isoOrNull(s.canceled_at) })),
+    subscriptions: related.subscriptions.map((s) => ({
+      product: s.product,
+      tier: s.tier,
+      created_at: iso(s.created_at),
+      expires_at: isoOrNull(s.expires_at),
+      canceled_at: isoOrNull(s.canceled_at),
+    })),
   };
   return JSON.stringify(line);
 }

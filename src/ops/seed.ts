@@ -263,7 +263,10 @@ function addHistory(state: SeedState, batch: Batch, userId: number, name: string
     });
     state.nameChanges++;
   }
-  for (const [kind, share] of [['ban', 0.012], ['mute', 0.004]] as const) {
+  for (const [kind, share] of [
+    ['ban', 0.012],
+    ['mute', 0.004],
+  ] as const) {
     if (random() >= share) continue;
     const at = between(random, createdAt, now);
     const days = pick(random, [1, 3, 7, 30, 90, 180, 365, null, null, null]);

@@ -87,14 +87,23 @@ export class ImportWriter {
     const kept = accepted.filter((entry) => entry.keepId);
     const moved = accepted.filter((entry) => !entry.keepId);
     const inviters: [number, number][] = [];
-    await insertRows(trx, 'users', kept.map((entry) => this.userRow(entry, entry.record.sourceId as number, outcome, inviters)));
+    await insertRows(
+      trx,
+      'users',
+      kept.map((entry) => this.userRow(entry, entry.record.sourceId as number, outcome, inviters)),
+    );
     if (kept.length > 0) await syncIdSequence(trx, this.core, 'users');
     const newIds = await reserveIds(trx, this.core, 'users', moved.length);
-    await insertRows(trx, 'users', moved.map((entry, index) => this.userRow(entry, newIds[index] as number, outcome, inviters)));
+    await insertRows(
+      trx,
+      'users',
+      moved.map((entry, index) => this.userRow(entry, newIds[index] as number, outcome, inviters)),
+    );
     outcome.imported = accepted.length;
     outcome.idsChanged = accepted.filter((entry) => !entry.keepId && entry.record.sourceId !== null).length;
     const lookup = (source: number | null): number | null => (source === null ? null : (outcome.mapped.get(source) ?? this.ids.get(source) ?? null));
-    for (const [userId, inviterSource] of inviters) await this.refer(trx, outcome, lookup, inviterSource, { table: 'users', rowId: userId, column: 'inviter_id' });
+    for (const [userId, inviterSource] of inviters)
+      await this.refer(trx, outcome, lookup, inviterSource, { table: 'users', rowId: userId, column: 'inviter_id' });
     await this.insertRelated(trx, accepted, outcome, lookup);
     await this.resolvePending(trx, outcome);
     return outcome;
@@ -142,8 +151,18 @@ export class ImportWriter {
 
   private async insertRelated(trx: Kysely<Database>, accepted: readonly Accepted[], outcome: BatchOutcome, lookup: Lookup): Promise<void> {
     const records = accepted.map((entry) => entry.record);
-    const changeIds = await reserveIds(trx, this.core, 'name_changes', records.reduce((n, r) => n + r.nameChanges.length, 0));
-    const sanctionIds = await reserveIds(trx, this.core, 'sanctions', records.reduce((n, r) => n + r.sanctions.length, 0));
+    const changeIds = await reserveIds(
+      trx,
+      this.core,
+      'name_changes',
+      records.reduce((n, r) => n + r.nameChanges.length, 0),
+    );
+    const sanctionIds = await reserveIds(
+      trx,
+      this.core,
+      'sanctions',
+      records.reduce((n, r) => n + r.sanctions.length, 0),
+    );
     const changes: Insertable<Database['name_changes']>[] = [];
     const sanctions: Insertable<SanctionsTable>[] = [];
     const subscriptions: Insertable<Database['subscriptions']>[] = [];
@@ -157,7 +176,10 @@ export class ImportWriter {
       for (const { actorSourceId, liftedBySourceId, ...sanction } of record.sanctions) {
         const id = sanctionIds[sanctions.length] as number;
         sanctions.push({ ...sanction, id, user_id: userId, actor_id: lookup(actorSourceId), lifted_by_id: lookup(liftedBySourceId) });
-        later.push([actorSourceId, { table: 'sanctions', rowId: id, column: 'actor_id' }], [liftedBySourceId, { table: 'sanctions', rowId: id, column: 'lifted_by_id' }]);
+        later.push(
+          [actorSourceId, { table: 'sanctions', rowId: id, column: 'actor_id' }],
+          [liftedBySourceId, { table: 'sanctions', rowId: id, column: 'lifted_by_id' }],
+        );
       }
       for (const subscription of record.subscriptions) subscriptions.push({ ...subscription, user_id: userId });
     }
@@ -197,14 +219,26 @@ interface Accepted {
 
 async function setReference(trx: Kysely<Database>, fixup: Fixup, userId: number): Promise<void> {
   // The three tables and columns are a closed set, checked by the Fixup type.
-  await trx.updateTable(fixup.table).set({ [fixup.column]: userId } as never).where('id', '=', fixup.rowId).execute();
+  await trx
+    .updateTable(fixup.table)
+    .set({ [fixup.column]: userId } as never)
+    .where('id', '=', fixup.rowId)
+    .execute();
 }
 
 async function findTaken(trx: Kysely<Database>, records: readonly ImportRecord[]): Promise<{ names: Set<string>; uuids: Set<string>; ids: Set<number> }> {
   const sourceIds = records.flatMap((r) => (r.sourceId === null ? [] : [r.sourceId]));
   const uuids = records.flatMap((r) => (r.uuid === null ? [] : [r.uuid]));
   const [byName, byUuid, byId] = await Promise.all([
-    trx.selectFrom('users').select('name_lower').where('name_lower', 'in', records.map((r) => r.nameLower)).execute(),
+    trx
+      .selectFrom('users')
+      .select('name_lower')
+      .where(
+        'name_lower',
+        'in',
+        records.map((r) => r.nameLower),
+      )
+      .execute(),
     uuids.length > 0 ? trx.selectFrom('users').select('uuid').where('uuid', 'in', uuids).execute() : [],
     sourceIds.length > 0 ? trx.selectFrom('users').select('id').where('id', 'in', sourceIds).execute() : [],
   ]);

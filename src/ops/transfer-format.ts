@@ -22,7 +22,13 @@ const Time = Type.Union([Type.String({ maxLength: 40 }), Type.Integer({ minimum:
 const UserRef = Nullable(Type.Integer({ minimum: 1 }));
 
 const NameChangeLine = Type.Object(
-  { old_name: Type.String({ minLength: 1, maxLength: 200 }), new_name: Type.String({ minLength: 1, maxLength: 200 }), actor_id: Type.Optional(UserRef), created_at: Time, updated_at: Type.Optional(Time) },
+  {
+    old_name: Type.String({ minLength: 1, maxLength: 200 }),
+    new_name: Type.String({ minLength: 1, maxLength: 200 }),
+    actor_id: Type.Optional(UserRef),
+    created_at: Time,
+    updated_at: Type.Optional(Time),
+  },
   { additionalProperties: false },
 );
 
@@ -41,7 +47,13 @@ const SanctionLine = Type.Object(
 );
 
 const SubscriptionLine = Type.Object(
-  { product: Type.String({ minLength: 1, maxLength: 200 }), tier: Type.String({ minLength: 1, maxLength: 200 }), created_at: Time, expires_at: Type.Optional(Nullable(Time)), canceled_at: Type.Optional(Nullable(Time)) },
+  {
+    product: Type.String({ minLength: 1, maxLength: 200 }),
+    tier: Type.String({ minLength: 1, maxLength: 200 }),
+    created_at: Time,
+    expires_at: Type.Optional(Nullable(Time)),
+    canceled_at: Type.Optional(Nullable(Time)),
+  },
   { additionalProperties: false },
 );
 
@@ -113,7 +125,10 @@ export interface ImportRecord {
    */
   readonly row: Omit<UserRow, 'selected_team_id'>;
   readonly nameChanges: readonly (Omit<NameChangeRow, 'id' | 'user_id' | 'actor_id'> & { actorSourceId: number | null })[];
-  readonly sanctions: readonly (Omit<SanctionRow, 'id' | 'user_id' | 'actor_id' | 'lifted_by_id'> & { actorSourceId: number | null; liftedBySourceId: number | null })[];
+  readonly sanctions: readonly (Omit<SanctionRow, 'id' | 'user_id' | 'actor_id' | 'lifted_by_id'> & {
+    actorSourceId: number | null;
+    liftedBySourceId: number | null;
+  })[];
   readonly subscriptions: readonly Omit<SubscriptionRow, 'id' | 'user_id'>[];
 }
 

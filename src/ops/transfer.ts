@@ -30,12 +30,21 @@ export async function* exportUsers(core: Core, viewer: Viewer, options: { batchS
   for (;;) {
     const users = await core.db.selectFrom('users').selectAll().where('id', '>', after).orderBy('id').limit(batchSize).execute();
     if (users.length === 0) break;
-    const related = await loadRelated(core.db, users.map((user) => user.id));
+    const related = await loadRelated(
+      core.db,
+      users.map((user) => user.id),
+    );
     yield users.map((user) => `${renderExportLine(user, related(user.id))}\n`).join('');
     after = (users.at(-1) as { id: number }).id;
     count += users.length;
   }
-  await recordAudit(core.db, viewer, core.now(), { action: 'user.export', subjectType: 'user', subjectId: null, targetUserId: null, details: { users: count } });
+  await recordAudit(core.db, viewer, core.now(), {
+    action: 'user.export',
+    subjectType: 'user',
+    subjectId: null,
+    targetUserId: null,
+    details: { users: count },
+  });
 }
 
 type Related = { nameChanges: NameChangeRow[]; sanctions: SanctionRow[]; subscriptions: SubscriptionRow[] };
@@ -86,7 +95,12 @@ export interface ImportSummary {
  * Ids and uuids are kept when free; names must be free. Export → import into an empty database
  * → export gives the same lines. System viewer only.
  */
-export async function importUsers(core: Core, viewer: Viewer, input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importUsers(
+  core: Core,
+  viewer: Viewer,
+  input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   if (!isSystem(viewer)) throw forbidden('Only the system may import users');
   const batchSize = options.batchSize ?? 10_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw invalidParam('batch', 'batch size must be a whole number ≥ 1');
@@ -121,7 +135,14 @@ export async function importUsers(core: Core, viewer: Viewer, input: AsyncIterab
     await pause.resume();
   }
   if (writer.imported > 0) await refreshStatistics(core);
-  const summary = { lines, imported: writer.imported, failed, idsChanged: writer.idsChanged, uuidsChanged: writer.uuidsChanged, unresolvedReferences: writer.unresolvedReferences };
+  const summary = {
+    lines,
+    imported: writer.imported,
+    failed,
+    idsChanged: writer.idsChanged,
+    uuidsChanged: writer.uuidsChanged,
+    unresolvedReferences: writer.unresolvedReferences,
+  };
   await recordAudit(core.db, viewer, core.now(), { action: 'user.import', subjectType: 'user', subjectId: null, targetUserId: null, details: { ...summary } });
   return summary;
 }

@@ -70,8 +70,7 @@ export const isNull = (field: string): Filter => freeze({ kind: 'isNull', field 
 export const match = (field: string, mode: MatchMode, value: string, caseSensitive = false): Filter =>
   freeze({ kind: 'match', field, mode, value, caseSensitive });
 
-export const exists = (relation: string, where: Filter | null = null): Filter =>
-  freeze({ kind: 'exists', relation, where: where === TRUE ? null : where });
+export const exists = (relation: string, where: Filter | null = null): Filter => freeze({ kind: 'exists', relation, where: where === TRUE ? null : where });
 
 /** Every field name a filter mentions, with the relation path it is reached through. */
 export function fieldsOf(filter: Filter, path: readonly string[] = []): { path: readonly string[]; field: string }[] {

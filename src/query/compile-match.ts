@@ -57,7 +57,11 @@ function unportable(pattern: string): string | null {
  * NFC like names) or SQL `lower()` of the column with the value lower-cased in JavaScript.
  */
 export function compileMatch(node: MatchNode, field: FieldDef, scope: Scope): Bool {
-  const target = node.caseSensitive ? column(scope, field.column) : field.lowerColumn ? column(scope, field.lowerColumn) : sql`lower(${column(scope, field.column)})`;
+  const target = node.caseSensitive
+    ? column(scope, field.column)
+    : field.lowerColumn
+      ? column(scope, field.lowerColumn)
+      : sql`lower(${column(scope, field.column)})`;
   const value = node.caseSensitive ? node.value : foldCase(field, node.value);
   const caps = scope.ctx.caps;
   switch (node.mode) {

@@ -3,7 +3,18 @@ import { invalidParam } from '../core/errors.js';
 import type { EngineCapabilities } from '../db/database.js';
 import { not, type CompareOp, type Filter, type Scalar } from './ast.js';
 import { checkMatch, compileMatch, isStorableText } from './compile-match.js';
-import { ENTITIES, ENTITY_FIXED, findField, findRelation, isSearchableField, isSearchableRelation, type EntityName, type FieldDef, type SearchAccess, type SearchTier } from './fields.js';
+import {
+  ENTITIES,
+  ENTITY_FIXED,
+  findField,
+  findRelation,
+  isSearchableField,
+  isSearchableRelation,
+  type EntityName,
+  type FieldDef,
+  type SearchAccess,
+  type SearchTier,
+} from './fields.js';
 import { readableRowsFilter } from './readable-rows.js';
 
 /** What compiling a filter needs to know besides the filter. */
@@ -146,7 +157,14 @@ function compileNode(filter: Filter, scope: Scope): Bool {
   switch (filter.kind) {
     case 'and':
     case 'or':
-      return filter.items.length === 0 ? (filter.kind === 'and' ? SQL_TRUE : SQL_FALSE) : joinAll(filter.items.map((item) => compileNode(item, scope)), filter.kind);
+      return filter.items.length === 0
+        ? filter.kind === 'and'
+          ? SQL_TRUE
+          : SQL_FALSE
+        : joinAll(
+            filter.items.map((item) => compileNode(item, scope)),
+            filter.kind,
+          );
     case 'not': {
       const inner = compileNode(filter.item, scope);
       // Danbooru's `_not` keeps NULL rows: "not TRUE", not SQL's three-valued NOT.

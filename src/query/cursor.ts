@@ -21,7 +21,10 @@ interface CursorPayload {
 // Not a secret: cursors carry only values of fields the viewer may sort by. The checksum only
 // catches edited or truncated cursors.
 const checksum = (signature: string, values: CursorValues): string =>
-  createHash('sha256').update(JSON.stringify([VERSION, signature, values])).digest('base64url').slice(0, 16);
+  createHash('sha256')
+    .update(JSON.stringify([VERSION, signature, values]))
+    .digest('base64url')
+    .slice(0, 16);
 
 /** An opaque cursor (base64url JSON) for the position after a row with these sort values. */
 export function encodeCursor(signature: string, values: CursorValues): string {

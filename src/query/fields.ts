@@ -57,11 +57,9 @@ const derived = (name: string, definition: (now: number) => Filter): FieldDef =>
   Object.freeze({ name, type: 'boolean', nullable: false, sortable: false, derived: definition });
 
 /** A sanction applies while it is not lifted and has not expired: no job needed for expiry. */
-export const sanctionInForce = (now: number): Filter =>
-  and(isNull('lifted_at'), or(isNull('expires_at'), cmp('expires_at', 'gt', now)));
+export const sanctionInForce = (now: number): Filter => and(isNull('lifted_at'), or(isNull('expires_at'), cmp('expires_at', 'gt', now)));
 
-const byName = (fields: readonly FieldDef[]): Readonly<Record<string, FieldDef>> =>
-  Object.freeze(Object.fromEntries(fields.map((f) => [f.name, f])));
+const byName = (fields: readonly FieldDef[]): Readonly<Record<string, FieldDef>> => Object.freeze(Object.fromEntries(fields.map((f) => [f.name, f])));
 
 const USER_FIELDS = byName([
   field('id', 'integer', { sortable: true }),

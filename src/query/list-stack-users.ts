@@ -70,7 +70,8 @@ async function loadUsersByUuid(core: Core, uuid: string): Promise<User[]> {
  * @throws CoreError `invalid_param` (cursor), `not_found` `team`.
  */
 export async function listStackUsers(core: Core, viewer: Viewer, config: StackProjectConfig, request: StackUserListRequest): Promise<StackUserListPage> {
-  const team = request.teamUuid === null ? TRUE : exists('memberships', and(eq('organization_id', await teamIdOfUuid(core, request.teamUuid)), eq('is_active', true)));
+  const team =
+    request.teamUuid === null ? TRUE : exists('memberships', and(eq('organization_id', await teamIdOfUuid(core, request.teamUuid)), eq('is_active', true)));
   const filter = and(
     eq('is_deleted', false),
     standingFilter(request, config),

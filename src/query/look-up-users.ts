@@ -47,7 +47,12 @@ async function lookUpIds(ctx: NamePrefixContext, lookup: UserLookup): Promise<nu
     case 'prefix':
       return namePrefixShortestFirst(ctx, lookup.prefix, lookup.limit);
     case 'first': {
-      const found = await searchIds(ctx, { entity: 'users', filter: LISTED, sort: [{ kind: 'field', field: 'id', direction: 'asc' }], page: { kind: 'offset', limit: lookup.limit, offset: 0 } });
+      const found = await searchIds(ctx, {
+        entity: 'users',
+        filter: LISTED,
+        sort: [{ kind: 'field', field: 'id', direction: 'asc' }],
+        page: { kind: 'offset', limit: lookup.limit, offset: 0 },
+      });
       return found.ids;
     }
   }

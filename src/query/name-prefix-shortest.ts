@@ -41,7 +41,12 @@ export function lengthProbe(ctx: NamePrefixContext, folded: string, length: numb
 /** Whether any live account's name starts with `prefix` (the prefix indexes of the engine). */
 async function anyMatch(ctx: NamePrefixContext, prefix: string): Promise<boolean> {
   const where = compileFilter('users', ALIAS, and(match('name', 'prefix', prefix), eq('is_deleted', false), cmp('id', 'gt', 0)), ctx);
-  const row = await ctx.db.selectFrom(sql.table('users').as(ALIAS)).select(sql<number>`1`.as('one')).where(where).limit(1).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom(sql.table('users').as(ALIAS))
+    .select(sql<number>`1`.as('one'))
+    .where(where)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

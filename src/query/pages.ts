@@ -42,8 +42,15 @@ export async function fetchPage(base: BaseQuery, terms: readonly SortTerm[], sig
     case 'offset': {
       checkCount('offset', page.offset, 0);
       if (page.offset > MAX_OFFSET) throw tooCostly('offset', `offset is at most ${MAX_OFFSET}; page with a cursor instead`);
-      const rows = await orderBy(base.select(selectId), terms).limit(page.limit + 1).offset(page.offset).execute();
-      return pageOf(rows.map((row) => Number(row.id)), page.limit, null);
+      const rows = await orderBy(base.select(selectId), terms)
+        .limit(page.limit + 1)
+        .offset(page.offset)
+        .execute();
+      return pageOf(
+        rows.map((row) => Number(row.id)),
+        page.limit,
+        null,
+      );
     }
     case 'keyset':
       return keysetPage(base, terms, signature, page.limit, page.cursor);
@@ -70,9 +77,19 @@ async function idPage(base: BaseQuery, kind: 'before' | 'after', id: number, lim
   const bound = sql`cast(${id} as bigint)`;
   const rows =
     kind === 'before'
-      ? await query.where(sql<SqlBool>`${idRef} < ${bound}`).orderBy(idRef, 'desc').execute()
-      : await query.where(sql<SqlBool>`${idRef} > ${bound}`).orderBy(idRef, 'asc').execute();
-  const page = pageOf(rows.map((row) => Number(row.id)), limit, null);
+      ? await query
+          .where(sql<SqlBool>`${idRef} < ${bound}`)
+          .orderBy(idRef, 'desc')
+          .execute()
+      : await query
+          .where(sql<SqlBool>`${idRef} > ${bound}`)
+          .orderBy(idRef, 'asc')
+          .execute();
+  const page = pageOf(
+    rows.map((row) => Number(row.id)),
+    limit,
+    null,
+  );
   // Danbooru: `a<id>` takes the ids just above, but still lists them newest first.
   return kind === 'after' ? { ...page, ids: page.ids.reverse() } : page;
 }
@@ -81,10 +98,21 @@ async function keysetPage(base: BaseQuery, terms: readonly SortTerm[], signature
   const types = keysetTypes(terms);
   let query = base.select([selectId, ...terms.map((term, i) => term.expr.as(`k${i}`))]);
   if (cursor !== null) query = query.where(afterPosition(terms, decodeCursor(cursor, signature, types)));
-  const rows = (await orderBy(query, terms).limit(limit + 1).execute()) as Record<string, unknown>[];
+  const rows = (await orderBy(query, terms)
+    .limit(limit + 1)
+    .execute()) as Record<string, unknown>[];
   const last = rows.length > limit ? rows[limit - 1] : undefined;
-  const nextCursor = last ? encodeCursor(signature, terms.map((_, i) => positionValue(last[`k${i}`]))) : null;
-  return pageOf(rows.map((row) => Number(row.id)), limit, nextCursor);
+  const nextCursor = last
+    ? encodeCursor(
+        signature,
+        terms.map((_, i) => positionValue(last[`k${i}`])),
+      )
+    : null;
+  return pageOf(
+    rows.map((row) => Number(row.id)),
+    limit,
+    nextCursor,
+  );
 }
 
 /** Keyset paging needs a total order on values that are never NULL. */

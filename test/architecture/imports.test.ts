@@ -12,11 +12,23 @@ import { test } from 'node:test';
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
 const FORBIDDEN: readonly { readonly layer: string; readonly may_not: readonly RegExp[]; readonly why: string }[] = [
-  { layer: 'core', may_not: [/\/http\//, /\/dialects\//, /\/query\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/, /^@fastify\//], why: 'core depends on db only' },
+  {
+    layer: 'core',
+    may_not: [/\/http\//, /\/dialects\//, /\/query\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/, /^@fastify\//],
+    why: 'core depends on db only',
+  },
   { layer: 'db', may_not: [/\/core\//, /\/http\//, /\/dialects\//, /\/query\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/], why: 'db is the bottom layer' },
   { layer: 'query', may_not: [/\/http\//, /\/dialects\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/], why: 'query knows no HTTP' },
-  { layer: 'http', may_not: [/\/db\//, /\/dialects\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^kysely$/, /^better-sqlite3$/, /^pg$/], why: 'http reaches data through core and knows no dialect' },
-  { layer: 'dialects', may_not: [/\/db\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^kysely$/, /^better-sqlite3$/, /^pg$/], why: 'a dialect never touches the database' },
+  {
+    layer: 'http',
+    may_not: [/\/db\//, /\/dialects\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^kysely$/, /^better-sqlite3$/, /^pg$/],
+    why: 'http reaches data through core and knows no dialect',
+  },
+  {
+    layer: 'dialects',
+    may_not: [/\/db\//, /\/ops\//, /\/cli\//, /^\/(app|server)\.js$/, /^kysely$/, /^better-sqlite3$/, /^pg$/],
+    why: 'a dialect never touches the database',
+  },
   { layer: 'ops', may_not: [/\/http\//, /\/dialects\//, /\/cli\//, /^\/(app|server)\.js$/, /^fastify/], why: 'bulk operations know no HTTP' },
 ];
 

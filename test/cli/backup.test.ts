@@ -42,7 +42,11 @@ describe('roster backup and restore (SQLite)', () => {
       try {
         assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
         const ids = new Set(db.prepare('select id from users').pluck().all() as number[]);
-        assert.deepEqual(committedBefore.filter((id) => !ids.has(id)), [], 'every user committed before the backup is in it');
+        assert.deepEqual(
+          committedBefore.filter((id) => !ids.has(id)),
+          [],
+          'every user committed before the backup is in it',
+        );
       } finally {
         db.close();
       }

@@ -24,7 +24,10 @@ test('subscriptions add, list and cancel print JSON; a bad tier fails cleanly', 
   const added = await roster(['subscriptions', 'add', '--user', 'CAROL', '--product', 'monthly', '--tier', 'gold', '--expires-at', '2099-01-01T00:00:00Z']);
   assert.equal(added.code, 0, added.stderr);
   const subscription = jsonLine(added);
-  assert.deepEqual({ ...subscription, created_at: null }, { id: 1, user_id: 1, product: 'monthly', tier: 'gold', created_at: null, expires_at: '2099-01-01T00:00:00.000Z', canceled_at: null, is_active: true });
+  assert.deepEqual(
+    { ...subscription, created_at: null },
+    { id: 1, user_id: 1, product: 'monthly', tier: 'gold', created_at: null, expires_at: '2099-01-01T00:00:00.000Z', canceled_at: null, is_active: true },
+  );
   const canceled = await roster(['subscriptions', 'cancel', '1']);
   assert.equal(canceled.code, 0, canceled.stderr);
   assert.equal(jsonLine(canceled).is_active, false);
@@ -32,7 +35,10 @@ test('subscriptions add, list and cancel print JSON; a bad tier fails cleanly', 
   assert.equal(listed.code, 0, listed.stderr);
   assert.equal(listed.stdout.trim().split('\n').length, 1);
   assert.notEqual(jsonLine(listed).canceled_at, null);
-  assertFailure(await roster(['subscriptions', 'add', '--user', 'carol', '--product', 'x', '--tier', 'platinum']), /tier must be one of free, founder, bronze, silver, gold/);
+  assertFailure(
+    await roster(['subscriptions', 'add', '--user', 'carol', '--product', 'x', '--tier', 'platinum']),
+    /tier must be one of free, founder, bronze, silver, gold/,
+  );
 });
 
 test('mutes create mutes an account; users set-avatar-nsfw sets its avatar level and refuses others', async () => {

@@ -25,11 +25,17 @@ after(async () => {
 test('roster login-attempts lists attempts newest first, one JSON line each, with filters', async () => {
   const all = await runRoster(['login-attempts'], { url: database.url });
   assert.equal(all.code, 0, all.stderr);
-  const lines = all.stdout.trim().split('\n').map((line) => JSON.parse(line) as { login: string; ip: string; success: boolean; reason: string; created_at: string });
-  assert.deepEqual(lines.map((a) => [a.login, a.ip, a.success, a.reason]), [
-    ['hana', '198.51.100.5', false, 'wrong_password'],
-    ['hana', '192.0.2.5', true, 'success'],
-  ]);
+  const lines = all.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { login: string; ip: string; success: boolean; reason: string; created_at: string });
+  assert.deepEqual(
+    lines.map((a) => [a.login, a.ip, a.success, a.reason]),
+    [
+      ['hana', '198.51.100.5', false, 'wrong_password'],
+      ['hana', '192.0.2.5', true, 'success'],
+    ],
+  );
   assert.match(lines[0]!.created_at, /^\d{4}-\d\d-\d\dT/);
   const failed = await runRoster(['login-attempts', '--user', 'HANA', '--failed'], { url: database.url });
   assert.equal(failed.stdout.trim().split('\n').length, 1);

@@ -60,10 +60,7 @@ test('import reports each bad line by number on stderr, imports the rest, and ex
   assert.equal(result.stdout, '');
   // Unreadable lines are reported as read, taken names when their batch is written.
   const reported = result.stderr.split('\n').filter((line) => line.startsWith('roster: line '));
-  assert.deepEqual(
-    reported.map((line) => line.split(':').slice(0, 2).join(':')).sort(),
-    ['roster: line 2', 'roster: line 3', 'roster: line 4'],
-  );
+  assert.deepEqual(reported.map((line) => line.split(':').slice(0, 2).join(':')).sort(), ['roster: line 2', 'roster: line 3', 'roster: line 4']);
   assert.match(result.stderr, /imported 2 of 5 user\(s\), 3 failed/);
   const shown = await runRoster(['users', 'show', 'good_three'], { url: target.url });
   assert.equal(jsonLine(shown).name, 'good_three');

@@ -4,7 +4,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { jsonLine, runRoster, type RunResult } from './run-roster.js';
 
 let database: TestDatabase;
-const roster = (args: readonly string[], input?: string): Promise<RunResult> => runRoster(args, { url: database.url, ...(input === undefined ? {} : { input }) });
+const roster = (args: readonly string[], input?: string): Promise<RunResult> =>
+  runRoster(args, { url: database.url, ...(input === undefined ? {} : { input }) });
 
 /** A failed command: non-zero exit, nothing on stdout, the reason on stderr. */
 function assertFailure(result: RunResult, reason: RegExp): void {
@@ -21,11 +22,25 @@ after(() => database.drop());
 const USER_KEYS = ['id', 'uuid', 'name', 'email', 'level', 'level_string', 'created_at'];
 
 test('users create prints the user as one line of JSON, without any password', async () => {
-  const result = await roster(['users', 'create', '--name', 'Alice Smith', '--password', 'correct horse battery', '--email', 'alice@example.com', '--level', 'gold']);
+  const result = await roster([
+    'users',
+    'create',
+    '--name',
+    'Alice Smith',
+    '--password',
+    'correct horse battery',
+    '--email',
+    'alice@example.com',
+    '--level',
+    'gold',
+  ]);
   assert.equal(result.code, 0, result.stderr);
   const user = jsonLine(result);
   assert.deepEqual(Object.keys(user), USER_KEYS);
-  assert.deepEqual({ ...user, uuid: null, created_at: null }, { id: 1, uuid: null, name: 'Alice_Smith', email: 'alice@example.com', level: 30, level_string: 'Gold', created_at: null });
+  assert.deepEqual(
+    { ...user, uuid: null, created_at: null },
+    { id: 1, uuid: null, name: 'Alice_Smith', email: 'alice@example.com', level: 30, level_string: 'Gold', created_at: null },
+  );
   assert.match(user.uuid as string, /^[0-9a-f-]{36}$/);
   assert.ok(Math.abs(Date.parse(user.created_at as string) - Date.now()) < 60_000);
   assert.doesNotMatch(result.stdout, /password|hash|argon/i);

@@ -67,7 +67,13 @@ describe('the e621 npm client against the e621 port', () => {
   test('users.search with each option it offers', async () => {
     const e6 = client(false);
     const names = (users: readonly { name: string }[]): string[] => users.map((user) => user.name);
-    assert.deepEqual(names(await e6.users.search({ name: 'client_*', order: 'name' })), ['client_admin', 'client_gold', 'client_janitor', 'client_member', 'client_mod']);
+    assert.deepEqual(names(await e6.users.search({ name: 'client_*', order: 'name' })), [
+      'client_admin',
+      'client_gold',
+      'client_janitor',
+      'client_member',
+      'client_mod',
+    ]);
     assert.deepEqual(names(await e6.users.search({ name: 'client_*', level: 60 })), ['client_janitor']);
     assert.deepEqual(names(await e6.users.search({ name: 'client_*', min_level: 70, order: 'name' })), ['client_admin', 'client_mod']);
     assert.deepEqual(names(await e6.users.search({ name: 'client_*', max_level: 20 })), ['client_member']);
@@ -125,7 +131,10 @@ describe('the e621 npm client against the e621 port', () => {
   });
 
   test('a wrong key is refused by the client as an API error', async () => {
-    const wrong = new E621.Custom({ authUser: 'client_member', authKey: 'not-the-key' }, { host: '127.0.0.1', port, ssl: false, imageReconstructionType: 'dev' });
+    const wrong = new E621.Custom(
+      { authUser: 'client_member', authKey: 'not-the-key' },
+      { host: '127.0.0.1', port, ssl: false, imageReconstructionType: 'dev' },
+    );
     await assert.rejects(wrong.users.getSelf(), (error: { statusCode?: number }) => error.statusCode === 401);
   });
 });

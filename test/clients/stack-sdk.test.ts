@@ -39,14 +39,23 @@ describe('@stackframe/js against Roster', () => {
   });
 
   const serverApp = () =>
-    new StackServerApp({ baseUrl, projectId: project.project.id, publishableClientKey: project.publishableClientKey, secretServerKey: project.secretServerKey, tokenStore: 'memory' });
-  const clientApp = () => new StackClientApp({ baseUrl, projectId: project.project.id, publishableClientKey: project.publishableClientKey, tokenStore: 'memory' });
+    new StackServerApp({
+      baseUrl,
+      projectId: project.project.id,
+      publishableClientKey: project.publishableClientKey,
+      secretServerKey: project.secretServerKey,
+      tokenStore: 'memory',
+    });
+  const clientApp = () =>
+    new StackClientApp({ baseUrl, projectId: project.project.id, publishableClientKey: project.publishableClientKey, tokenStore: 'memory' });
 
   test('StackServerApp creates, gets, lists (paged and by query), updates and deletes users', async () => {
     const server = serverApp();
     const created = [];
     for (const [i, name] of ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'].entries()) {
-      created.push(await server.createUser({ primaryEmail: `sdk${i}@example.com`, displayName: name, password: 'sdk password 1', primaryEmailAuthEnabled: true }));
+      created.push(
+        await server.createUser({ primaryEmail: `sdk${i}@example.com`, displayName: name, password: 'sdk password 1', primaryEmailAuthEnabled: true }),
+      );
     }
     assert.equal(created[0]!.displayName, 'Ada Lovelace');
     assert.equal(created[0]!.primaryEmail, 'sdk0@example.com');
@@ -57,20 +66,37 @@ describe('@stackframe/js against Roster', () => {
     assert.equal(await server.getUser('00000000-0000-4000-8000-000000000000'), null);
 
     const all = await server.listUsers();
-    assert.deepEqual(all.map((u) => u.displayName), ['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+    assert.deepEqual(
+      all.map((u) => u.displayName),
+      ['Ada Lovelace', 'Alan Turing', 'Grace Hopper'],
+    );
     const first = await server.listUsers({ limit: 2 });
-    assert.deepEqual(first.map((u) => u.displayName), ['Ada Lovelace', 'Alan Turing']);
+    assert.deepEqual(
+      first.map((u) => u.displayName),
+      ['Ada Lovelace', 'Alan Turing'],
+    );
     assert.equal(first.nextCursor, created[2]!.id);
     const second = await server.listUsers({ limit: 2, cursor: first.nextCursor! });
-    assert.deepEqual(second.map((u) => u.displayName), ['Grace Hopper']);
+    assert.deepEqual(
+      second.map((u) => u.displayName),
+      ['Grace Hopper'],
+    );
     assert.equal(second.nextCursor, null);
     const found = await server.listUsers({ query: 'TURING' });
-    assert.deepEqual(found.map((u) => u.id), [created[1]!.id]);
+    assert.deepEqual(
+      found.map((u) => u.id),
+      [created[1]!.id],
+    );
     const desc = await server.listUsers({ orderBy: 'signedUpAt', desc: true, limit: 1 });
     assert.equal(desc[0]!.displayName, 'Grace Hopper');
 
     const user = created[0]!;
-    await user.update({ displayName: 'Countess Lovelace', clientMetadata: { theme: 'dark' }, clientReadOnlyMetadata: { plan: 'pro' }, serverMetadata: { stripe: 'cus_1' } });
+    await user.update({
+      displayName: 'Countess Lovelace',
+      clientMetadata: { theme: 'dark' },
+      clientReadOnlyMetadata: { plan: 'pro' },
+      serverMetadata: { stripe: 'cus_1' },
+    });
     const updated = await server.getUser(user.id);
     assert.equal(updated?.displayName, 'Countess Lovelace');
     assert.deepEqual(updated?.clientMetadata, { theme: 'dark' });
@@ -84,13 +110,21 @@ describe('@stackframe/js against Roster', () => {
 
     await again!.delete();
     assert.equal(await server.getUser(user.id), null);
-    assert.deepEqual((await server.listUsers()).map((u) => u.displayName), ['Alan Turing', 'Grace Hopper']);
+    assert.deepEqual(
+      (await server.listUsers()).map((u) => u.displayName),
+      ['Alan Turing', 'Grace Hopper'],
+    );
     assert.deepEqual(unrouted, []);
   });
 
   test('StackClientApp signs up and in with a password, reads and updates its own user; server-only fields are refused', async () => {
     const signUpClient = clientApp();
-    const signedUp = await signUpClient.signUpWithCredential({ email: 'client@example.com', password: 'client password 1', noRedirect: true, noVerificationCallback: true });
+    const signedUp = await signUpClient.signUpWithCredential({
+      email: 'client@example.com',
+      password: 'client password 1',
+      noRedirect: true,
+      noVerificationCallback: true,
+    });
     assert.equal(signedUp.status, 'ok');
     const me = await signUpClient.getUser();
     assert.equal(me?.primaryEmail, 'client@example.com');

@@ -14,7 +14,15 @@ async function insertUser(core: Core, name: string): Promise<number> {
   const now = core.now();
   const row = await core.db
     .insertInto('users')
-    .values({ uuid: randomUUID(), name, name_lower: name.toLowerCase(), level: 20, created_at: now, updated_at: now, password_hash: await hashPassword('correct horse') })
+    .values({
+      uuid: randomUUID(),
+      name,
+      name_lower: name.toLowerCase(),
+      level: 20,
+      created_at: now,
+      updated_at: now,
+      password_hash: await hashPassword('correct horse'),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -95,7 +103,17 @@ describe(`two instances on one ${TEST_ENGINE} database`, () => {
     await a.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('sanctions')
-        .values({ kind: 'ban', user_id: user, actor_id: null, reason: 'spam', created_at: clock, updated_at: clock, expires_at: expiresAt, lifted_at: null, lifted_by_id: null })
+        .values({
+          kind: 'ban',
+          user_id: user,
+          actor_id: null,
+          reason: 'spam',
+          created_at: clock,
+          updated_at: clock,
+          expires_at: expiresAt,
+          lifted_at: null,
+          lifted_by_id: null,
+        })
         .execute();
       await a.changes.publish(trx, { kind: 'user', userId: user });
     });

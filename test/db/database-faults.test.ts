@@ -21,7 +21,10 @@ describe(`database faults (${TEST_ENGINE})`, () => {
         const error = await core.db
           .transaction()
           .execute(async (trx) => {
-            for (let i = 0; i < 10_000; i += 1) await sql`insert into audit_log (actor_id, action, subject_type, subject_id, details, ip, created_at) values (null, 'x', 'user', 1, ${'y'.repeat(2_000)}, null, 0)`.execute(trx);
+            for (let i = 0; i < 10_000; i += 1)
+              await sql`insert into audit_log (actor_id, action, subject_type, subject_id, details, ip, created_at) values (null, 'x', 'user', 1, ${'y'.repeat(2_000)}, null, 0)`.execute(
+                trx,
+              );
           })
           .then(
             () => null,

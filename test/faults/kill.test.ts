@@ -22,7 +22,10 @@ async function exportAll(core: OpenCore): Promise<string> {
 }
 
 async function countUsers(core: OpenCore): Promise<number> {
-  const row = await core.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await core.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -56,7 +59,16 @@ async function assertOpensIntact(url: string): Promise<OpenCore> {
 /** A user line without what belongs to it would be a partial user: compare each imported user with its source line. */
 function essentials(line: string): string {
   const user = JSON.parse(line) as Record<string, unknown> & { name_changes: unknown[]; sanctions: unknown[]; subscriptions?: unknown[] };
-  return JSON.stringify([user.id, user.name, user.password_hash, user.email, user.level, user.name_changes.length, user.sanctions.length, user.subscriptions?.length ?? 0]);
+  return JSON.stringify([
+    user.id,
+    user.name,
+    user.password_hash,
+    user.email,
+    user.level,
+    user.name_changes.length,
+    user.sanctions.length,
+    user.subscriptions?.length ?? 0,
+  ]);
 }
 
 describe(`kill -9 (${TEST_ENGINE})`, () => {
@@ -72,7 +84,12 @@ describe(`kill -9 (${TEST_ENGINE})`, () => {
       await seedUsers(source, SYSTEM, { users: SOURCE_USERS, randomSeed: 6 });
       const text = await exportAll(source);
       writeFileSync(file, text);
-      sourceLines = new Map(text.trimEnd().split('\n').map((line) => [(JSON.parse(line) as { id: number }).id, line]));
+      sourceLines = new Map(
+        text
+          .trimEnd()
+          .split('\n')
+          .map((line) => [(JSON.parse(line) as { id: number }).id, line]),
+      );
     } finally {
       await source.dispose();
     }
@@ -127,7 +144,11 @@ describe(`kill -9 (${TEST_ENGINE})`, () => {
       });
       let created = 0;
       const burst = Array.from({ length: 300 }, (_, i) =>
-        fetch(`${url}/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `burst_${i}`, password: 'correct horse battery', email: `b${i}@example.org` }) }).then(
+        fetch(`${url}/v1/users`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `burst_${i}`, password: 'correct horse battery', email: `b${i}@example.org` }),
+        }).then(
           (response) => {
             if (response.status === 201) created += 1;
           },
@@ -160,4 +181,3 @@ describe(`kill -9 (${TEST_ENGINE})`, () => {
     }
   });
 });
-

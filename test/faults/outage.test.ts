@@ -24,9 +24,15 @@ after(async () => {
   await core.dispose();
 });
 
-const nativeSignup = (name: string) => app.inject({ method: 'POST', url: '/v1/users', payload: { name, password: PASSWORD }, remoteAddress: `198.51.100.${++address % 250}` });
+const nativeSignup = (name: string) =>
+  app.inject({ method: 'POST', url: '/v1/users', payload: { name, password: PASSWORD }, remoteAddress: `198.51.100.${++address % 250}` });
 const danbooruSignup = (name: string) =>
-  app.inject({ method: 'POST', url: '/danbooru/users.json', payload: { user: { name, password: PASSWORD, password_confirmation: PASSWORD } }, remoteAddress: `203.0.113.${++address % 250}` });
+  app.inject({
+    method: 'POST',
+    url: '/danbooru/users.json',
+    payload: { user: { name, password: PASSWORD, password_confirmation: PASSWORD } },
+    remoteAddress: `203.0.113.${++address % 250}`,
+  });
 const userNamed = async (name: string) => (await core.db.selectFrom('users').select('id').where('name', '=', name).execute()).length;
 
 function assertNativeOutage(response: LightMyRequestResponse, message: RegExp): void {
@@ -50,7 +56,10 @@ function assertDanbooruOutage(response: LightMyRequestResponse, message: RegExp)
 if (TEST_ENGINE === 'sqlite') {
   describe('a full disk (SQLite max_page_count at the current size)', () => {
     /** Signs up with `signup` until the database refuses to grow; returns that answer and the name. */
-    async function fillUp(signup: (name: string) => Promise<LightMyRequestResponse>, prefix: string): Promise<{ response: LightMyRequestResponse; name: string }> {
+    async function fillUp(
+      signup: (name: string) => Promise<LightMyRequestResponse>,
+      prefix: string,
+    ): Promise<{ response: LightMyRequestResponse; name: string }> {
       const pages = (await sql<{ page_count: number }>`pragma page_count`.execute(core.db)).rows[0]!.page_count;
       await sql.raw(`pragma max_page_count = ${pages}`).execute(core.db);
       for (let i = 0; i < 200; i += 1) {
@@ -110,7 +119,7 @@ if (TEST_ENGINE === 'postgres') {
     /** Terminates every connection to the test database (the pool's and the change feed's). */
     const terminateAll = () => admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name()]);
 
-    it('while the database refuses connections: 503 in each dialect\'s shape; then it recovers by itself', async () => {
+    it("while the database refuses connections: 503 in each dialect's shape; then it recovers by itself", async () => {
       assert.equal((await nativeSignup('before_outage')).statusCode, 201);
       await admin.query(`ALTER DATABASE ${name()} ALLOW_CONNECTIONS false`);
       await terminateAll();
@@ -124,7 +133,9 @@ if (TEST_ENGINE === 'postgres') {
     });
 
     it('connections killed in the middle of a burst: every answer is a success or a clear 503, none a 500, and the next request works', async () => {
-      const burst = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? nativeSignup(`burst_${i}`) : app.inject({ method: 'GET', url: '/danbooru/users.json?search[name_matches]=burst*' })));
+      const burst = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0 ? nativeSignup(`burst_${i}`) : app.inject({ method: 'GET', url: '/danbooru/users.json?search[name_matches]=burst*' }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 30));
       await terminateAll();
       const responses = await Promise.all(burst);

@@ -16,7 +16,9 @@ const BOOKKEEPING_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 async function tableNames(core: Core): Promise<string[]> {
   const rows =
     core.caps.engine === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'users_fts%' order by name`.execute(core.db)
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'users_fts%' order by name`.execute(core.db)
       : await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() order by tablename`.execute(core.db);
   return rows.rows.map((row) => row.name).filter((name) => !BOOKKEEPING_TABLES.has(name));
 }

@@ -43,13 +43,21 @@ function propertyNames(schema: unknown): string[] {
 export async function fuzzFixture(): Promise<FuzzFixture> {
   const core = await createTestCore();
   const victims = [];
-  for (const [name, level] of [['victim_member', Level.Member], ['victim_gold', Level.Gold], ['victim_builder', Level.Builder]] as const) {
+  for (const [name, level] of [
+    ['victim_member', Level.Member],
+    ['victim_gold', Level.Gold],
+    ['victim_builder', Level.Builder],
+  ] as const) {
     victims.push(await createUser(core, SYSTEM, { name, level, email: `${name}@example.org` }));
   }
   const victimKey = await createApiKey(core, SYSTEM, victims[0]!.id, { name: 'victim' });
   const ban = await banUser(core, SYSTEM, { userId: victims[1]!.id, reason: 'fuzz', durationMs: 86_400_000 });
   const valid: string[] = [];
-  for (const [name, level] of [['fuzz_owner', Level.Owner], ['fuzz_admin', Level.Admin], ['fuzz_member', Level.Member]] as const) {
+  for (const [name, level] of [
+    ['fuzz_owner', Level.Owner],
+    ['fuzz_admin', Level.Admin],
+    ['fuzz_member', Level.Member],
+  ] as const) {
     const user = await createUser(core, SYSTEM, { name, level, email: `${name}@example.org`, password: 'correct horse battery' });
     const { secret } = await createApiKey(core, SYSTEM, user.id, { name: 'fuzz' });
     valid.push(`Bearer ${secret}`, basic(name, secret));
@@ -66,7 +74,11 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   // blocked event loop for the YAML, cached after): warmed here, reported as a finding instead.
   for (const url of ['/docs/json', '/docs/yaml']) await app.inject({ method: 'GET', url });
   const under = (prefix: string, url: string) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}.`);
-  const targets: FuzzTarget[] = DIALECTS.map((dialect) => ({ dialect: dialect.name, prefix: dialect.prefix, routes: seen.filter(({ url }) => under(dialect.prefix, url)) }));
+  const targets: FuzzTarget[] = DIALECTS.map((dialect) => ({
+    dialect: dialect.name,
+    prefix: dialect.prefix,
+    routes: seen.filter(({ url }) => under(dialect.prefix, url)),
+  }));
   // Routes outside every dialect (health, metrics, docs) are fuzzed as one more target.
   targets.push({ dialect: ROOT_TARGET, prefix: '', routes: seen.filter(({ url }) => !DIALECTS.some((dialect) => under(dialect.prefix, url))) });
   const ids = [...victims.map((user) => String(user.id)), String(victimKey.apiKey.id), String(ban.id), String(victims[0]!.name)];

@@ -172,8 +172,28 @@ const CONTENT_TYPES = [
   'garbage',
   '',
 ];
-const BAD_JSON = ['{', '{"a":', '[1,]', "{'a':1}", '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}', 'nul', '"str"', '123', 'null', '[]', '[[[[[[[[[[', `${'['.repeat(10_000)}${']'.repeat(10_000)}`, '\u0000'];
-const INVALID_UTF8 = [Buffer.from([0xff, 0xfe, 0xfd]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('{"user":{"name":"\xff"}}', 'latin1')];
+const BAD_JSON = [
+  '{',
+  '{"a":',
+  '[1,]',
+  "{'a':1}",
+  '{"__proto__":{"x":1}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  'nul',
+  '"str"',
+  '123',
+  'null',
+  '[]',
+  '[[[[[[[[[[',
+  `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+  '\u0000',
+];
+const INVALID_UTF8 = [
+  Buffer.from([0xff, 0xfe, 0xfd]),
+  Buffer.from([0xc3, 0x28]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from('{"user":{"name":"\xff"}}', 'latin1'),
+];
 const EXTENSIONS = ['json', 'xml', 'html', 'JSON', 'jpg', 'json.json', '', '%00', 'a'.repeat(300), '..', 'json%2Fx'];
 
 /** `encodeURIComponent`, except that a lone surrogate becomes an invalid UTF-8 escape instead of throwing. */
@@ -281,7 +301,10 @@ function fittingValue(schema: JsonSchema, depth: number): fc.Arbitrary<unknown> 
       });
     }
     case 'string':
-      return fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(schema.maxLength ?? 24, 24) }), fc.constantFrom('fuzz_name', 'correct horse battery', 'a@example.org', '20', 'true', '1'));
+      return fc.oneof(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: Math.min(schema.maxLength ?? 24, 24) }),
+        fc.constantFrom('fuzz_name', 'correct horse battery', 'a@example.org', '20', 'true', '1'),
+      );
     default:
       return anyString;
   }
@@ -292,7 +315,7 @@ function schemaQuery(schema: JsonSchema): fc.Arbitrary<string> {
   return fittingValue(schema, 0).map((value) => {
     if (value === null || typeof value !== 'object') return '';
     return Object.entries(value as Record<string, unknown>)
-      .map(([key, item]) => `${encode(key)}=${encode(typeof item === 'string' ? item : JSON.stringify(item) ?? '')}`)
+      .map(([key, item]) => `${encode(key)}=${encode(typeof item === 'string' ? item : (JSON.stringify(item) ?? ''))}`)
       .join('&');
   });
 }
@@ -319,7 +342,12 @@ function jsonValue(names: readonly string[]): fc.Arbitrary<unknown> {
   const key = fc.oneof(fc.constantFrom(...names, 'user', 'name', 'password', 'level', '__proto__', 'constructor'), fc.string({ maxLength: 10 }));
   const leaf = fc.oneof(anyString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
   return fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 5 })),
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+    ),
   })).value;
 }
 
@@ -330,7 +358,10 @@ interface BodyPart {
 
 function body(names: readonly string[], schema: unknown): fc.Arbitrary<BodyPart> {
   const contentType = fc.constantFrom(...CONTENT_TYPES);
-  const fitting = schema === undefined ? [] : [fittingValue(schema as JsonSchema, 0).map((value) => ({ payload: JSON.stringify(value) ?? 'null', contentType: 'application/json' }))];
+  const fitting =
+    schema === undefined
+      ? []
+      : [fittingValue(schema as JsonSchema, 0).map((value) => ({ payload: JSON.stringify(value) ?? 'null', contentType: 'application/json' }))];
   return fc.oneof<fc.Arbitrary<BodyPart>[]>(
     ...fitting,
     ...fitting,
@@ -338,7 +369,15 @@ function body(names: readonly string[], schema: unknown): fc.Arbitrary<BodyPart>
     jsonValue(names).map((value) => ({ payload: JSON.stringify(value) ?? 'null', contentType: 'application/json' })),
     fc.constantFrom(...BAD_JSON).map((payload) => ({ payload, contentType: 'application/json' })),
     queryString(names).map((payload) => ({ payload, contentType: 'application/x-www-form-urlencoded' })),
-    fc.tuple(fc.oneof(queryString(names), jsonValue(names).map((value) => JSON.stringify(value) ?? '')), contentType).map(([payload, type]) => ({ payload, contentType: type })),
+    fc
+      .tuple(
+        fc.oneof(
+          queryString(names),
+          jsonValue(names).map((value) => JSON.stringify(value) ?? ''),
+        ),
+        contentType,
+      )
+      .map(([payload, type]) => ({ payload, contentType: type })),
     fc.tuple(fc.constantFrom(...INVALID_UTF8), contentType).map(([payload, type]) => ({ payload, contentType: type })),
   );
 }
@@ -356,7 +395,11 @@ function authorization(credentials: FuzzCredentials): fc.Arbitrary<string | unde
     'Token x',
     '',
   );
-  return fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constantFrom(...credentials.valid) }, { weight: 1, arbitrary: garbage });
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    { weight: 3, arbitrary: fc.constantFrom(...credentials.valid) },
+    { weight: 1, arbitrary: garbage },
+  );
 }
 
 /** Fills `:param` segments: an id that exists, a number, or anything at all. */
@@ -365,8 +408,15 @@ function pathOf(route: FuzzRoute, credentials: FuzzCredentials): fc.Arbitrary<st
   const parts = segments.map((segment) => {
     if (!segment.startsWith(':')) return fc.constant(segment);
     if (segment === ':format') return fc.constantFrom(...EXTENSIONS);
-    const extension = fc.oneof(fc.constant(''), fc.constantFrom(...EXTENSIONS).map((ext) => `.${ext}`));
-    const id = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...credentials.ids) }, { weight: 3, arbitrary: urlValue }, { weight: 1, arbitrary: fc.integer({ min: -5, max: 50 }).map(String) });
+    const extension = fc.oneof(
+      fc.constant(''),
+      fc.constantFrom(...EXTENSIONS).map((ext) => `.${ext}`),
+    );
+    const id = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...credentials.ids) },
+      { weight: 3, arbitrary: urlValue },
+      { weight: 1, arbitrary: fc.integer({ min: -5, max: 50 }).map(String) },
+    );
     return fc.tuple(id, extension).map(([value, ext]) => value + ext);
   });
   return fc.tuple(...parts).map((values) => values.join(''));
@@ -376,7 +426,9 @@ function pathOf(route: FuzzRoute, credentials: FuzzCredentials): fc.Arbitrary<st
 export function requestTo(route: FuzzRoute, prefix: string, credentials: FuzzCredentials): fc.Arbitrary<FuzzRequest> {
   const path = fc.oneof({ weight: 9, arbitrary: pathOf(route, credentials) }, { weight: 1, arbitrary: urlValue.map((tail) => `${prefix}/${tail}`) });
   const routeBody = body(route.names, route.bodySchema);
-  const hasBody = !['GET', 'HEAD'].includes(route.method) ? routeBody : fc.oneof({ weight: 5, arbitrary: fc.constant<BodyPart>({}) }, { weight: 1, arbitrary: routeBody });
+  const hasBody = !['GET', 'HEAD'].includes(route.method)
+    ? routeBody
+    : fc.oneof({ weight: 5, arbitrary: fc.constant<BodyPart>({}) }, { weight: 1, arbitrary: routeBody });
   const query = route.querySchema === undefined ? queryString(route.names) : fc.oneof(queryString(route.names), schemaQuery(route.querySchema as JsonSchema));
   return fc
     .record({
@@ -398,6 +450,9 @@ export function requestTo(route: FuzzRoute, prefix: string, credentials: FuzzCre
 /** What a failing request looked like, short enough to read in a report. */
 export function describeRequest(request: FuzzRequest): string {
   const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text);
-  const payload = request.payload === undefined ? '' : ` body=${cut(typeof request.payload === 'string' ? JSON.stringify(request.payload) : `<bytes ${request.payload.toString('hex')}>`)}`;
+  const payload =
+    request.payload === undefined
+      ? ''
+      : ` body=${cut(typeof request.payload === 'string' ? JSON.stringify(request.payload) : `<bytes ${request.payload.toString('hex')}>`)}`;
   return `${request.method} ${cut(request.url)} headers=${cut(JSON.stringify(request.headers))}${payload}`;
 }

@@ -53,14 +53,20 @@ function unreadableBody(contentType: string, body: string): string | null {
 async function check(fixture: FuzzFixture, request: FuzzRequest, options: FuzzOptions, stats: FuzzStats): Promise<void> {
   const before = await fingerprint(fixture.core);
   const started = performance.now();
-  const response = await fixture.app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.payload === undefined ? {} : { payload: request.payload }) });
+  const response = await fixture.app.inject({
+    method: request.method as 'GET',
+    url: request.url,
+    headers: request.headers,
+    ...(request.payload === undefined ? {} : { payload: request.payload }),
+  });
   const elapsed = performance.now() - started;
   stats.requests += 1;
   stats.statuses[response.statusCode] = (stats.statuses[response.statusCode] ?? 0) + 1;
   stats.slowestMs = Math.max(stats.slowestMs, elapsed);
   if (response.statusCode >= 500) throw new Error(`answered ${response.statusCode}: ${response.body.slice(0, 500)}`);
   const malformed = request.method === 'HEAD' ? null : unreadableBody(String(response.headers['content-type'] ?? ''), response.body);
-  if (malformed) throw new Error(`answered ${response.statusCode} with a body that does not parse as its content type (${malformed}): ${response.body.slice(0, 300)}`);
+  if (malformed)
+    throw new Error(`answered ${response.statusCode} with a body that does not parse as its content type (${malformed}): ${response.body.slice(0, 300)}`);
   if (elapsed > options.timeBoundMs) throw new Error(`took ${Math.round(elapsed)} ms (bound ${options.timeBoundMs} ms), answered ${response.statusCode}`);
   if (response.statusCode >= 400) {
     const leak = LEAKS.exec(response.body);
@@ -88,7 +94,13 @@ export async function fuzzDialect(fixture: FuzzFixture, target: FuzzTarget, opti
     stats.routes.add(`${route.method} ${route.url}`);
     await check(fixture, request, options, stats);
   });
-  const result = await fc.check(property, { numRuns: options.runs, seed: options.seed, endOnFailure: false, maxSkipsPerRun: 0, ...(options.path ? { path: options.path } : {}) });
+  const result = await fc.check(property, {
+    numRuns: options.runs,
+    seed: options.seed,
+    endOnFailure: false,
+    maxSkipsPerRun: 0,
+    ...(options.path ? { path: options.path } : {}),
+  });
   if (result.failed) {
     const example = result.counterexample?.[0];
     const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);

@@ -47,7 +47,7 @@ describe('ROSTER_BASE_URL: Location headers and absolute URLs ignore the Host he
   });
 });
 
-describe('without ROSTER_BASE_URL the request\'s own host is used', () => {
+describe("without ROSTER_BASE_URL the request's own host is used", () => {
   test('as before', async () => {
     const core = await createTestCore();
     const app = buildApp(core);

@@ -11,9 +11,15 @@ const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 /** The value of one sample line, e.g. `roster_http_requests_total{…} 3`, or 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`${name}{`) && wanted.every((pair) => l.includes(pair)) && l.slice(name.length + 1).split('}')[0]!.split(',').length === wanted.length);
+  const line = text.split('\n').find(
+    (l) =>
+      l.startsWith(`${name}{`) &&
+      wanted.every((pair) => l.includes(pair)) &&
+      l
+        .slice(name.length + 1)
+        .split('}')[0]!
+        .split(',').length === wanted.length,
+  );
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
@@ -37,7 +43,10 @@ describe('request log, request ids and metrics', () => {
 
   test('one log line per request: id, dialect, route pattern, status, duration, viewer; no secret', async () => {
     lines.length = 0;
-    const response = await app.inject({ url: `/danbooru/users/1.json?login=watcher&api_key=${encodeURIComponent(key)}`, headers: { 'x-request-id': 'trace-abc-123' } });
+    const response = await app.inject({
+      url: `/danbooru/users/1.json?login=watcher&api_key=${encodeURIComponent(key)}`,
+      headers: { 'x-request-id': 'trace-abc-123' },
+    });
     assert.equal(response.headers['x-request-id'], 'trace-abc-123');
     const logged = lines.filter((line) => line.msg === 'request');
     assert.equal(logged.length, 1);
@@ -51,7 +60,7 @@ describe('request log, request ids and metrics', () => {
     assert.ok(!JSON.stringify(lines).includes(key), 'the API key never reaches the log');
     await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${key}` } });
     assert.ok(!JSON.stringify(lines).includes(key));
-    assert.equal(lines.filter((l) => l.msg === 'request').length, 2, 'Fastify\'s own two lines per request are off');
+    assert.equal(lines.filter((l) => l.msg === 'request').length, 2, "Fastify's own two lines per request are off");
   });
 
   test('a malformed X-Request-Id is replaced by a generated one', async () => {
@@ -77,11 +86,13 @@ describe('request log, request ids and metrics', () => {
     const text = (await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
     const route = { dialect: 'danbooru', route: '/danbooru/users/:id', method: 'GET' };
     assert.equal(
-      sample(text, 'roster_http_requests_total', { ...route, status_class: '2xx' }) - sample(before, 'roster_http_requests_total', { ...route, status_class: '2xx' }),
+      sample(text, 'roster_http_requests_total', { ...route, status_class: '2xx' }) -
+        sample(before, 'roster_http_requests_total', { ...route, status_class: '2xx' }),
       3,
     );
     assert.equal(
-      sample(text, 'roster_http_requests_total', { ...route, status_class: '4xx' }) - sample(before, 'roster_http_requests_total', { ...route, status_class: '4xx' }),
+      sample(text, 'roster_http_requests_total', { ...route, status_class: '4xx' }) -
+        sample(before, 'roster_http_requests_total', { ...route, status_class: '4xx' }),
       1,
     );
     const unmatched = { dialect: 'native', route: '(no route)', method: 'GET', status_class: '4xx' };
@@ -110,7 +121,11 @@ describe('logins in the metrics', () => {
     const core = await createTestCore({ env: { ROSTER_METRICS_TOKEN: METRICS_TOKEN } });
     const app = buildApp(core);
     try {
-      const created = await app.inject({ method: 'POST', url: '/danbooru/users.json', payload: { user: { name: 'loginer', password: 'a good long password', password_confirmation: 'a good long password' } } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/danbooru/users.json',
+        payload: { user: { name: 'loginer', password: 'a good long password', password_confirmation: 'a good long password' } },
+      });
       assert.ok(created.statusCode < 400, created.body);
       await app.inject({ method: 'POST', url: '/v1/sessions', payload: { login: 'loginer', password: 'a good long password' } });
       await app.inject({ method: 'POST', url: '/v1/sessions', payload: { login: 'loginer', password: 'not the password' } });

@@ -82,7 +82,13 @@ describe('without ROSTER_TRUST_PROXY every client behind a proxy is one address'
       await app.ready();
       const seen = await app.inject({ method: 'GET', url: '/v1/me', remoteAddress: PROXY, headers: { 'x-forwarded-for': '192.0.2.1' } });
       assert.equal(seen.statusCode, 401);
-      await app.inject({ method: 'POST', url: '/v1/sessions', remoteAddress: PROXY, headers: { 'x-forwarded-for': '192.0.2.1' }, payload: { login: 'x', password: 'y' } });
+      await app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        remoteAddress: PROXY,
+        headers: { 'x-forwarded-for': '192.0.2.1' },
+        payload: { login: 'x', password: 'y' },
+      });
       assert.equal((await listLoginAttempts(core, SYSTEM, { limit: 1 })).items[0]?.ip, PROXY);
     } finally {
       await app.close();

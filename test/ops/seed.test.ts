@@ -36,7 +36,13 @@ for (const rebuild of [true, false]) {
     before(async () => {
       core = await createTestCore();
       await createUser(core, SYSTEM, { name: 'existing_person', password: 'long enough password' });
-      result = await seedUsers(core, SYSTEM, { users: 3000, batchSize: 700, randomSeed: 42, rebuildSubstringIndex: rebuild, onProgress: (n) => progress.push(n) });
+      result = await seedUsers(core, SYSTEM, {
+        users: 3000,
+        batchSize: 700,
+        randomSeed: 42,
+        rebuildSubstringIndex: rebuild,
+        onProgress: (n) => progress.push(n),
+      });
     });
     after(() => core.dispose());
 
@@ -44,7 +50,10 @@ for (const rebuild of [true, false]) {
       assert.equal(result.users, 3000);
       assert.deepEqual([result.firstId, result.lastId], [2, 3001]);
       assert.deepEqual(progress, [700, 1400, 2100, 2800, 3000]);
-      const { n } = await core.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await core.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(n), 3001);
     });
 
@@ -79,7 +88,10 @@ for (const rebuild of [true, false]) {
       assert.ok(rows.some((r) => r.favorite_count > 0) && rows.some((r) => r.favorite_count === 0));
       const created = rows.map((r) => r.created_at);
       assert.ok((created.at(-1) as number) - (created[0] as number) > 10 * YEAR);
-      assert.ok(created.every((at, i) => i === 0 || at >= (created[i - 1] as number)), 'ids grow with sign-up time');
+      assert.ok(
+        created.every((at, i) => i === 0 || at >= (created[i - 1] as number)),
+        'ids grow with sign-up time',
+      );
       assert.ok(result.bans > 0 && result.nameChanges > 0);
       const bans = await core.db.selectFrom('sanctions').select(['user_id', 'expires_at']).where('kind', '=', 'ban').execute();
       assert.equal(bans.length, result.bans);
@@ -155,7 +167,10 @@ test('the same random seed gives the same names; uuidV7 carries the time', () =>
   const ra = seededRandom(7);
   const rb = seededRandom(7);
   const names = Array.from({ length: 200 }, () => a.next(ra));
-  assert.deepEqual(Array.from({ length: 200 }, () => b.next(rb)), names);
+  assert.deepEqual(
+    Array.from({ length: 200 }, () => b.next(rb)),
+    names,
+  );
   assert.equal(new Set(names.map((n) => n.toLowerCase())).size, 200);
   const at = Date.UTC(2020, 0, 2, 3, 4, 5, 6);
   const uuid = uuidV7(at);

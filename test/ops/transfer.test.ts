@@ -25,7 +25,11 @@ function chunked(text: string, size = 7): Buffer[] {
   return chunks;
 }
 
-async function importText(core: TestCore, text: string, batchSize = 7): Promise<{ summary: Awaited<ReturnType<typeof importUsers>>; failures: ImportFailure[] }> {
+async function importText(
+  core: TestCore,
+  text: string,
+  batchSize = 7,
+): Promise<{ summary: Awaited<ReturnType<typeof importUsers>>; failures: ImportFailure[] }> {
   const failures: ImportFailure[] = [];
   const summary = await importUsers(core, SYSTEM, chunked(text), { batchSize, onFailure: (f) => failures.push(f) });
   return { summary, failures };
@@ -51,10 +55,24 @@ async function populate(core: TestCore): Promise<void> {
   await core.db.updateTable('users').set({ inviter_id: moderator.id }).where('id', '=', renamed.id).execute();
   await core.db
     .updateTable('users')
-    .set({ client_metadata: '{"theme":"dark","n":[1,2]}', server_metadata: '{"plan":"pro"}', client_read_only_metadata: '"ro"', preferences: '{"per_page":50,"flags":{"enable_safe_mode":true}}', favorite_count: 12, upload_points: -3, risk_scores: '{"sign_up":{"bot":0,"free_trial_abuse":10}}', country_code: 'NL', last_ip_addr: '203.0.113.9', last_logged_in_at: 1_600_000_000_123 })
+    .set({
+      client_metadata: '{"theme":"dark","n":[1,2]}',
+      server_metadata: '{"plan":"pro"}',
+      client_read_only_metadata: '"ro"',
+      preferences: '{"per_page":50,"flags":{"enable_safe_mode":true}}',
+      favorite_count: 12,
+      upload_points: -3,
+      risk_scores: '{"sign_up":{"bot":0,"free_trial_abuse":10}}',
+      country_code: 'NL',
+      last_ip_addr: '203.0.113.9',
+      last_logged_in_at: 1_600_000_000_123,
+    })
     .where('id', '=', moderator.id)
     .execute();
-  await core.db.insertInto('subscriptions').values({ user_id: moderator.id, product: 'civitai', tier: 'gold', created_at: 1_700_000_000_000, expires_at: null, canceled_at: null }).execute();
+  await core.db
+    .insertInto('subscriptions')
+    .values({ user_id: moderator.id, product: 'civitai', tier: 'gold', created_at: 1_700_000_000_000, expires_at: null, canceled_at: null })
+    .execute();
   await seedUsers(core, SYSTEM, { users: 150, batchSize: 40, randomSeed: 3 });
 }
 
@@ -67,12 +85,19 @@ test('export → import into an empty database → export gives identical lines;
     const lines = first.trimEnd().split('\n');
     assert.equal(lines.length, 156);
     const ids = lines.map((line) => (JSON.parse(line) as { id: number }).id);
-    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
     const { summary, failures } = await importText(target, first);
     assert.deepEqual(failures, []);
     assert.deepEqual(summary, { lines: 156, imported: 156, failed: 0, idsChanged: 0, uuidsChanged: 0, unresolvedReferences: 0 });
     assert.equal(await exportAll(target), first);
-    for (const [name, password] of [['bcrypt_ben', 'ben old password'], ['argon_anna', 'anna password 1'], ['new_olga', 'olga password 1']]) {
+    for (const [name, password] of [
+      ['bcrypt_ben', 'ben old password'],
+      ['argon_anna', 'anna password 1'],
+      ['new_olga', 'olga password 1'],
+    ]) {
       const signedIn = await login(target, { login: name as string, password: password as string, ip: null });
       assert.equal(signedIn.user.name, name);
     }
@@ -90,11 +115,17 @@ test('the exported line holds the hash, history, sanctions and metadata but noth
   const core = await createTestCore();
   try {
     await populate(core);
-    const lines = (await exportAll(core)).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = (await exportAll(core))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const ben = lines.find((l) => l.name === 'bcrypt_ben') as Record<string, unknown>;
     assert.match(ben.password_hash as string, /^\$2[aby]\$04\$/);
     const olga = lines.find((l) => l.name === 'new_olga') as Record<string, unknown>;
-    assert.deepEqual((olga.name_changes as Record<string, unknown>[]).map((c) => [c.old_name, c.new_name]), [['old_olga', 'new_olga']]);
+    assert.deepEqual(
+      (olga.name_changes as Record<string, unknown>[]).map((c) => [c.old_name, c.new_name]),
+      [['old_olga', 'new_olga']],
+    );
     assert.equal((olga.sanctions as Record<string, unknown>[])[0]?.kind, 'mute');
     const maria = lines.find((l) => l.name === 'mod_maria') as Record<string, unknown>;
     assert.equal(olga.inviter_id, maria.id);
@@ -166,7 +197,10 @@ test('bad lines are reported with their numbers and skipped; the rest are import
     assert.match(failures[3]?.message ?? '', /password_hash/);
     assert.match(failures[4]?.message ?? '', /created_at/);
     assert.match(failures[5]?.message ?? '', /user_<number>/);
-    assert.deepEqual({ lines: summary.lines, imported: summary.imported, failed: summary.failed, unresolved: summary.unresolvedReferences }, { lines: 10, imported: 3, failed: 7, unresolved: 1 });
+    assert.deepEqual(
+      { lines: summary.lines, imported: summary.imported, failed: summary.failed, unresolved: summary.unresolvedReferences },
+      { lines: 10, imported: 3, failed: 7, unresolved: 1 },
+    );
     const rows = await core.db.selectFrom('users').select(['name', 'level', 'created_at', 'password_hash']).orderBy('id').execute();
     assert.deepEqual(
       rows.map((r) => [r.name, r.level, r.created_at, r.password_hash]),

@@ -59,8 +59,18 @@ const REFUSED: readonly Refused[] = [
   { name: 'sort direction', request: { sort: [{ kind: 'field', field: 'name', direction: 'up' } as unknown as SortKey] }, tier: 'admin', param: 'sort' },
   { name: 'empty custom order', request: { sort: [{ kind: 'idOrder', ids: [] }] }, tier: 'admin', param: 'sort' },
   { name: 'custom order with a non-integer', request: { sort: [{ kind: 'idOrder', ids: [1, 1.5] }] }, tier: 'admin', param: 'sort' },
-  { name: 'keyset on a nullable field', request: { sort: [{ kind: 'field', field: 'display_name', direction: 'asc' }], page: { kind: 'keyset', limit: 5, cursor: null } }, tier: 'admin', param: 'sort' },
-  { name: 'keyset with a custom order', request: { sort: [{ kind: 'idOrder', ids: [1, 2] }], page: { kind: 'keyset', limit: 5, cursor: null } }, tier: 'admin', param: 'sort' },
+  {
+    name: 'keyset on a nullable field',
+    request: { sort: [{ kind: 'field', field: 'display_name', direction: 'asc' }], page: { kind: 'keyset', limit: 5, cursor: null } },
+    tier: 'admin',
+    param: 'sort',
+  },
+  {
+    name: 'keyset with a custom order',
+    request: { sort: [{ kind: 'idOrder', ids: [1, 2] }], page: { kind: 'keyset', limit: 5, cursor: null } },
+    tier: 'admin',
+    param: 'sort',
+  },
   { name: 'keyset with limit 0', request: { page: { kind: 'keyset', limit: 0, cursor: null } }, tier: 'admin', param: 'limit' },
   { name: 'negative limit', request: { page: { kind: 'offset', limit: -1, offset: 0 } }, tier: 'admin', param: 'limit' },
   { name: 'fractional offset', request: { page: { kind: 'offset', limit: 5, offset: 1.5 } }, tier: 'admin', param: 'offset' },
@@ -77,12 +87,16 @@ test('bad filters, sorts and pages are refused with invalid_param naming the par
   for (const row of REFUSED) {
     for (const f of fixtures) {
       const request: SearchRequest = { entity: 'users', filter: TRUE, sort: [], page: PAGE, ...row.request };
-      await assert.rejects(f.search(request, row.tier), (error: unknown) => {
-        assert.ok(error instanceof CoreError, `${row.name}: ${String(error)}`);
-        assert.equal(error.code, 'invalid_param', row.name);
-        assert.equal(error.details.param, row.param, row.name);
-        return true;
-      }, `${row.name} on ${f.engine}`);
+      await assert.rejects(
+        f.search(request, row.tier),
+        (error: unknown) => {
+          assert.ok(error instanceof CoreError, `${row.name}: ${String(error)}`);
+          assert.equal(error.code, 'invalid_param', row.name);
+          assert.equal(error.details.param, row.param, row.name);
+          return true;
+        },
+        `${row.name} on ${f.engine}`,
+      );
     }
   }
 });

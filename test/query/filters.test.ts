@@ -14,9 +14,15 @@ interface Row {
 }
 
 const ALL = FIXTURE_USERS.map((user) => user.name);
-const users = (...names: string[]): Expect => (f) => f.users(...names);
+const users =
+  (...names: string[]): Expect =>
+  (f) =>
+    f.users(...names);
 const allBut = (...names: string[]): Expect => users(...ALL.filter((name) => !names.includes(name)));
-const bansOf = (...names: string[]): Expect => (f) => f.sanctions(...names);
+const bansOf =
+  (...names: string[]): Expect =>
+  (f) =>
+    f.sanctions(...names);
 const NONE: Expect = () => [];
 const LEVEL_20 = ['Alice', 'eve_under', 'Éloïse', 'heidi', 'ivan', 'mallory'];
 const inForce = sanctionInForce(NOW);
@@ -33,7 +39,11 @@ const ROWS: readonly Row[] = [
   { name: 'level lte', filter: cmp('level', 'lte', 20), expect: users('dave%x', ...LEVEL_20) },
   { name: 'level gt', filter: cmp('level', 'gt', 35), expect: users('Carol_Smith', 'Frank*Star') },
   { name: 'level gte', filter: cmp('level', 'gte', 35), expect: users('Carol_Smith', 'Frank*Star', 'grace') },
-  { name: 'created_at gt', filter: cmp('created_at', 'gt', NOW - 25.5 * DAY), expect: users('Frank*Star', 'Éloïse', 'grace', 'heidi', 'ivan', 'judy', 'mallory') },
+  {
+    name: 'created_at gt',
+    filter: cmp('created_at', 'gt', NOW - 25.5 * DAY),
+    expect: users('Frank*Star', 'Éloïse', 'grace', 'heidi', 'ivan', 'judy', 'mallory'),
+  },
   { name: 'string eq is case-sensitive', filter: eq('name', 'bob'), expect: users('bob') },
   { name: 'string eq other case', filter: eq('name', 'Bob'), expect: NONE },
   { name: 'string lt in code point order', filter: cmp('name', 'lt', 'C'), expect: users('Alice') },
@@ -149,7 +159,10 @@ test('every filter returns the expected rows, the same on SQLite and PostgreSQL'
     const results: number[][] = [];
     for (const f of fixtures) {
       const filter = typeof row.filter === 'function' ? row.filter(f) : row.filter;
-      const result = await f.search({ entity: row.entity ?? 'users', filter, sort: [], page: { kind: 'offset', limit: 100, offset: 0 }, count: true }, row.tier);
+      const result = await f.search(
+        { entity: row.entity ?? 'users', filter, sort: [], page: { kind: 'offset', limit: 100, offset: 0 }, count: true },
+        row.tier,
+      );
       const expected = row.expect(f).sort((a, b) => b - a);
       assert.deepEqual(result.ids, expected, `${row.name} on ${f.engine}`);
       assert.equal(result.total, expected.length, `${row.name} total on ${f.engine}`);

@@ -33,10 +33,32 @@ export const FIXTURE_USERS: readonly FixtureUser[] = [
   { name: 'bob', email: 'bob@example.org', first: 'Bob', last: 'Brown', level: 30, inviter: 'Alice', created: 29, uploads: 0 },
   { name: 'Carol_Smith', first: 'Carol', last: 'Smith', display: 'C. Smith', level: 40, created: 28, login: 3, uploads: 12 },
   { name: 'dave%x', email: 'dave@example.com', first: 'Dave', last: 'Davis', level: 10, deleted: true, created: 27, uploads: 1 },
-  { name: 'eve_under', email: 'eve@example.net', first: 'Eve', last: "O'Neil", display: 'Eve "quoted"', level: 20, inviter: 'bob', created: 26, login: 2, uploads: 7 },
+  {
+    name: 'eve_under',
+    email: 'eve@example.net',
+    first: 'Eve',
+    last: "O'Neil",
+    display: 'Eve "quoted"',
+    level: 20,
+    inviter: 'bob',
+    created: 26,
+    login: 2,
+    uploads: 7,
+  },
   { name: 'Frank*Star', first: 'Frank', last: 'Back\\slash', level: 50, created: 25, uploads: 3 },
   { name: 'Éloïse', email: 'eloise@example.fr', first: 'Éloïse', last: 'Zoë', level: 20, created: 24, uploads: 2 },
-  { name: 'grace', email: 'grace@example.com', first: 'Grace', last: 'Hopper', display: 'a OR b', level: 35, inviter: 'Carol_Smith', created: 23, login: 10, uploads: 9 },
+  {
+    name: 'grace',
+    email: 'grace@example.com',
+    first: 'Grace',
+    last: 'Hopper',
+    display: 'a OR b',
+    level: 35,
+    inviter: 'Carol_Smith',
+    created: 23,
+    login: 10,
+    uploads: 9,
+  },
   { name: 'heidi', first: 'Heidi', last: 'NEAR(x', display: '100%_sure', level: 20, inviter: 'eve_under', created: 22, uploads: 4 },
   { name: 'ivan', email: 'IVAN@EXAMPLE.COM', first: 'Ivan', last: 'Ivanov', level: 20, created: 21, login: 5, uploads: 5 },
   { name: 'judy', email: 'judy@example.org', first: 'Judy', last: 'Smithers', display: 'Judy', level: 31, inviter: 'grace', created: 20, uploads: 6 },
@@ -134,23 +156,51 @@ async function insertRelated(db: Kysely<Database>, ids: Map<string, number>): Pr
   for (const s of sanctions) {
     const row = await db
       .insertInto('sanctions')
-      .values({ kind: s.kind, user_id: id(s.user), actor_id: id('Carol_Smith'), reason: s.reason, created_at: NOW - 2 * DAY, updated_at: NOW - 2 * DAY, expires_at: s.expires, lifted_at: s.lifted })
+      .values({
+        kind: s.kind,
+        user_id: id(s.user),
+        actor_id: id('Carol_Smith'),
+        reason: s.reason,
+        created_at: NOW - 2 * DAY,
+        updated_at: NOW - 2 * DAY,
+        expires_at: s.expires,
+        lifted_at: s.lifted,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     sanctionIds.set(s.user, row.id);
   }
   const change = (user: string, oldName: string) => ({
-    user_id: id(user), old_name: oldName, old_name_lower: nameKey(oldName), new_name: user, new_name_lower: nameKey(user), actor_id: null, created_at: NOW - DAY, updated_at: NOW - DAY,
+    user_id: id(user),
+    old_name: oldName,
+    old_name_lower: nameKey(oldName),
+    new_name: user,
+    new_name_lower: nameKey(user),
+    actor_id: null,
+    created_at: NOW - DAY,
+    updated_at: NOW - DAY,
   });
-  await db.insertInto('name_changes').values([change('Alice', 'alice_old'), change('bob', 'Robert')]).execute();
+  await db
+    .insertInto('name_changes')
+    .values([change('Alice', 'alice_old'), change('bob', 'Robert')])
+    .execute();
   const org = await db
     .insertInto('organizations')
     .values({ uuid: randomUUID(), slug: 'acme', slug_lower: 'acme', name: 'Acme', owner_id: id('Alice'), created_at: NOW, updated_at: NOW })
     .returning('id')
     .executeTakeFirstOrThrow();
   const member = (user: string, role: 'owner' | 'worker' | 'maintainer', active: boolean) => ({
-    organization_id: org.id, user_id: id(user), role, is_active: active ? 1 : 0, joined_at: active ? NOW : null, created_at: NOW, updated_at: NOW,
+    organization_id: org.id,
+    user_id: id(user),
+    role,
+    is_active: active ? 1 : 0,
+    joined_at: active ? NOW : null,
+    created_at: NOW,
+    updated_at: NOW,
   });
-  await db.insertInto('memberships').values([member('Alice', 'owner', true), member('bob', 'worker', false), member('grace', 'maintainer', true)]).execute();
+  await db
+    .insertInto('memberships')
+    .values([member('Alice', 'owner', true), member('bob', 'worker', false), member('grace', 'maintainer', true)])
+    .execute();
   return sanctionIds;
 }

@@ -34,7 +34,8 @@ describe('bounds on hostile searches', () => {
 
   test('SQLite: a search statement that examines more rows than its budget is aborted, with the timeout answer', async () => {
     // Every row qualifies; newest first, a page of 20 examines all three.
-    const run = (rows: number, filter: Filter = TRUE) => searchIds(context({ budget: { token: -rows, rows } }), { entity: 'users', filter, sort: [], page: FIRST });
+    const run = (rows: number, filter: Filter = TRUE) =>
+      searchIds(context({ budget: { token: -rows, rows } }), { entity: 'users', filter, sort: [], page: FIRST });
     if (!core.caps.rowBudget) {
       // PostgreSQL runs statements off the event loop under `statement_timeout` instead.
       assert.equal((await run(2)).ids.length, 3);
@@ -57,7 +58,9 @@ describe('bounds on hostile searches', () => {
   });
 
   test('an offset past Danbooru’s deepest page is refused before any query runs', async () => {
-    const error = await refusal(() => searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: { kind: 'offset', limit: 20, offset: 1_000_000_000 } }));
+    const error = await refusal(() =>
+      searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: { kind: 'offset', limit: 20, offset: 1_000_000_000 } }),
+    );
     assert.equal(error.details.param, 'offset');
     assert.equal(error.details.problem, 'too_costly');
     const deepest = await searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: { kind: 'offset', limit: 20, offset: MAX_OFFSET } });

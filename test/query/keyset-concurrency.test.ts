@@ -32,7 +32,10 @@ test('keyset paging sees every row present at the start exactly once while rows 
       for (let pages = 0; ; pages++) {
         assert.ok(pages < 100, 'paging does not end');
         // The next page is fetched while other rows are being written.
-        const [result]: [SearchResult, void] = await Promise.all([f.search({ entity: 'users', filter: TRUE, sort, page: { kind: 'keyset', limit: 3, cursor } }), insertTwo()]);
+        const [result]: [SearchResult, void] = await Promise.all([
+          f.search({ entity: 'users', filter: TRUE, sort, page: { kind: 'keyset', limit: 3, cursor } }),
+          insertTwo(),
+        ]);
         seen.push(...result.ids);
         if (!result.nextCursor) break;
         cursor = result.nextCursor;
@@ -43,7 +46,11 @@ test('keyset paging sees every row present at the start exactly once while rows 
       assert.ok(inserted > 0);
       // What was seen is in sort order, new rows included.
       const everything = await f.search({ entity: 'users', filter: TRUE, sort, page: { kind: 'offset', limit: 1000, offset: 0 } });
-      assert.deepEqual(seen, everything.ids.filter((id) => seen.includes(id)), `sorted on ${f.engine}`);
+      assert.deepEqual(
+        seen,
+        everything.ids.filter((id) => seen.includes(id)),
+        `sorted on ${f.engine}`,
+      );
     }
   }
 });

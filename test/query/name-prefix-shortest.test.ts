@@ -6,7 +6,29 @@ import { foldName, lengthProbe, namePrefixShortestFirst, type NamePrefixContext 
 import { createTestCore, type TestCore } from '../support/database.js';
 
 /** Names with shared prefixes, case, non-ASCII letters and LIKE's special characters. */
-const NAMES = ['ab', 'Abe', 'abc', 'abby', 'ABBA', 'abc_d', 'ab%c', 'abé', 'Ábel', 'abcdefghij', 'xab', 'a', 'Zoë', 'zoe', 'zoë_2', 'さくら', 'さくらんぼ', 'a_b', 'a1', 'ab1', 'ab2'];
+const NAMES = [
+  'ab',
+  'Abe',
+  'abc',
+  'abby',
+  'ABBA',
+  'abc_d',
+  'ab%c',
+  'abé',
+  'Ábel',
+  'abcdefghij',
+  'xab',
+  'a',
+  'Zoë',
+  'zoe',
+  'zoë_2',
+  'さくら',
+  'さくらんぼ',
+  'a_b',
+  'a1',
+  'ab1',
+  'ab2',
+];
 const DELETED = ['abd'];
 /** Filler so that the planners have a table worth an index. */
 const FILLER = 3000;
@@ -18,10 +40,25 @@ before(async () => {
   core = await createTestCore();
   ctx = { db: core.db, caps: core.caps, now: core.now(), tier: 'public' };
   const now = core.now();
-  const row = (name: string, isDeleted = 0) => ({ uuid: randomUUID(), name, name_lower: foldName(name), level: 20, is_deleted: isDeleted, created_at: now, updated_at: now });
+  const row = (name: string, isDeleted = 0) => ({
+    uuid: randomUUID(),
+    name,
+    name_lower: foldName(name),
+    level: 20,
+    is_deleted: isDeleted,
+    created_at: now,
+    updated_at: now,
+  });
   const filler = Array.from({ length: FILLER }, (_, i) => row(`filler_${(i * 7919) % FILLER}_${'x'.repeat(i % 13)}`));
-  for (let i = 0; i < filler.length; i += 500) await core.db.insertInto('users').values(filler.slice(i, i + 500)).execute();
-  await core.db.insertInto('users').values([...NAMES.map((name) => row(name)), ...DELETED.map((name) => row(name, 1))]).execute();
+  for (let i = 0; i < filler.length; i += 500)
+    await core.db
+      .insertInto('users')
+      .values(filler.slice(i, i + 500))
+      .execute();
+  await core.db
+    .insertInto('users')
+    .values([...NAMES.map((name) => row(name)), ...DELETED.map((name) => row(name, 1))])
+    .execute();
   await sql`analyze`.execute(core.db);
 });
 after(() => core.dispose());
@@ -37,7 +74,11 @@ function model(prefix: string, limit: number): string[] {
 
 async function namesOf(ids: readonly number[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await core.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  const rows = await core.db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('id', 'in', [...ids])
+    .execute();
   const byId = new Map(rows.map((row) => [row.id, row.name]));
   return ids.map((id) => byId.get(id) ?? '?');
 }
@@ -65,7 +106,7 @@ test('each length is answered from users_name_length_idx, already in order (no s
     const result = await connection.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
     return result.rows.map((row) => row.detail);
   });
-  const plan = lines.join("\n");
+  const plan = lines.join('\n');
   assert.match(plan, /users_name_length_idx/, plan);
   assert.doesNotMatch(plan, /TEMP B-TREE|Sort/i, plan);
   assert.doesNotMatch(plan, /Seq Scan|SCAN t\b(?! USING)/, plan);

@@ -38,7 +38,8 @@ describe('search never finds what reading hides', () => {
 
   before(async () => {
     core = await createTestCore();
-    const make = (name: string, level = 20) => createUser(core, SYSTEM, { name, level, email: `${name}@example.org`, password: null, ip: `198.51.100.${level}` });
+    const make = (name: string, level = 20) =>
+      createUser(core, SYSTEM, { name, level, email: `${name}@example.org`, password: null, ip: `198.51.100.${level}` });
     const admin = await make('admin_ann', 50);
     const moderator = await make('mod_max', 40);
     const outsider = await make('outsider_olga');
@@ -52,8 +53,14 @@ describe('search never finds what reading hides', () => {
     // An organization with an active owner, an active worker and a pending supervisor.
     const org = await createOrganization(core, bySession(owner), { slug: 'secret-team', name: 'Secret team' });
     const now = core.now();
-    await core.db.insertInto('memberships').values({ organization_id: org.id, user_id: worker.id, role: 'worker', is_active: 1, joined_at: now, created_at: now, updated_at: now }).execute();
-    await core.db.insertInto('memberships').values({ organization_id: org.id, user_id: pending.id, role: 'supervisor', is_active: 0, joined_at: null, created_at: now, updated_at: now }).execute();
+    await core.db
+      .insertInto('memberships')
+      .values({ organization_id: org.id, user_id: worker.id, role: 'worker', is_active: 1, joined_at: now, created_at: now, updated_at: now })
+      .execute();
+    await core.db
+      .insertInto('memberships')
+      .values({ organization_id: org.id, user_id: pending.id, role: 'supervisor', is_active: 0, joined_at: null, created_at: now, updated_at: now })
+      .execute();
     await updateUser(core, SYSTEM, owner.id, { selectedTeamId: org.id, clientMetadata: { plan: 'x' }, serverMetadata: { risk: 1 } });
     await renameUser(core, SYSTEM, renamed.id, 'rene_new');
     await renameUser(core, SYSTEM, gone.id, 'dora_new');
@@ -163,7 +170,15 @@ describe('search never finds what reading hides', () => {
 
   test('every relation: a related row is found only if the viewer reads it', async () => {
     const relations = Object.values(ENTITIES.users.relations);
-    assert.deepEqual(relations.map((relation) => relation.name).sort(), ['bans', 'invitees', 'inviter', 'memberships', 'mutes', 'name_changes', 'subscriptions']);
+    assert.deepEqual(relations.map((relation) => relation.name).sort(), [
+      'bans',
+      'invitees',
+      'inviter',
+      'memberships',
+      'mutes',
+      'name_changes',
+      'subscriptions',
+    ]);
     for (const [who, viewer] of Object.entries(viewers)) {
       for (const relation of relations) {
         const related = RELATED[relation.name];

@@ -31,7 +31,12 @@ describe('searchOrganizations', () => {
 
   const slugs = async (who: keyof typeof ids | null, filter: Filter = TRUE): Promise<string[]> => {
     const viewer = who === null ? ANONYMOUS : await viewerOf(core, ids[who]);
-    const found = await searchOrganizations(core, viewer, { filter, sort: [{ kind: 'field', field: 'slug', direction: 'asc' }], page: { kind: 'offset', offset: 0, limit: 10 }, count: true });
+    const found = await searchOrganizations(core, viewer, {
+      filter,
+      sort: [{ kind: 'field', field: 'slug', direction: 'asc' }],
+      page: { kind: 'offset', offset: 0, limit: 10 },
+      count: true,
+    });
     assert.equal(found.total, found.organizations.length);
     return found.organizations.map((o) => o.slug);
   };
@@ -44,7 +49,8 @@ describe('searchOrganizations', () => {
     ['stranger', ['two']],
     [null, []],
   ];
-  for (const [who, expected] of ROWS) test(`${who ?? 'anonymous'} lists ${expected.join(', ') || 'nothing'}`, async () => assert.deepEqual(await slugs(who), expected));
+  for (const [who, expected] of ROWS)
+    test(`${who ?? 'anonymous'} lists ${expected.join(', ') || 'nothing'}`, async () => assert.deepEqual(await slugs(who), expected));
 
   test('filters by name and by the owner, within what the viewer may list', async () => {
     assert.deepEqual(await slugs('admin', match('name', 'contains', 'lab', false)), ['one']);

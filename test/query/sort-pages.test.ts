@@ -16,7 +16,11 @@ const NAME_ASC = ['Alice', 'Carol_Smith', 'Frank*Star', 'bob', 'dave%x', 'eve_un
 const LEVEL_20_BY_ID = ['Alice', 'eve_under', 'Éloïse', 'heidi', 'ivan', 'mallory'];
 
 const SORTS: readonly { name: string; sort: readonly SortKey[]; expect: readonly string[]; tier?: SearchTier }[] = [
-  { name: 'default is id desc', sort: [], expect: ['mallory', 'judy', 'ivan', 'heidi', 'grace', 'Éloïse', 'Frank*Star', 'eve_under', 'dave%x', 'Carol_Smith', 'bob', 'Alice'] },
+  {
+    name: 'default is id desc',
+    sort: [],
+    expect: ['mallory', 'judy', 'ivan', 'heidi', 'grace', 'Éloïse', 'Frank*Star', 'eve_under', 'dave%x', 'Carol_Smith', 'bob', 'Alice'],
+  },
   { name: 'name asc, code point order', sort: [asc('name')], expect: NAME_ASC },
   { name: 'name desc', sort: [desc('name')], expect: [...NAME_ASC].reverse() },
   {
@@ -61,7 +65,11 @@ const SORTS: readonly { name: string; sort: readonly SortKey[]; expect: readonly
     sort: [{ kind: 'pinFirst', id: 11 }, asc('level')],
     expect: ['judy', 'dave%x', ...LEVEL_20_BY_ID, 'bob', 'grace', 'Carol_Smith', 'Frank*Star'],
   },
-  { name: 'explicit id asc', sort: [asc('id')], expect: ['Alice', 'bob', 'Carol_Smith', 'dave%x', 'eve_under', 'Frank*Star', 'Éloïse', 'grace', 'heidi', 'ivan', 'judy', 'mallory'] },
+  {
+    name: 'explicit id asc',
+    sort: [asc('id')],
+    expect: ['Alice', 'bob', 'Carol_Smith', 'dave%x', 'eve_under', 'Frank*Star', 'Éloïse', 'grace', 'heidi', 'ivan', 'judy', 'mallory'],
+  },
 ];
 
 let fixtures: Fixture[] = [];
@@ -108,7 +116,14 @@ async function keysetAll(f: Fixture, sort: readonly SortKey[], limit: number, fi
 }
 
 test('keyset pages walk every row once, in sort order', async () => {
-  const sorts: SortKey[][] = [[], [asc('level')], [desc('name')], [desc('created_at')], [desc('level'), asc('name')], [asc('post_upload_count'), desc('level')]];
+  const sorts: SortKey[][] = [
+    [],
+    [asc('level')],
+    [desc('name')],
+    [desc('created_at')],
+    [desc('level'), asc('name')],
+    [asc('post_upload_count'), desc('level')],
+  ];
   for (const f of fixtures) {
     for (const sort of sorts) {
       for (const limit of [1, 4, 5, 12, 50]) {

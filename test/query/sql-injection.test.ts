@@ -11,11 +11,63 @@ import { disposeAll, newUserRow, openFixtures, type Fixture } from './fixtures.j
  * upper-case non-ASCII letters, which SQLite's lower() would not fold.
  */
 const HOSTILE = [
-  "'", "''", '"', 'a"b', '""', "' or '1'='1", '"; drop table users; --', "'); delete from users; --",
-  '%', '_', '\\', '\\\\', '\\%', '\\_', 'a%b', 'a_b', '100%', '%%%', '*', '\\*', 'a*b', '**',
-  'a OR b', 'NEAR(a b)', 'NEAR(', 'name_lower : x', '{name_lower}:x', 'x AND y', 'NOT z', '-x', '+x', 'x*', '^a', 'a$',
-  '[a-z]', '[', ']', '?', 'a?b', '(', ')', '{', '}', '|', '.', '.*',
-  'é', 'ß', '日本語', '😀', 'a\u200bb', 'x\u202ey', '\u0001', 'tab\there', 'line\nbreak', ' ', '  spaced  ',
+  "'",
+  "''",
+  '"',
+  'a"b',
+  '""',
+  "' or '1'='1",
+  '"; drop table users; --',
+  "'); delete from users; --",
+  '%',
+  '_',
+  '\\',
+  '\\\\',
+  '\\%',
+  '\\_',
+  'a%b',
+  'a_b',
+  '100%',
+  '%%%',
+  '*',
+  '\\*',
+  'a*b',
+  '**',
+  'a OR b',
+  'NEAR(a b)',
+  'NEAR(',
+  'name_lower : x',
+  '{name_lower}:x',
+  'x AND y',
+  'NOT z',
+  '-x',
+  '+x',
+  'x*',
+  '^a',
+  'a$',
+  '[a-z]',
+  '[',
+  ']',
+  '?',
+  'a?b',
+  '(',
+  ')',
+  '{',
+  '}',
+  '|',
+  '.',
+  '.*',
+  'é',
+  'ß',
+  '日本語',
+  '😀',
+  'a\u200bb',
+  'x\u202ey',
+  '\u0001',
+  'tab\there',
+  'line\nbreak',
+  ' ',
+  '  spaced  ',
 ];
 
 interface Stored {
@@ -95,8 +147,7 @@ test('hostile values in every match mode return the modelled rows on both engine
       for (const caseSensitive of mode === 'regex' ? [true] : [true, false]) {
         for (const raw of HOSTILE) {
           const value = mode === 'regex' ? escapeRegExp(raw) : raw;
-          const matches = (s: Stored) =>
-            caseSensitive ? modelMatch(mode, field.stored(s), value) : modelMatch(mode, field.folded(s), field.fold(value));
+          const matches = (s: Stored) => (caseSensitive ? modelMatch(mode, field.stored(s), value) : modelMatch(mode, field.folded(s), field.fold(value)));
           for (const f of fixtures) {
             const expected = STORED.flatMap((s, i) => (matches(s) ? [ids.get(f)![i]!] : []));
             const label = `${fieldName} ${mode} ${caseSensitive ? 'cs' : 'ci'} ${JSON.stringify(value)} on ${f.engine}`;
@@ -127,7 +178,11 @@ test('the table survives and keyset cursors carry hostile sort values', async ()
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = await f.search({ ...request(TRUE), sort: [{ kind: 'field', field: 'last_name', direction: 'asc' }], page: { kind: 'keyset', limit: 7, cursor } });
+      const page = await f.search({
+        ...request(TRUE),
+        sort: [{ kind: 'field', field: 'last_name', direction: 'asc' }],
+        page: { kind: 'keyset', limit: 7, cursor },
+      });
       seen.push(...page.ids);
       cursor = page.nextCursor;
     } while (cursor);

@@ -40,8 +40,10 @@ const CASES: readonly { name: string; filter: Filter; sql: Record<Engine, string
     name: 'exists with a nested alias',
     filter: exists('inviter', exists('bans')),
     sql: {
-      sqlite: 'exists (select 1 from "users" as "u_1" where "u_1"."id" = "u"."inviter_id" and exists (select 1 from "sanctions" as "u_2" where "u_2"."user_id" = "u_1"."id" and "u_2"."kind" = ?))',
-      postgres: 'exists (select 1 from "users" as "u_1" where "u_1"."id" = "u"."inviter_id" and exists (select 1 from "sanctions" as "u_2" where "u_2"."user_id" = "u_1"."id" and "u_2"."kind" = $1))',
+      sqlite:
+        'exists (select 1 from "users" as "u_1" where "u_1"."id" = "u"."inviter_id" and exists (select 1 from "sanctions" as "u_2" where "u_2"."user_id" = "u_1"."id" and "u_2"."kind" = ?))',
+      postgres:
+        'exists (select 1 from "users" as "u_1" where "u_1"."id" = "u"."inviter_id" and exists (select 1 from "sanctions" as "u_2" where "u_2"."user_id" = "u_1"."id" and "u_2"."kind" = $1))',
     },
     parameters: { sqlite: ['ban'], postgres: ['ban'] },
   },
@@ -53,7 +55,10 @@ const CASES: readonly { name: string; filter: Filter; sql: Record<Engine, string
   },
   {
     name: 'long lists are one parameter',
-    filter: isIn('id', Array.from({ length: 101 }, (_, i) => i)),
+    filter: isIn(
+      'id',
+      Array.from({ length: 101 }, (_, i) => i),
+    ),
     sql: { sqlite: '"u"."id" in (select value from json_each(?))', postgres: '"u"."id" = any(cast($1 as bigint[]))' },
     parameters: { sqlite: [JSON.stringify(Array.from({ length: 101 }, (_, i) => i))], postgres: [Array.from({ length: 101 }, (_, i) => i)] },
   },
@@ -66,7 +71,11 @@ before(async () => {
 after(() => disposeAll(fixtures));
 
 const compile = (f: Fixture, filter: Filter, db: Kysely<Database> = f.core.db) =>
-  db.selectFrom('users as u').select('u.id').where(compileFilter('users', 'u', filter, f.context())).compile();
+  db
+    .selectFrom('users as u')
+    .select('u.id')
+    .where(compileFilter('users', 'u', filter, f.context()))
+    .compile();
 
 test('filters compile to the expected SQL text on each engine', () => {
   for (const row of CASES) {
@@ -84,37 +93,40 @@ async function sqlitePlan(f: Fixture, filter: Filter): Promise<string> {
   return result.rows.map((row) => row.detail).join('\n');
 }
 
-if (testsEngine('sqlite')) test('SQLite: prefix search uses the name_lower index, contains uses users_fts', async () => {
-  const f = fixtures.find((fixture) => fixture.engine === 'sqlite')!;
-  const prefix = await sqlitePlan(f, match('name', 'prefix', 'ab'));
-  assert.match(prefix, /SEARCH u USING (COVERING )?INDEX sqlite_autoindex_users_\d \(name_lower>\? AND name_lower<\?\)/);
-  assert.doesNotMatch(prefix, /SCAN u\b/);
-  const contains = await sqlitePlan(f, match('name', 'contains', 'abc'));
-  assert.match(contains, /users_fts VIRTUAL TABLE/);
-  assert.match(contains, /SEARCH u USING INTEGER PRIMARY KEY/);
-});
-
-if (testsEngine('sqlite')) test('regression: SQLite wildcard with a literal prefix (Danbooru name_matches=ab*) reads the index, not every row', async () => {
-  const f = fixtures.find((fixture) => fixture.engine === 'sqlite')!;
-  const plan = await sqlitePlan(f, match('name', 'wildcard', 'ab*c'));
-  assert.match(plan, /SEARCH u USING (COVERING )?INDEX sqlite_autoindex_users_\d \(name_lower>\? AND name_lower<\?\)/);
-  assert.doesNotMatch(plan, /SCAN u\b/);
-});
-
-if (testsEngine('postgres')) test('PostgreSQL: prefix search uses a name_lower btree, contains the trigram index', async () => {
-  const f = fixtures.find((fixture) => fixture.engine === 'postgres')!;
-  await f.core.db.transaction().execute(async (trx) => {
-    // The fixture table is tiny; without this the planner would rightly scan it.
-    await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
-    const plan = async (filter: Filter) => {
-      const compiled = compile(f, filter, trx);
-      const result = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]));
-      return result.rows.map((row) => row['QUERY PLAN']).join('\n');
-    };
-    const prefix = await plan(match('name', 'prefix', 'a%b'));
-    assert.match(prefix, /Index Scan using users_name_(prefix_idx|lower_key)/);
-    assert.match(prefix, /Index Cond: \(\(name_lower ~?>=~? /);
-    assert.match(await plan(match('name', 'contains', 'abc')), /Bitmap Index Scan on users_name_trgm_idx/);
-    assert.match(await plan(match('first_name', 'contains', 'abc')), /Bitmap Index Scan on users_first_name_trgm_idx/);
+if (testsEngine('sqlite'))
+  test('SQLite: prefix search uses the name_lower index, contains uses users_fts', async () => {
+    const f = fixtures.find((fixture) => fixture.engine === 'sqlite')!;
+    const prefix = await sqlitePlan(f, match('name', 'prefix', 'ab'));
+    assert.match(prefix, /SEARCH u USING (COVERING )?INDEX sqlite_autoindex_users_\d \(name_lower>\? AND name_lower<\?\)/);
+    assert.doesNotMatch(prefix, /SCAN u\b/);
+    const contains = await sqlitePlan(f, match('name', 'contains', 'abc'));
+    assert.match(contains, /users_fts VIRTUAL TABLE/);
+    assert.match(contains, /SEARCH u USING INTEGER PRIMARY KEY/);
   });
-});
+
+if (testsEngine('sqlite'))
+  test('regression: SQLite wildcard with a literal prefix (Danbooru name_matches=ab*) reads the index, not every row', async () => {
+    const f = fixtures.find((fixture) => fixture.engine === 'sqlite')!;
+    const plan = await sqlitePlan(f, match('name', 'wildcard', 'ab*c'));
+    assert.match(plan, /SEARCH u USING (COVERING )?INDEX sqlite_autoindex_users_\d \(name_lower>\? AND name_lower<\?\)/);
+    assert.doesNotMatch(plan, /SCAN u\b/);
+  });
+
+if (testsEngine('postgres'))
+  test('PostgreSQL: prefix search uses a name_lower btree, contains the trigram index', async () => {
+    const f = fixtures.find((fixture) => fixture.engine === 'postgres')!;
+    await f.core.db.transaction().execute(async (trx) => {
+      // The fixture table is tiny; without this the planner would rightly scan it.
+      await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
+      const plan = async (filter: Filter) => {
+        const compiled = compile(f, filter, trx);
+        const result = await trx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]));
+        return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+      };
+      const prefix = await plan(match('name', 'prefix', 'a%b'));
+      assert.match(prefix, /Index Scan using users_name_(prefix_idx|lower_key)/);
+      assert.match(prefix, /Index Cond: \(\(name_lower ~?>=~? /);
+      assert.match(await plan(match('name', 'contains', 'abc')), /Bitmap Index Scan on users_name_trgm_idx/);
+      assert.match(await plan(match('first_name', 'contains', 'abc')), /Bitmap Index Scan on users_first_name_trgm_idx/);
+    });
+  });

@@ -71,9 +71,7 @@ export interface TestCore extends OpenCore {
 }
 
 /** A migrated core on a fresh database of the suite's engine. */
-export async function createTestCore(
-  options: { engine?: Engine; env?: Record<string, string>; now?: () => number } = {},
-): Promise<TestCore> {
+export async function createTestCore(options: { engine?: Engine; env?: Record<string, string>; now?: () => number } = {}): Promise<TestCore> {
   const database = await createTestDatabase(options.engine);
   const core = await openCore(testConfig(database.url, options.env), options.now ? { now: options.now } : {});
   return Object.assign(core, {

@@ -18,7 +18,9 @@ async function refusalsAsCliErrors<T>(step: () => Promise<T> | T): Promise<T> {
 function advisePostgres(file: string, direction: 'backup' | 'restore'): boolean {
   const config = loadConfig();
   if (config.database.engine !== 'postgres') return false;
-  note(`roster: on PostgreSQL use ${direction === 'backup' ? 'pg_dump' : 'pg_restore'}, which ${direction === 'backup' ? 'takes a consistent copy while Roster runs' : 'restores such a dump'} (password from PGPASSWORD or ~/.pgpass):`);
+  note(
+    `roster: on PostgreSQL use ${direction === 'backup' ? 'pg_dump' : 'pg_restore'}, which ${direction === 'backup' ? 'takes a consistent copy while Roster runs' : 'restores such a dump'} (password from PGPASSWORD or ~/.pgpass):`,
+  );
   printLine(postgresBackupAdvice(config.database, file, direction));
   process.exitCode = 2;
   return true;

@@ -22,11 +22,20 @@ async function runSeed(options: { users: string; batch: string; randomSeed?: str
   bar.start(users, 0);
   try {
     const result = await withInterrupt((signal) =>
-      withCore((core) => seedUsers(core, SYSTEM, { users, batchSize, signal, onProgress: (done) => bar.update(done), ...(randomSeed === undefined ? {} : { randomSeed }) })),
+      withCore((core) =>
+        seedUsers(core, SYSTEM, { users, batchSize, signal, onProgress: (done) => bar.update(done), ...(randomSeed === undefined ? {} : { randomSeed }) }),
+      ),
     );
     bar.stop();
     note(`roster: seeded ${result.users} user(s) in ${((performance.now() - started) / 1000).toFixed(1)} s; password for all: ${SEED_DEMO_PASSWORD}`);
-    printJson({ users: result.users, first_id: result.firstId, last_id: result.lastId, bans: result.bans, mutes: result.mutes, name_changes: result.nameChanges });
+    printJson({
+      users: result.users,
+      first_id: result.firstId,
+      last_id: result.lastId,
+      bans: result.bans,
+      mutes: result.mutes,
+      name_changes: result.nameChanges,
+    });
   } finally {
     bar.stop();
   }

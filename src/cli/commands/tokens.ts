@@ -13,14 +13,18 @@ interface TokenOptions {
   readonly expires?: string;
 }
 
-const list = (text: string | undefined): string[] => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** `roster tokens create`: prints only the secret, which is shown this once and never stored. */
 export function registerTokenCommands(program: Command): void {
   const tokens = program.command('tokens').description('API keys (one key works in every dialect)');
   tokens
     .command('create')
-    .description("create an API key for an account and print its secret (only its hash is kept)")
+    .description('create an API key for an account and print its secret (only its hash is kept)')
     .requiredOption('--user <name>', 'the account the key acts as')
     .option('--name <name>', 'a label to tell keys apart')
     .option('--scopes <actions>', 'comma-separated actions it may perform, e.g. users:index,users:show (default: all)')

@@ -50,7 +50,13 @@ export function registerUserCommands(program: Command): void {
       const level = options.level === undefined ? undefined : levelArgument(options.level);
       const password = passwordFrom(options);
       const user = await withCore((core) =>
-        createUser(core, SYSTEM, { name: options.name, password, email: options.email ?? null, emailVerified: options.emailVerified === true, ...(level === undefined ? {} : { level }) }),
+        createUser(core, SYSTEM, {
+          name: options.name,
+          password,
+          email: options.email ?? null,
+          emailVerified: options.emailVerified === true,
+          ...(level === undefined ? {} : { level }),
+        }),
       );
       printJson(userJson(user));
     });

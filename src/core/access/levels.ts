@@ -23,9 +23,7 @@ export type LevelName = Exclude<keyof typeof Level, 'System'>;
 export const USER_LEVELS: readonly number[] = Object.freeze([10, 20, 30, 31, 32, 35, 37, 40, 50, 60]);
 
 const NAMES_BY_LEVEL = new Map<number, LevelName>(
-  (Object.entries(Level) as [keyof typeof Level, number][])
-    .filter(([name]) => name !== 'System')
-    .map(([name, value]) => [value, name as LevelName]),
+  (Object.entries(Level) as [keyof typeof Level, number][]).filter(([name]) => name !== 'System').map(([name, value]) => [value, name as LevelName]),
 );
 
 /** `Member` for 20; null for numbers off the ladder. */

@@ -83,7 +83,15 @@ export function can(viewer: Viewer, action: UserAction | OrgAction | GlobalActio
   return 'uuid' in target ? canOnUser(viewer, action as UserAction, target) : canOnOrg(viewer, action as OrgAction, target);
 }
 
-const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>(['user.sign_up', 'user.create', 'user.create_privileged', 'org.create', 'org.administer', 'stack_project.manage', 'audit.view']);
+const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>([
+  'user.sign_up',
+  'user.create',
+  'user.create_privileged',
+  'org.create',
+  'org.administer',
+  'stack_project.manage',
+  'audit.view',
+]);
 
 function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
   switch (action) {

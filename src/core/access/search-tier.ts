@@ -9,8 +9,7 @@ export type SearchTier = 'public' | 'member' | 'moderator' | 'admin';
 
 export const SEARCH_TIERS: readonly SearchTier[] = Object.freeze(['public', 'member', 'moderator', 'admin']);
 
-export const tierAllows = (viewerTier: SearchTier, required: SearchTier): boolean =>
-  SEARCH_TIERS.indexOf(viewerTier) >= SEARCH_TIERS.indexOf(required);
+export const tierAllows = (viewerTier: SearchTier, required: SearchTier): boolean => SEARCH_TIERS.indexOf(viewerTier) >= SEARCH_TIERS.indexOf(required);
 
 /** The highest search tier the viewer may filter and sort with. */
 export function searchTier(viewer: Viewer): SearchTier {

@@ -153,13 +153,7 @@ export async function createApiKey(core: Core, viewer: Viewer, userId: number, i
 export async function listApiKeys(core: Core, viewer: Viewer, userId: number): Promise<ApiKey[]> {
   await loadCredentialOwner(core, viewer, userId);
   await flushCredentialUse(core);
-  const rows = await core.db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .orderBy('id', 'desc')
-    .execute();
+  const rows = await core.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id', 'desc').execute();
   return rows.map(toApiKey);
 }
 
@@ -168,9 +162,7 @@ export async function listApiKeys(core: Core, viewer: Viewer, userId: number): P
  * `not_found`, as Danbooru scopes keys to their owner. Revoking twice returns the key unchanged.
  */
 export async function revokeApiKey(core: Core, viewer: Viewer, apiKeyId: number): Promise<ApiKey> {
-  const row = Number.isSafeInteger(apiKeyId)
-    ? await core.db.selectFrom('api_keys').selectAll().where('id', '=', apiKeyId).executeTakeFirst()
-    : undefined;
+  const row = Number.isSafeInteger(apiKeyId) ? await core.db.selectFrom('api_keys').selectAll().where('id', '=', apiKeyId).executeTakeFirst() : undefined;
   const owner = row ? await loadUser(core, row.user_id) : null;
   if (!row || !owner || !can(viewer, 'user.manage_credentials', owner)) throw notFound('api_key');
   if (row.revoked_at !== null) return toApiKey(row);

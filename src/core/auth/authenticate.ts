@@ -9,8 +9,7 @@ import { viewerFor, type Viewer } from '../access/viewer.js';
 /** Anything longer is not one of our tokens (43 characters) nor an imported key; refuse without a lookup. */
 const MAX_TOKEN_LENGTH = 256;
 
-const earliest = (...times: readonly (number | null | undefined)[]): number =>
-  Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
+const earliest = (...times: readonly (number | null | undefined)[]): number => Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
 
 /**
  * When a session left unused expires (`ROSTER_SESSION_IDLE_MINUTES` after its last use, or its

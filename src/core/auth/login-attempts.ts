@@ -6,14 +6,7 @@ import type { Viewer } from '../access/viewer.js';
 
 /** Why a login was refused, or `success`. Callers never see it; admins read it here. */
 export type LoginOutcome =
-  | 'success'
-  | 'unknown_login'
-  | 'wrong_password'
-  | 'no_usable_password'
-  | 'account_deleted'
-  | 'account_banned'
-  | 'rate_limited'
-  | 'malformed_login';
+  'success' | 'unknown_login' | 'wrong_password' | 'no_usable_password' | 'account_deleted' | 'account_banned' | 'rate_limited' | 'malformed_login';
 
 /** One sign-in attempt as admins read it. Never holds the password. */
 export interface LoginAttempt {
@@ -96,7 +89,10 @@ export async function listLoginAttempts(core: Core, viewer: Viewer, query: Login
   if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > LOGIN_ATTEMPTS_MAX_LIMIT) {
     throw invalidParam('limit', `limit must be between 1 and ${LOGIN_ATTEMPTS_MAX_LIMIT}`);
   }
-  for (const [param, value] of [['user_id', query.userId], ['cursor', query.beforeId]] as const) {
+  for (const [param, value] of [
+    ['user_id', query.userId],
+    ['cursor', query.beforeId],
+  ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID)) throw invalidParam(param, `${param} must be an id`);
   }
   if (!isTime(query.since)) throw invalidParam('since', 'since must be a time in milliseconds');
@@ -108,13 +104,19 @@ export async function listLoginAttempts(core: Core, viewer: Viewer, query: Login
   if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
   if (query.until !== undefined) select = select.where('created_at', '<', query.until);
   if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
-  const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const items = rows.slice(0, query.limit).map(toAttempt);
   return { items, nextBeforeId: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
 /** Deletes attempts older than the configured retention; for the periodic job. Returns how many. */
 export async function pruneLoginAttempts(core: Core, now: number): Promise<number> {
-  const result = await core.db.deleteFrom('login_attempts').where('created_at', '<', now - core.config.loginAttemptsRetentionMs).executeTakeFirst();
+  const result = await core.db
+    .deleteFrom('login_attempts')
+    .where('created_at', '<', now - core.config.loginAttemptsRetentionMs)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

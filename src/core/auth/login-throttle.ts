@@ -36,7 +36,11 @@ export async function assertLoginAllowed(core: Core, keys: readonly ThrottleKey[
   const rows = await core.db
     .selectFrom('auth_throttle')
     .select(['blocked_until'])
-    .where('key', 'in', keys.map((k) => k.key))
+    .where(
+      'key',
+      'in',
+      keys.map((k) => k.key),
+    )
     .where('blocked_until', '>', now)
     .execute();
   const until = Math.max(0, ...rows.map((row) => row.blocked_until ?? 0));

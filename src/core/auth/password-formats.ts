@@ -97,8 +97,14 @@ function parseScrypt(hash: string): ScryptParams | null {
   const [, ln = '0', r = '0', p = '0', salt = '', encoded = ''] = match;
   const params = { N: 2 ** Number(ln), r: Number(r), p: Number(p), salt: ab64(salt), expected: ab64(encoded) };
   const valid =
-    Number(ln) >= 1 && Number(ln) <= 22 && params.r >= 1 && params.p >= 1 && params.p <= 16 &&
-    128 * params.N * params.r <= SCRYPT_MAX_MEMORY && params.expected.length >= 16 && params.expected.length <= 128;
+    Number(ln) >= 1 &&
+    Number(ln) <= 22 &&
+    params.r >= 1 &&
+    params.p >= 1 &&
+    params.p <= 16 &&
+    128 * params.N * params.r <= SCRYPT_MAX_MEMORY &&
+    params.expected.length >= 16 &&
+    params.expected.length <= 128;
   return valid ? params : null;
 }
 

@@ -205,9 +205,7 @@ export async function listSessions(core: Core, viewer: Viewer, userId: number): 
 
 /** Ends one session (ASVS 7.5.2); someone else's is `not_found`. Ending it twice returns it unchanged. */
 export async function revokeSession(core: Core, viewer: Viewer, sessionId: number): Promise<Session> {
-  const row = Number.isSafeInteger(sessionId)
-    ? await core.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst()
-    : undefined;
+  const row = Number.isSafeInteger(sessionId) ? await core.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst() : undefined;
   const owner = row ? await loadUser(core, row.user_id) : null;
   if (!row || !owner || !can(viewer, 'user.manage_credentials', owner)) throw notFound('session');
   if (row.revoked_at !== null) return toSession(row);
@@ -227,11 +225,6 @@ export async function revokeSession(core: Core, viewer: Viewer, sessionId: numbe
  * Returns how many were revoked.
  */
 export async function revokeAllSessions(db: Kysely<Database>, userId: number, now: number): Promise<number> {
-  const result = await db
-    .updateTable('sessions')
-    .set({ revoked_at: now })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const result = await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -75,7 +75,13 @@ export async function stackPasswordSignIn(
   project: StackProject,
   input: { email: string; password: string; ip: string | null; userAgent?: string | null },
 ): Promise<StackSession> {
-  const { session, token, user } = await login(core, { login: input.email, password: input.password, ip: input.ip, userAgent: input.userAgent ?? null, stackProjectId: project.id });
+  const { session, token, user } = await login(core, {
+    login: input.email,
+    password: input.password,
+    ip: input.ip,
+    userAgent: input.userAgent ?? null,
+    stackProjectId: project.id,
+  });
   return { sessionId: session.id, refreshToken: token, user };
 }
 

@@ -43,7 +43,10 @@ async function keyOf(core: Core, project: StackProject): Promise<Uint8Array> {
 /** A signed access token for a session of the project, describing its user as of now. */
 export async function issueStackAccessToken(core: Core, project: StackProject, session: { sessionId: number; user: User }, branchId = 'main'): Promise<string> {
   const { user } = session;
-  const team = user.selected_team_id === null ? undefined : await core.db.selectFrom('organizations').select('uuid').where('id', '=', user.selected_team_id).executeTakeFirst();
+  const team =
+    user.selected_team_id === null
+      ? undefined
+      : await core.db.selectFrom('organizations').select('uuid').where('id', '=', user.selected_team_id).executeTakeFirst();
   const reason = restrictedReason(user, project.config);
   const iat = Math.floor(core.now() / 1000);
   const claims: Omit<StackAccessTokenClaims, 'sub' | 'iat' | 'exp' | 'iss' | 'aud'> = {

@@ -55,27 +55,33 @@ export async function listAuditLog(core: Core, viewer: Viewer, query: AuditLogQu
   if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > AUDIT_LOG_MAX_LIMIT) {
     throw invalidParam('limit', `limit must be between 1 and ${AUDIT_LOG_MAX_LIMIT}`);
   }
-  for (const [param, value] of [['target_user_id', query.targetUserId], ['actor_id', query.actorId], ['cursor', query.beforeId]] as const) {
+  for (const [param, value] of [
+    ['target_user_id', query.targetUserId],
+    ['actor_id', query.actorId],
+    ['cursor', query.beforeId],
+  ] as const) {
     if (!isId(value)) throw invalidParam(param, `${param} must be an id`);
   }
   let select = core.db.selectFrom('audit_log').selectAll();
   if (query.targetUserId !== undefined) select = select.where('target_user_id', '=', query.targetUserId);
   if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
   if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
-  const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
-  const items = rows.slice(0, query.limit).map(
-    (row): AuditLogEntry =>
-      Object.freeze({
-        id: row.id,
-        actor_id: row.actor_id,
-        action: row.action,
-        subject_type: row.subject_type,
-        subject_id: row.subject_id,
-        target_user_id: row.target_user_id,
-        details: asDetails(row.details),
-        ip: row.ip,
-        created_at: row.created_at,
-      }),
+  const rows = await select
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const items = rows.slice(0, query.limit).map((row): AuditLogEntry =>
+    Object.freeze({
+      id: row.id,
+      actor_id: row.actor_id,
+      action: row.action,
+      subject_type: row.subject_type,
+      subject_id: row.subject_id,
+      target_user_id: row.target_user_id,
+      details: asDetails(row.details),
+      ip: row.ip,
+      created_at: row.created_at,
+    }),
   );
   return { items, nextBeforeId: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
 }

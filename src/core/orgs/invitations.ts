@@ -35,7 +35,6 @@ export const INVITATION_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+$/;
 const EMAIL_MAX = 254;
 
-
 function selectInvitations(db: Kysely<Database>) {
   return db
     .selectFrom('invitations as i')
@@ -116,7 +115,15 @@ export async function createInvitation(
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('memberships')
-      .values({ organization_id: input.organizationId, user_id: userId, role: input.role, is_active: 0, invitation_id: invitation.id, created_at: now, updated_at: now })
+      .values({
+        organization_id: input.organizationId,
+        user_id: userId,
+        role: input.role,
+        is_active: 0,
+        invitation_id: invitation.id,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     await recordAudit(trx, viewer, now, {
       action: 'invitation.create',
@@ -213,7 +220,11 @@ export async function resendInvitation(core: Core, viewer: Viewer, key: string):
     const row = await findInvitation(trx, key);
     if (!can(viewer, 'org.invite', await standingIn(trx, viewer, row.organization_id))) throw forbidden();
     assertPending(row);
-    await trx.updateTable('invitations').set({ expires_at: now + INVITATION_VALIDITY_MS }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('invitations')
+      .set({ expires_at: now + INVITATION_VALIDITY_MS })
+      .where('id', '=', row.id)
+      .execute();
     await auditInvitation(trx, viewer, now, 'invitation.resend', row);
     return toInvitation(await findInvitation(trx, key), now);
   });
@@ -261,11 +272,7 @@ export async function getInvitation(core: Core, viewer: Viewer, key: string): Pr
  * Invitations the viewer may see, newest first: all of an organization's for its managers and
  * admins; otherwise those sent to or by the viewer (in `organizationId` when given).
  */
-export async function listInvitations(
-  core: Core,
-  viewer: Viewer,
-  request: { organizationId?: number; page: OffsetPage },
-): Promise<Listing<Invitation>> {
+export async function listInvitations(core: Core, viewer: Viewer, request: { organizationId?: number; page: OffsetPage }): Promise<Listing<Invitation>> {
   checkPage(request.page);
   let query = selectInvitations(core.db);
   let seesAll = administersOrganizations(viewer);
@@ -281,7 +288,10 @@ export async function listInvitations(
   }
   const now = core.now();
   const [count, rows] = await Promise.all([
-    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
     withPage(query.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'), request.page).execute(),
   ]);
   return { items: rows.map((row) => toInvitation(row, now)), total: Number(count.n) };

@@ -42,9 +42,7 @@ async function sharesOrganization(core: Core, viewer: Viewer, userId: number): P
 
 /** The organization context of a members listing: none (the sandbox), one organization, or "no organization" (CVAT `?org=`). */
 export type MemberListContext =
-  | { readonly kind: 'sandbox' }
-  | { readonly kind: 'organization'; readonly organizationId: number }
-  | { readonly kind: 'no_organization' };
+  { readonly kind: 'sandbox' } | { readonly kind: 'organization'; readonly organizationId: number } | { readonly kind: 'no_organization' };
 
 /**
  * Whose accounts a viewer may list in a context (CVAT): in the sandbox, admins everyone and
@@ -58,7 +56,9 @@ export async function memberListScope(
   core: Core,
   viewer: Viewer,
   context: MemberListContext,
-): Promise<{ readonly kind: 'all' } | { readonly kind: 'self'; readonly userId: number | null } | { readonly kind: 'members'; readonly organizationId: number }> {
+): Promise<
+  { readonly kind: 'all' } | { readonly kind: 'self'; readonly userId: number | null } | { readonly kind: 'members'; readonly organizationId: number }
+> {
   if (context.kind === 'organization') {
     await findOrganizationRow(core.db, { id: context.organizationId });
     if (!can(viewer, 'org.view', await standingIn(core.db, viewer, context.organizationId))) throw forbidden();

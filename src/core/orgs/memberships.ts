@@ -3,15 +3,7 @@ import type { Database, MembershipRole } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { CoreError, forbidden, notFound, validationFailed } from '../errors.js';
-import {
-  administersOrganizations,
-  checkPage,
-  findOrganizationRow,
-  standingIn,
-  withPage,
-  type Listing,
-  type OffsetPage,
-} from './organizations.js';
+import { administersOrganizations, checkPage, findOrganizationRow, standingIn, withPage, type Listing, type OffsetPage } from './organizations.js';
 import { can } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 
@@ -81,7 +73,10 @@ export async function listMemberships(core: Core, viewer: Viewer, request: Membe
   if (request.userId !== undefined) query = query.where('m.user_id', '=', request.userId);
   if (request.role !== undefined) query = query.where('m.role', '=', request.role);
   const [count, rows] = await Promise.all([
-    query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
     withPage(query.orderBy('m.id', 'desc'), request.page).execute(),
   ]);
   return { items: rows.map(toMembership), total: Number(count.n) };

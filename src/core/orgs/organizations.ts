@@ -123,11 +123,7 @@ export async function findOrganizationRow(db: Kysely<Database>, ref: Organizatio
  * Resolves an organization context (CVAT `?org=`, `X-Organization`) and the viewer's standing in
  * it. Raises not_found only: what the viewer may do there is for `can` to say.
  */
-export async function resolveOrganization(
-  core: Core,
-  viewer: Viewer,
-  ref: OrganizationRef,
-): Promise<{ organization: Organization; standing: OrgStanding }> {
+export async function resolveOrganization(core: Core, viewer: Viewer, ref: OrganizationRef): Promise<{ organization: Organization; standing: OrgStanding }> {
   const row = await findOrganizationRow(core.db, ref);
   return { organization: toOrganization(row), standing: await standingIn(core.db, viewer, row.id) };
 }

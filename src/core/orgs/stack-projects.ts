@@ -58,8 +58,7 @@ const DISPLAY_NAME_MAX = 256;
 function parseConfig(text: string): StackProjectConfig {
   const stored = parseJson(text);
   const values = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
-  const pick = (key: keyof StackProjectConfig): boolean =>
-    typeof values[key] === 'boolean' ? values[key] : DEFAULT_STACK_PROJECT_CONFIG[key];
+  const pick = (key: keyof StackProjectConfig): boolean => (typeof values[key] === 'boolean' ? values[key] : DEFAULT_STACK_PROJECT_CONFIG[key]);
   return Object.freeze(Object.fromEntries(CONFIG_KEYS.map((key) => [key, pick(key)])) as unknown as StackProjectConfig);
 }
 
@@ -153,7 +152,12 @@ export async function stackAccessTokenKey(core: Pick<Core, 'db'>, projectId: str
   if (!row) return null;
   if (row.access_token_key === null) {
     // Two instances may race here: only the first write lands, and both read it back.
-    await core.db.updateTable('stack_projects').set({ access_token_key: generateSecret() }).where('id', '=', projectId.toLowerCase()).where('access_token_key', 'is', null).execute();
+    await core.db
+      .updateTable('stack_projects')
+      .set({ access_token_key: generateSecret() })
+      .where('id', '=', projectId.toLowerCase())
+      .where('access_token_key', 'is', null)
+      .execute();
     row = await read();
   }
   return row?.access_token_key ? new Uint8Array(Buffer.from(row.access_token_key, 'base64url')) : null;

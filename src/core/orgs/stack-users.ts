@@ -41,6 +41,7 @@ export async function teamIdOfUuid(core: Core, uuid: string, entity = 'team'): P
  */
 export async function deleteOwnStackUser(core: Core, viewer: Viewer, project: StackProject): Promise<User> {
   if (!isSignedIn(viewer)) throw forbidden();
-  if (!project.config.allow_client_user_deletion) throw forbidden('Client user deletion is not enabled for this project', { reason: 'client_user_deletion_disabled' });
+  if (!project.config.allow_client_user_deletion)
+    throw forbidden('Client user deletion is not enabled for this project', { reason: 'client_user_deletion_disabled' });
   return deleteUser(core, viewer, viewer.id, { withoutPassword: true });
 }

@@ -99,12 +99,7 @@ export async function cancelSubscription(core: Core, viewer: Viewer, subscriptio
     const user = await loadUser({ db: trx, now: core.now }, row.user_id);
     if (!user || !can(viewer, 'user.write_server_data', user)) throw forbidden();
     if (row.canceled_at !== null) return toSubscription(row, now);
-    const updated = await trx
-      .updateTable('subscriptions')
-      .set({ canceled_at: now })
-      .where('id', '=', subscriptionId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await trx.updateTable('subscriptions').set({ canceled_at: now }).where('id', '=', subscriptionId).returningAll().executeTakeFirstOrThrow();
     await recordAudit(trx, viewer, now, {
       action: 'subscription.cancel',
       subjectType: 'subscription',

@@ -6,8 +6,7 @@
 export const AVATAR_NSFW_LEVELS = Object.freeze(['None', 'Soft', 'Mature', 'X'] as const);
 export type AvatarNsfw = (typeof AVATAR_NSFW_LEVELS)[number];
 
-export const isAvatarNsfw = (value: unknown): value is AvatarNsfw =>
-  typeof value === 'string' && (AVATAR_NSFW_LEVELS as readonly string[]).includes(value);
+export const isAvatarNsfw = (value: unknown): value is AvatarNsfw => typeof value === 'string' && (AVATAR_NSFW_LEVELS as readonly string[]).includes(value);
 
 /** The stored label; a value written before the check existed (an import) reads as `None`. */
 export const avatarNsfwOf = (stored: string): AvatarNsfw => (isAvatarNsfw(stored) ? stored : 'None');

@@ -4,14 +4,80 @@ import type { Database } from '../../db/schema.js';
 
 // Lower-case ASCII words, so that every generated name passes every dialect's name rules.
 const ADJECTIVES = [
-  'amber', 'bold', 'brave', 'bright', 'brisk', 'calm', 'clever', 'cosmic', 'crisp', 'daring', 'eager', 'fancy',
-  'gentle', 'glad', 'golden', 'happy', 'honest', 'jolly', 'keen', 'kind', 'lively', 'lucky', 'merry', 'mighty',
-  'nimble', 'noble', 'proud', 'quick', 'quiet', 'rapid', 'silver', 'steady', 'sunny', 'swift', 'tidy', 'witty',
+  'amber',
+  'bold',
+  'brave',
+  'bright',
+  'brisk',
+  'calm',
+  'clever',
+  'cosmic',
+  'crisp',
+  'daring',
+  'eager',
+  'fancy',
+  'gentle',
+  'glad',
+  'golden',
+  'happy',
+  'honest',
+  'jolly',
+  'keen',
+  'kind',
+  'lively',
+  'lucky',
+  'merry',
+  'mighty',
+  'nimble',
+  'noble',
+  'proud',
+  'quick',
+  'quiet',
+  'rapid',
+  'silver',
+  'steady',
+  'sunny',
+  'swift',
+  'tidy',
+  'witty',
 ] as const;
 const NOUNS = [
-  'badger', 'beacon', 'birch', 'brook', 'canyon', 'cedar', 'comet', 'coral', 'crane', 'delta', 'falcon', 'fern',
-  'finch', 'fox', 'glacier', 'harbor', 'hawk', 'heron', 'island', 'lark', 'maple', 'meadow', 'otter', 'owl',
-  'panda', 'pine', 'raven', 'reef', 'river', 'robin', 'sparrow', 'summit', 'thistle', 'tiger', 'walrus', 'willow',
+  'badger',
+  'beacon',
+  'birch',
+  'brook',
+  'canyon',
+  'cedar',
+  'comet',
+  'coral',
+  'crane',
+  'delta',
+  'falcon',
+  'fern',
+  'finch',
+  'fox',
+  'glacier',
+  'harbor',
+  'hawk',
+  'heron',
+  'island',
+  'lark',
+  'maple',
+  'meadow',
+  'otter',
+  'owl',
+  'panda',
+  'pine',
+  'raven',
+  'reef',
+  'river',
+  'robin',
+  'sparrow',
+  'summit',
+  'thistle',
+  'tiger',
+  'walrus',
+  'willow',
 ] as const;
 
 const pick = <T>(items: readonly T[]): T => items[randomInt(items.length)]!;
@@ -23,10 +89,7 @@ const pick = <T>(items: readonly T[]): T => items[randomInt(items.length)]!;
  */
 export async function generateUserName(db: Kysely<Database>): Promise<string> {
   for (let digits = 4; ; digits += 2) {
-    const candidates = Array.from(
-      { length: 8 },
-      () => `${pick(ADJECTIVES)}_${pick(NOUNS)}_${String(randomInt(10 ** digits)).padStart(digits, '0')}`,
-    );
+    const candidates = Array.from({ length: 8 }, () => `${pick(ADJECTIVES)}_${pick(NOUNS)}_${String(randomInt(10 ** digits)).padStart(digits, '0')}`);
     const taken = await db.selectFrom('users').select('name_lower').where('name_lower', 'in', candidates).execute();
     const takenSet = new Set(taken.map((row) => row.name_lower));
     const free = candidates.find((name) => !takenSet.has(name));

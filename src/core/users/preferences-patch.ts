@@ -22,8 +22,7 @@ const THEMES: readonly unknown[] = ['auto', 'light', 'dark'];
 const IMAGE_SIZES: readonly unknown[] = ['large', 'original'];
 const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(TEXT_LIMITS), 'theme', 'per_page', 'comment_threshold', 'default_image_size', 'flags']);
 
-const isIntegerIn = (value: unknown, min: number, max: number): boolean =>
-  Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+const isIntegerIn = (value: unknown, min: number, max: number): boolean => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 
 /** Adds every problem of `patch` to `problems`; `level` is the level of the user being changed. */
 export function addPreferencesProblems(problems: Problems, patch: PreferencesPatch, level: number): void {

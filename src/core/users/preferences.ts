@@ -77,9 +77,7 @@ export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
   custom_style: '',
   profile_about: '',
   profile_artinfo: '',
-  flags: Object.freeze(
-    Object.fromEntries(PREFERENCE_FLAGS.map((flag) => [flag, FLAGS_ON_BY_DEFAULT.has(flag)])) as Record<PreferenceFlag, boolean>,
-  ),
+  flags: Object.freeze(Object.fromEntries(PREFERENCE_FLAGS.map((flag) => [flag, FLAGS_ON_BY_DEFAULT.has(flag)])) as Record<PreferenceFlag, boolean>),
 });
 
 /** Reads stored preferences over the defaults, keeping only known keys of the right type. */

@@ -98,7 +98,10 @@ async function insertAccount(core: Core, viewer: Viewer, input: CreateUserInput,
     id = await core.db.transaction().execute(async (trx) => {
       if (input.inviterId != null) await requireInviter(trx, input.inviterId);
       await assertEmailAvailable(trx, input.email ?? null, null);
-      const row = { ...buildRow(input, now, passwordHash, name ?? (await generateUserName(trx)), await chooseLevel(core, trx, input)), self_signed_up: selfSignedUp ? 1 : 0 };
+      const row = {
+        ...buildRow(input, now, passwordHash, name ?? (await generateUserName(trx)), await chooseLevel(core, trx, input)),
+        self_signed_up: selfSignedUp ? 1 : 0,
+      };
       const inserted = await trx.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
       if (viewer.credential.kind !== 'anonymous') {
         await recordAudit(trx, viewer, now, {
@@ -152,7 +155,10 @@ function validateCreate(core: Core, input: CreateUserInput, commonPassword: read
   problems.add('server_metadata', ...metadataProblems(input.serverMetadata ?? null));
   if (input.countryCode != null && !/^[A-Za-z]{2}$/.test(input.countryCode)) problems.add('country_code', 'is not a country code');
   problems.add('risk_scores', ...metadataProblems(input.riskScores ?? null));
-  for (const [field, value] of [['restricted_by_admin_reason', input.restrictedByAdminReason], ['restricted_by_admin_private_details', input.restrictedByAdminPrivateDetails]] as const) {
+  for (const [field, value] of [
+    ['restricted_by_admin_reason', input.restrictedByAdminReason],
+    ['restricted_by_admin_private_details', input.restrictedByAdminPrivateDetails],
+  ] as const) {
     if (value == null) continue;
     problems.add(field, ...textProblems(value, DISPLAY_NAME_MAX * 4));
     if (!input.restrictedByAdmin) problems.add(field, 'must be null unless the user is restricted');

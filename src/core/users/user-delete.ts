@@ -109,10 +109,5 @@ async function removeAccess(trx: Kysely<Database>, userId: number, now: number):
   await trx.deleteFrom('api_keys').where('user_id', '=', userId).execute();
   await revokeAllSessions(trx, userId, now);
   await trx.deleteFrom('memberships').where('user_id', '=', userId).execute();
-  await trx
-    .deleteFrom('invitations')
-    .where('user_id', '=', userId)
-    .where('accepted_at', 'is', null)
-    .where('declined_at', 'is', null)
-    .execute();
+  await trx.deleteFrom('invitations').where('user_id', '=', userId).where('accepted_at', 'is', null).where('declined_at', 'is', null).execute();
 }

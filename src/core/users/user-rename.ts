@@ -33,7 +33,11 @@ export async function renameUser(core: Core, viewer: Viewer, userId: number, new
       }
       // History first: if the name is taken the update below fails and the row goes with it.
       await insertNameChange(trx, { userId, oldName: target.name, newName: name, actorId: viewer.id, now });
-      await trx.updateTable('users').set({ name, name_lower: nameKey(name), updated_at: now }).where('id', '=', userId).execute();
+      await trx
+        .updateTable('users')
+        .set({ name, name_lower: nameKey(name), updated_at: now })
+        .where('id', '=', userId)
+        .execute();
       if (!self) {
         await recordAudit(trx, viewer, now, {
           action: 'user.rename',

@@ -111,7 +111,8 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   const common = typeof patch.password === 'string' ? await commonPasswordProblems(core.config, patch.password) : [];
   validatePatch(core, patch, target, common);
   if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
-  const passwordHash = typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password !== undefined ? patch.password : patch.passwordHash;
+  const passwordHash =
+    typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password !== undefined ? patch.password : patch.passwordHash;
   const now = core.now();
   try {
     await core.db.transaction().execute(async (trx) => {
@@ -120,7 +121,11 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
       if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
       if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
       const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
-      await trx.updateTable('users').set(patchRow(patch, locked, passwordHash, stored, now)).where('id', '=', userId).execute();
+      await trx
+        .updateTable('users')
+        .set(patchRow(patch, locked, passwordHash, stored, now))
+        .where('id', '=', userId)
+        .execute();
       if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
       if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
         await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
@@ -186,13 +191,17 @@ const ARTIST_TAG_LENGTH_MAX = 200;
 function addArtistTagProblems(problems: Problems, tags: readonly string[]): void {
   if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) return problems.add('artist_tags', 'must be a list of strings');
   if (tags.length > ARTIST_TAGS_MAX) problems.add('artist_tags', `is too long (maximum is ${ARTIST_TAGS_MAX} tags)`);
-  if (tags.some((tag: string) => tag.length === 0 || tag.length > ARTIST_TAG_LENGTH_MAX)) problems.add('artist_tags', `has a tag that is empty or longer than ${ARTIST_TAG_LENGTH_MAX} characters`);
+  if (tags.some((tag: string) => tag.length === 0 || tag.length > ARTIST_TAG_LENGTH_MAX))
+    problems.add('artist_tags', `has a tag that is empty or longer than ${ARTIST_TAG_LENGTH_MAX} characters`);
 }
 
 function addRestrictionProblems(problems: Problems, patch: UserPatch, target: User): void {
   if (patch.restrictedByAdmin !== undefined && typeof patch.restrictedByAdmin !== 'boolean') problems.add('restricted_by_admin', 'must be true or false');
   const restricted = patch.restrictedByAdmin ?? target.restricted_by_admin;
-  const reason = (value: unknown): string[] => [...textProblems(value, DISPLAY_NAME_MAX * 4), ...(restricted ? [] : ['must be null unless the user is restricted'])];
+  const reason = (value: unknown): string[] => [
+    ...textProblems(value, DISPLAY_NAME_MAX * 4),
+    ...(restricted ? [] : ['must be null unless the user is restricted']),
+  ];
   nullable(problems, 'restricted_by_admin_reason', patch.restrictedByAdminReason, reason);
   nullable(problems, 'restricted_by_admin_private_details', patch.restrictedByAdminPrivateDetails, reason);
 }

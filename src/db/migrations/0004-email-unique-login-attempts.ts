@@ -82,7 +82,11 @@ async function removeDuplicateEmails(db: Kysely<Tables>): Promise<void> {
     await db
       .updateTable('users')
       .set({ email: null, email_lower: null, email_verified: 0 })
-      .where('id', 'in', chunk.map((row) => Number(row.id)))
+      .where(
+        'id',
+        'in',
+        chunk.map((row) => Number(row.id)),
+      )
       .execute();
   }
 }

@@ -11,7 +11,10 @@ export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<v
   await db.schema.alterTable('sessions').addColumn('stack_project_id', 'text').execute();
   await db.schema.alterTable('stack_projects').addColumn('access_token_key', 'text').execute();
   // Projects created before this migration get their signing key now.
-  const projects = (await db.selectFrom('stack_projects' as never).select('id' as never).execute()) as { id: string }[];
+  const projects = (await db
+    .selectFrom('stack_projects' as never)
+    .select('id' as never)
+    .execute()) as { id: string }[];
   for (const project of projects) {
     await db
       .updateTable('stack_projects' as never)

@@ -49,7 +49,11 @@ export function userLookup(query: unknown): UserLookup {
   const count = ids?.length ?? DEFAULT_LIMIT;
   // Civitai re-validates the overridden limit in its tRPC call, whose 400 body is the issue list.
   const checked = limit.safeParse(count);
-  if (!checked.success) throw new CivitaiHttpError(400, checked.error.issues.map((issue) => ({ ...issue, path: ['limit'] })));
+  if (!checked.success)
+    throw new CivitaiHttpError(
+      400,
+      checked.error.issues.map((issue) => ({ ...issue, path: ['limit'] })),
+    );
   if (ids !== undefined) return prefix ? { kind: 'ids', ids, prefix } : { kind: 'ids', ids };
   if (prefix) return { kind: 'prefix', prefix, limit: count };
   return { kind: 'first', limit: count };

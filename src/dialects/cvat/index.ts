@@ -29,7 +29,6 @@ declare module 'fastify' {
 const MEDIA_TYPE = Symbol('cvat.mediaType');
 type Negotiated = FastifyRequest & { [MEDIA_TYPE]?: string };
 
-
 /** One error boundary: the dialect's own refusals, then core and request errors; bugs are logged. */
 function installErrors(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
@@ -43,7 +42,9 @@ function installErrors(app: FastifyInstance): void {
     return sendRendered(reply, renderCvatError(failure));
   });
   // An unknown URL never reaches a DRF view: plain JSON, no negotiation, no authentication.
-  app.setNotFoundHandler((_request, reply) => sendRendered(reply, { status: 404, body: { detail: 'Not found.' }, contentType: 'application/json; charset=utf-8' }));
+  app.setNotFoundHandler((_request, reply) =>
+    sendRendered(reply, { status: 404, body: { detail: 'Not found.' }, contentType: 'application/json; charset=utf-8' }),
+  );
 }
 
 /** DRF's order: negotiate the answer's type, authenticate, then check `IsAuthenticated`. */

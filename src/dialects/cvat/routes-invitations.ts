@@ -26,7 +26,10 @@ const keyOf = (params: unknown): string => (params as { key: string }).key;
  */
 export const invitationRoutes: RouteGroup = (app, { core, root }) => {
   const render = async (request: Parameters<typeof root>[0], invitations: readonly Invitation[]) => {
-    const users = await usersById(core, invitations.flatMap((i) => [i.owner, i.user_id]));
+    const users = await usersById(
+      core,
+      invitations.flatMap((i) => [i.owner, i.user_id]),
+    );
     return invitations.map((i) => invitationJson(root(request), i, users));
   };
 

@@ -19,7 +19,10 @@ const membershipId = (params: unknown): number => {
  */
 export const membershipRoutes: RouteGroup = (app, { core, root }) => {
   const render = async (request: Parameters<typeof root>[0], memberships: readonly Membership[]) => {
-    const users = await usersById(core, memberships.map((m) => m.user_id));
+    const users = await usersById(
+      core,
+      memberships.map((m) => m.user_id),
+    );
     return memberships.map((m) => membershipJson(root(request), m, users));
   };
 

@@ -25,7 +25,10 @@ const orgId = (params: unknown): number => {
 /** `/api/organizations` (spec §1.8): orgs the caller owns or actively belongs to; admins see all. */
 export const organizationRoutes: RouteGroup = (app, { core, root }) => {
   const render = async (request: Parameters<typeof root>[0], orgs: readonly Organization[]) => {
-    const owners = await usersById(core, orgs.map((org) => org.owner_id));
+    const owners = await usersById(
+      core,
+      orgs.map((org) => org.owner_id),
+    );
     return orgs.map((org) => organizationJson(root(request), org, owners));
   };
 
@@ -37,7 +40,12 @@ export const organizationRoutes: RouteGroup = (app, { core, root }) => {
       pageParams(query),
       requestUrl(request),
       async (offset, limit) => {
-        const found = await searchOrganizations(core, request.viewer, { filter, sort, page: { kind: 'offset', offset, limit: limit ?? 1_000_000_000 }, count: true });
+        const found = await searchOrganizations(core, request.viewer, {
+          filter,
+          sort,
+          page: { kind: 'offset', offset, limit: limit ?? 1_000_000_000 },
+          count: true,
+        });
         return { items: found.organizations, total: found.total ?? 0 };
       },
       (org: Organization) => org,

@@ -39,7 +39,12 @@ export const userRoutes: RouteGroup = (app, { core, root }) => {
       params,
       requestUrl(request),
       async (offset, limit) => {
-        const found = await searchMembers(core, request.viewer, context, { filter, sort, page: { kind: 'offset', offset, limit: limit ?? 1_000_000_000 }, count: true });
+        const found = await searchMembers(core, request.viewer, context, {
+          filter,
+          sort,
+          page: { kind: 'offset', offset, limit: limit ?? 1_000_000_000 },
+          count: true,
+        });
         return { items: found.users, total: found.total ?? 0 };
       },
       (user) => serialize(root(request), request.viewer, user, false),

@@ -55,7 +55,8 @@ export function parseUserPatch(body: unknown): CvatUserPatch {
   let username: string | undefined;
   if (has('username')) {
     username = readText(fields.username, 150, problems, 'username');
-    if (username !== undefined && !problems.username && (username === '' || !USERNAME.test(username))) problems.username = [username === '' ? 'This field may not be blank.' : INVALID_USERNAME];
+    if (username !== undefined && !problems.username && (username === '' || !USERNAME.test(username)))
+      problems.username = [username === '' ? 'This field may not be blank.' : INVALID_USERNAME];
   }
   const profile: { firstName?: string; lastName?: string; email?: string | null } = {};
   if (has('first_name')) profile.firstName = readText(fields.first_name, 150, problems, 'first_name');
@@ -71,7 +72,7 @@ export function parseUserPatch(body: unknown): CvatUserPatch {
     if (!Array.isArray(list)) problems.groups = ['Expected a list of items but got type "' + typeof list + '".'];
     else {
       const bad: unknown = (list as unknown[]).find((name) => !isCvatGroup(name));
-      if (bad !== undefined) problems.groups = [`Object with name=${typeof bad === "string" ? bad : JSON.stringify(bad)} does not exist.`];
+      if (bad !== undefined) problems.groups = [`Object with name=${typeof bad === 'string' ? bad : JSON.stringify(bad)} does not exist.`];
       else groups = list as CvatGroup[];
     }
   }

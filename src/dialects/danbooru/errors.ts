@@ -49,7 +49,14 @@ export const MISSING_LOGIN_OR_KEY = 'missing_name_or_key';
 /** Core field names where Danbooru's differ (api_key.rb columns). */
 const FIELD_NAMES: Readonly<Record<string, string>> = { scopes: 'permissions', permitted_ips: 'permitted_ip_addresses' };
 
-function errorPage(status: number, exceptionClass: string, message: string, format: RailsFormat, extra: Partial<RenderedError> = {}, backtrace: readonly [] | null = []): RenderedError {
+function errorPage(
+  status: number,
+  exceptionClass: string,
+  message: string,
+  format: RailsFormat,
+  extra: Partial<RenderedError> = {},
+  backtrace: readonly [] | null = [],
+): RenderedError {
   const body: RailsErrorBody = { success: false, error: exceptionClass, message, backtrace };
   if (format === 'xml') return { ...extra, status, body: errorXml(body), contentType: CONTENT_TYPES.xml };
   return { ...extra, status, body, contentType: CONTENT_TYPES.json };

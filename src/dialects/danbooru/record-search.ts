@@ -1,7 +1,16 @@
 import { invalidParam } from '../../core/errors.js';
 import { and, cmp, exists, isNull, match, or, type Filter } from '../../query/ast.js';
 import type { SearchTier } from '../../query/fields.js';
-import { hashOf, MAX_SEARCH_DEPTH, normalizeSearchName, parameterDepth, searchModel, userNameMatch, type Attribute, type ModelSearch } from '../rails/model-search.js';
+import {
+  hashOf,
+  MAX_SEARCH_DEPTH,
+  normalizeSearchName,
+  parameterDepth,
+  searchModel,
+  userNameMatch,
+  type Attribute,
+  type ModelSearch,
+} from '../rails/model-search.js';
 import { isFalsy, isTruthy } from '../rails/ruby-coercion.js';
 import { LIVE_BAN } from './search-syntax.js';
 import { stringParam, type SearchParams } from '../rails/string-syntax.js';

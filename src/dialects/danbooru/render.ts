@@ -116,8 +116,7 @@ export interface RenderUserOptions {
 
 const TIMESTAMP_KEYS: ReadonlySet<string> = new Set(['created_at', 'updated_at', 'last_logged_in_at', 'last_forum_read_at']);
 
-const timestamp = (value: number | null, viewer: DanbooruViewer): string | null =>
-  value === null ? null : formatTimestamp(value, viewer.timeZone);
+const timestamp = (value: number | null, viewer: DanbooruViewer): string | null => (value === null ? null : formatTimestamp(value, viewer.timeZone));
 
 function renderProfile(profile: Profile, viewer: DanbooruViewer, options: RenderUserOptions, visible: Readonly<Record<Group, boolean>>): RailsRecord {
   const record: Record<string, RailsValue> = {};

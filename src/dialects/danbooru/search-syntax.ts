@@ -46,8 +46,7 @@ export interface UserSearch {
 /** A ban Danbooru would still have: Roster keeps lifted bans, Danbooru deletes them. */
 export const LIVE_BAN: Filter = isNull('lifted_at');
 
-const attributes = (kind: Attribute['kind'], names: readonly string[]): Attribute[] =>
-  names.map((name) => ({ param: name, field: name, kind }));
+const attributes = (kind: Attribute['kind'], names: readonly string[]): Attribute[] => names.map((name) => ({ param: name, field: name, kind }));
 
 const USERS: ModelSearch = {
   entity: 'users',

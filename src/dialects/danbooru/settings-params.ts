@@ -82,7 +82,12 @@ function readTexts(user: Body, errors: Errors, patch: Record<string, unknown>): 
   }
   const blacklist = scalarText(own(user, 'blacklisted_tags'));
   if (blacklist !== null) {
-    const text = strip(blacklist.split(/\r?\n|\r/).map(strip).join('\n'));
+    const text = strip(
+      blacklist
+        .split(/\r?\n|\r/)
+        .map(strip)
+        .join('\n'),
+    );
     patch.blacklisted_tags = textSetting(errors, 'blacklisted_tags', text, 100_000);
     if (text.split('\n').length > 5000) add(errors, 'blacklisted_tags', "can't have more than 5000 blacklist rules");
     if (splitWords(text).length > 5000) add(errors, 'blacklisted_tags', "can't have more than 5000 blacklisted tags");
@@ -92,14 +97,20 @@ function readTexts(user: Body, errors: Errors, patch: Record<string, unknown>): 
 }
 
 function readChoices(user: Body, errors: Errors, patch: Record<string, unknown>): void {
-  const ranges = [['per_page', 1, 200], ['comment_threshold', -100, 5]] as const;
+  const ranges = [
+    ['per_page', 1, 200],
+    ['comment_threshold', -100, 5],
+  ] as const;
   for (const [field, min, max] of ranges) {
     if (scalarText(own(user, field)) === null) continue;
     const value = integerSetting(own(user, field));
     if (value === null || value < min || value > max) add(errors, field, NOT_INCLUDED);
     else patch[field] = value;
   }
-  const choices = [['default_image_size', ['large', 'original']], ['theme', ['auto', 'light', 'dark']]] as const;
+  const choices = [
+    ['default_image_size', ['large', 'original']],
+    ['theme', ['auto', 'light', 'dark']],
+  ] as const;
   for (const [field, allowed] of choices) {
     const value = scalarText(own(user, field));
     if (value === null) continue;

@@ -31,11 +31,23 @@ async function bansByUser(core: Core, viewer: Viewer, userIds: readonly number[]
   return byUser;
 }
 
-async function associationsOf(core: Core, viewer: Viewer, reader: DanbooruViewer, only: readonly OnlyItem[], users: readonly User[]): Promise<UserAssociations[]> {
+async function associationsOf(
+  core: Core,
+  viewer: Viewer,
+  reader: DanbooruViewer,
+  only: readonly OnlyItem[],
+  users: readonly User[],
+): Promise<UserAssociations[]> {
   const wanted = onlyIncludes(only);
   const inviterIds = users.flatMap((user) => (user.inviter_id === null ? [] : [user.inviter_id]));
   const inviters = wanted.inviter ? new Map((await loadUsers(core, inviterIds)).map((user) => [user.id, user])) : new Map<number, User>();
-  const bans = wanted.bans ? await bansByUser(core, viewer, users.map((user) => user.id)) : new Map<number, Sanction[]>();
+  const bans = wanted.bans
+    ? await bansByUser(
+        core,
+        viewer,
+        users.map((user) => user.id),
+      )
+    : new Map<number, Sanction[]>();
   return users.map((user) => {
     const inviter = user.inviter_id === null ? undefined : inviters.get(user.inviter_id);
     return {

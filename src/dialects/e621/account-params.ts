@@ -21,7 +21,7 @@ const FORBIDDEN_PARTS = ['system', 'automod', 'admin', 'moderator', '_mod', 'mod
 /** The first e621 name rule `name` breaks; null when none. Signups are never Staff, so the reserved parts always apply. */
 export function e621NameProblem(name: string): string | null {
   if (name.length < 2 || name.length > 20) return 'must be 2 to 20 characters long';
-  if (!/^[A-Za-z0-9\-_~']+$/.test(name)) return "must contain only alphanumeric characters, hypens, apostrophes, tildes and underscores";
+  if (!/^[A-Za-z0-9\-_~']+$/.test(name)) return 'must contain only alphanumeric characters, hypens, apostrophes, tildes and underscores';
   if (/^[-_~']/.test(name)) return 'must not begin with a special character';
   if (/[-_~']{2}/.test(name)) return 'must not contain consecutive special characters';
   if (name.endsWith('_')) return 'must not end with an underscore';
@@ -83,7 +83,8 @@ export function parseE621Settings(params: Params): UserPatch {
     else if (key === 'email') email = value.trim() || null;
     else throw unpermittedParameter(key);
   }
-  if (typeof preferences.time_zone === 'string' && !isKnownTimeZone(preferences.time_zone)) throw validationFailed({ time_zone: ['is not included in the list'] });
+  if (typeof preferences.time_zone === 'string' && !isKnownTimeZone(preferences.time_zone))
+    throw validationFailed({ time_zone: ['is not included in the list'] });
   const patch: { -readonly [K in keyof UserPatch]: UserPatch[K] } = {};
   if (Object.keys(flags).length > 0) preferences.flags = flags;
   if (Object.keys(preferences).length > 0) patch.preferences = preferences;

@@ -24,8 +24,7 @@ const message = (status: number, text: string): RenderedError => ({ status, body
 export const paginationError = (text: string): E621HttpError => new E621HttpError(410, { success: false, message: text, code: null });
 
 /** config/application.rb `action_on_unpermitted_parameters = :raise`, shown as Access Denied's reason. */
-export const unpermittedParameter = (key: string): E621HttpError =>
-  new E621HttpError(403, { success: false, reason: `found unpermitted parameter: :${key}` });
+export const unpermittedParameter = (key: string): E621HttpError => new E621HttpError(403, { success: false, reason: `found unpermitted parameter: :${key}` });
 
 /** The edge's User-Agent rule (help:api): a request without one is refused. */
 export const missingUserAgent = (): E621HttpError => new E621HttpError(403, { success: false, reason: 'Access Denied: a descriptive User-Agent is required' });
@@ -57,7 +56,10 @@ function renderCoreError(error: CoreError): RenderedError {
     case 'conflict':
       return validation(error.details.fields ?? { base: [error.message] });
     case 'rate_limited':
-      return { ...message(429, 'Throttled: Too many requests'), headers: { 'retry-after': String(Math.max(1, Math.ceil(error.details.retryAfterSeconds ?? 1))) } };
+      return {
+        ...message(429, 'Throttled: Too many requests'),
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(error.details.retryAfterSeconds ?? 1))) },
+      };
     case 'unauthenticated':
       // Uniform: unknown, wrong, revoked, banned and deleted keys read alike (STYLE.md 13).
       return message(401, 'SessionLoader::AuthenticationFailure');

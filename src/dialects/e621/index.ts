@@ -23,7 +23,8 @@ const SOURCES: CredentialSources = {
 const ROUTE_GROUPS: readonly ((routes: E621Routes) => readonly RouteSpec[])[] = [legacyRoutes, userRoutes, accountRoutes];
 
 /** Library defaults e621 blocks (help:api): a client must name itself. */
-const DEFAULT_LIBRARY_AGENTS = /^(node-fetch|undici|axios|got|python-requests|python-urllib|aiohttp|go-http-client|curl|wget|java|okhttp|libwww-perl|ruby|faraday)\b/i;
+const DEFAULT_LIBRARY_AGENTS =
+  /^(node-fetch|undici|axios|got|python-requests|python-urllib|aiohttp|go-http-client|curl|wget|java|okhttp|libwww-perl|ruby|faraday)\b/i;
 
 /** e621's edge refuses requests without a descriptive User-Agent; Roster only when configured to. */
 function installUserAgentRule(app: FastifyInstance, core: Core): void {

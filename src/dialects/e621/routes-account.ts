@@ -14,7 +14,9 @@ const WEEK_MS = 7 * 86_400_000;
 /** user_deletion.rb's validation failures are a 400 with the message. */
 function asBadRequest(error: unknown): never {
   if (isCoreError(error) && error.code === 'validation_failed') {
-    const messages = Object.entries(error.details.fields ?? {}).flatMap(([field, list]) => list.map((m) => (field === 'base' ? m : `${field[0]!.toUpperCase()}${field.slice(1)} ${m}`)));
+    const messages = Object.entries(error.details.fields ?? {}).flatMap(([field, list]) =>
+      list.map((m) => (field === 'base' ? m : `${field[0]!.toUpperCase()}${field.slice(1)} ${m}`)),
+    );
     throw new E621HttpError(400, { success: false, message: messages.join('; ') || error.message, code: null });
   }
   throw error;

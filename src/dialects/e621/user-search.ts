@@ -47,7 +47,8 @@ const ORDERS: Readonly<Record<string, readonly SortKey[]>> = {
 };
 export const ID_DESC: readonly SortKey[] = [desc('id')];
 
-const stringOf = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : typeof value === 'number' ? String(value) : null);
+const stringOf = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value : typeof value === 'number' ? String(value) : null;
 
 /** The e621ng level numbers a `level` / `min_level` / `max_level` value selects. */
 function levelFilter(params: Readonly<Record<string, unknown>>): Filter | null {

@@ -35,7 +35,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `-created_at,name` → created_at descending, then name ascending. */
 export function parseSort(text: string | undefined): SortKey[] {
-  const parts = (text ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = (text ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (parts.length > MAX_SORT_KEYS) throw invalidParam('sort', `sort takes at most ${MAX_SORT_KEYS} fields`);
   return parts.map((part) => {
     if (!/^-?[a-z_][a-z0-9_]*$/i.test(part)) throw invalidParam('sort', `cannot sort by "${part}"`);

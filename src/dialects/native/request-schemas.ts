@@ -104,11 +104,18 @@ export const UserPatchBody = strict({
   ...PROFILE,
   preferences: Type.Optional(PreferencesPatchBody),
   avatar_id: Type.Optional(Nullable(Id)),
-  avatar_nsfw: Type.Optional(Type.Union(AVATAR_NSFW_LEVELS.map((level) => Type.Literal(level)), { description: "The avatar's browsing level (server data)" })),
+  avatar_nsfw: Type.Optional(
+    Type.Union(
+      AVATAR_NSFW_LEVELS.map((level) => Type.Literal(level)),
+      { description: "The avatar's browsing level (server data)" },
+    ),
+  ),
   email: Type.Optional(Nullable(Text(1000))),
   email_verified: Type.Optional(Type.Boolean()),
   password: Type.Optional(Nullable(Text(1024))),
-  current_password: Type.Optional(Type.String({ maxLength: 1024, description: 'Required to change your own password or email, unless you signed in within 5 minutes' })),
+  current_password: Type.Optional(
+    Type.String({ maxLength: 1024, description: 'Required to change your own password or email, unless you signed in within 5 minutes' }),
+  ),
   selected_team_id: Type.Optional(Nullable(Id)),
   counters: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Count)),
   artist_tags: Type.Optional(Type.Array(Text(200), { maxItems: 1000 })),

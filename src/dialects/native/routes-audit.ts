@@ -10,7 +10,14 @@ import { AuditEntrySchema, listOf, responses } from './schemas.js';
 export function auditRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/audit-log',
-    { schema: { tags: ['audit'], summary: 'Audited changes, newest first', querystring: AuditListQuery, response: responses({ 200: listOf(AuditEntrySchema) }) } },
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Audited changes, newest first',
+        querystring: AuditListQuery,
+        response: responses({ 200: listOf(AuditEntrySchema) }),
+      },
+    },
     async (request) => renderAuditPage(await listAuditLog(core, request.viewer, auditQuery(request.query))),
   );
 }

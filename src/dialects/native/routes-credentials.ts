@@ -13,13 +13,28 @@ const tags = ['api keys'];
 export function credentialRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/users/:id/api-keys',
-    { schema: { tags, summary: "A user's API keys (never their secrets)", params: IdParams, response: responses({ 200: Type.Object({ items: Type.Array(ApiKeySchema) }) }) } },
+    {
+      schema: {
+        tags,
+        summary: "A user's API keys (never their secrets)",
+        params: IdParams,
+        response: responses({ 200: Type.Object({ items: Type.Array(ApiKeySchema) }) }),
+      },
+    },
     async (request) => ({ items: (await listApiKeys(core, request.viewer, request.params.id)).map(renderApiKey) }),
   );
 
   app.post(
     '/users/:id/api-keys',
-    { schema: { tags, summary: 'Create an API key; its secret is shown this once', params: IdParams, body: ApiKeyBody, response: responses({ 201: CreatedApiKeySchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an API key; its secret is shown this once',
+        params: IdParams,
+        body: ApiKeyBody,
+        response: responses({ 201: CreatedApiKeySchema }),
+      },
+    },
     async (request, reply) => {
       const { apiKey, secret } = await createApiKey(core, request.viewer, request.params.id, apiKeyInput(request.body));
       return reply.code(201).send({ api_key: renderApiKey(apiKey), secret });

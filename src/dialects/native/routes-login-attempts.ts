@@ -11,7 +11,9 @@ const LoginAttemptSchema = Type.Object({
   login: Type.String(),
   ip: Nullable(Type.String()),
   success: Type.Boolean(),
-  reason: Type.String({ description: 'success, wrong_password, unknown_login, no_usable_password, account_deleted, account_banned, rate_limited or malformed_login' }),
+  reason: Type.String({
+    description: 'success, wrong_password, unknown_login, no_usable_password, account_deleted, account_banned, rate_limited or malformed_login',
+  }),
 });
 
 const LoginAttemptListQuery = Type.Object(

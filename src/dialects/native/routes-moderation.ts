@@ -30,26 +30,28 @@ export function moderationRoutes(app: NativeApp, core: Core): void {
       async (request, reply) => reply.code(201).send(renderSanction(await impose(core, request.viewer, sanctionInput(request.body)))),
     );
 
-    app.get(
-      `${path}/:id`,
-      { schema: { tags, summary: `A ${kind}`, params: IdParams, response: one } },
-      async (request) => renderSanction(expectKind(kind, await getSanction(core, request.viewer, request.params.id))),
+    app.get(`${path}/:id`, { schema: { tags, summary: `A ${kind}`, params: IdParams, response: one } }, async (request) =>
+      renderSanction(expectKind(kind, await getSanction(core, request.viewer, request.params.id))),
     );
 
-    app.delete(
-      `${path}/:id`,
-      { schema: { tags, summary: `Lift a ${kind}`, params: IdParams, response: one } },
-      async (request) => {
-        // The path names the kind: lifting a mute through /bans would surprise.
-        expectKind(kind, await getSanction(core, request.viewer, request.params.id));
-        return renderSanction(await liftSanction(core, request.viewer, request.params.id));
-      },
-    );
+    app.delete(`${path}/:id`, { schema: { tags, summary: `Lift a ${kind}`, params: IdParams, response: one } }, async (request) => {
+      // The path names the kind: lifting a mute through /bans would surprise.
+      expectKind(kind, await getSanction(core, request.viewer, request.params.id));
+      return renderSanction(await liftSanction(core, request.viewer, request.params.id));
+    });
   }
 
   app.put(
     '/users/:id/restriction',
-    { schema: { tags, summary: 'Restrict or unrestrict a user (Stack Auth)', params: IdParams, body: RestrictionBody, response: responses({ 200: UserSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Restrict or unrestrict a user (Stack Auth)',
+        params: IdParams,
+        body: RestrictionBody,
+        response: responses({ 200: UserSchema }),
+      },
+    },
     async (request) => {
       const { restricted, reason, private_details: privateDetails } = request.body;
       const user = await restrictUser(core, request.viewer, request.params.id, { restricted, reason, privateDetails });

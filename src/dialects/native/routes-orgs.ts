@@ -27,7 +27,14 @@ const same = <T>(item: T): T => item;
 export function organizationRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/organizations',
-    { schema: { tags, summary: 'Organizations the viewer belongs to (all, for admins)', querystring: OffsetQuery, response: responses({ 200: listingOf(OrganizationSchema) }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Organizations the viewer belongs to (all, for admins)',
+        querystring: OffsetQuery,
+        response: responses({ 200: listingOf(OrganizationSchema) }),
+      },
+    },
     async (request) =>
       renderListing(await listOrganizations(core, request.viewer, { page: offsetPage(request.query) }), (org) => renderOrganization(request.viewer, org)),
   );
@@ -46,21 +53,27 @@ export function organizationRoutes(app: NativeApp, core: Core): void {
   app.patch(
     '/organizations/:id',
     { schema: { tags, summary: 'Change an organization', params: IdParams, body: OrganizationPatchBody, response: oneOrg } },
-    async (request) =>
-      renderOrganization(request.viewer, await updateOrganization(core, request.viewer, request.params.id, organizationPatch(request.body))),
+    async (request) => renderOrganization(request.viewer, await updateOrganization(core, request.viewer, request.params.id, organizationPatch(request.body))),
   );
 
   app.delete('/organizations/:id', { schema: { tags, summary: 'Delete an organization', params: IdParams, response: oneOrg } }, async (request) =>
     renderOrganization(request.viewer, await deleteOrganization(core, request.viewer, request.params.id)),
   );
-
 }
 
 /** Memberships: managers change roles and remove members; members may leave. */
 export function membershipRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/organizations/:id/memberships',
-    { schema: { tags, summary: "An organization's memberships", params: IdParams, querystring: MembershipListQuery, response: responses({ 200: listingOf(MembershipSchema) }) } },
+    {
+      schema: {
+        tags,
+        summary: "An organization's memberships",
+        params: IdParams,
+        querystring: MembershipListQuery,
+        response: responses({ 200: listingOf(MembershipSchema) }),
+      },
+    },
     async (request) => {
       const { role } = request.query;
       const query = { organizationId: request.params.id, page: offsetPage(request.query), ...(role ? { role } : {}) };
@@ -79,23 +92,28 @@ export function membershipRoutes(app: NativeApp, core: Core): void {
     { schema: { tags, summary: 'Remove a member (or leave)', params: IdParams, response: responses({ 200: MembershipSchema }) } },
     async (request) => removeMembership(core, request.viewer, request.params.id),
   );
-
 }
 
 /** Invitations by email; the invitee accepts or declines with the key. */
 export function invitationRoutes(app: NativeApp, core: Core): void {
   app.get(
     '/organizations/:id/invitations',
-    { schema: { tags, summary: "An organization's invitations", params: IdParams, querystring: OffsetQuery, response: responses({ 200: listingOf(InvitationSchema) }) } },
-    async (request) =>
-      renderListing(await listInvitations(core, request.viewer, { organizationId: request.params.id, page: offsetPage(request.query) }), same),
+    {
+      schema: {
+        tags,
+        summary: "An organization's invitations",
+        params: IdParams,
+        querystring: OffsetQuery,
+        response: responses({ 200: listingOf(InvitationSchema) }),
+      },
+    },
+    async (request) => renderListing(await listInvitations(core, request.viewer, { organizationId: request.params.id, page: offsetPage(request.query) }), same),
   );
 
   app.post(
     '/organizations/:id/invitations',
     { schema: { tags, summary: 'Invite someone by email', params: IdParams, body: InvitationBody, response: responses({ 201: InvitationSchema }) } },
-    async (request, reply) =>
-      reply.code(201).send(await createInvitation(core, request.viewer, { organizationId: request.params.id, ...request.body })),
+    async (request, reply) => reply.code(201).send(await createInvitation(core, request.viewer, { organizationId: request.params.id, ...request.body })),
   );
 
   app.post(
@@ -119,13 +137,28 @@ export function subscriptionRoutes(app: NativeApp, core: Core): void {
   const subscriptionTags = ['subscriptions'];
   app.get(
     '/users/:id/subscriptions',
-    { schema: { tags: subscriptionTags, summary: "A user's subscriptions", params: IdParams, response: responses({ 200: Type.Object({ items: Type.Array(SubscriptionSchema) }) }) } },
+    {
+      schema: {
+        tags: subscriptionTags,
+        summary: "A user's subscriptions",
+        params: IdParams,
+        response: responses({ 200: Type.Object({ items: Type.Array(SubscriptionSchema) }) }),
+      },
+    },
     async (request) => ({ items: await listSubscriptions(core, request.viewer, request.params.id) }),
   );
 
   app.post(
     '/users/:id/subscriptions',
-    { schema: { tags: subscriptionTags, summary: 'Subscribe a user (server data)', params: IdParams, body: SubscriptionBody, response: responses({ 201: SubscriptionSchema }) } },
+    {
+      schema: {
+        tags: subscriptionTags,
+        summary: 'Subscribe a user (server data)',
+        params: IdParams,
+        body: SubscriptionBody,
+        response: responses({ 201: SubscriptionSchema }),
+      },
+    },
     async (request, reply) => {
       const { product, tier, expires_at: expiresAt } = request.body;
       return reply.code(201).send(await addSubscription(core, request.viewer, { userId: request.params.id, product, tier, expiresAt }));

@@ -16,7 +16,15 @@ const tags = ['sessions'];
 export function sessionRoutes(app: NativeApp, core: Core): void {
   app.post(
     '/sessions',
-    { schema: { tags, summary: 'Sign in with a name or email and a password', security: [], body: LoginBody, response: responses({ 201: LoginResponseSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with a name or email and a password',
+        security: [],
+        body: LoginBody,
+        response: responses({ 201: LoginResponseSchema }),
+      },
+    },
     async (request, reply) => {
       const ip = clientIp(request);
       const { session, token, user } = await login(core, { ...request.body, ip, userAgent: request.headers['user-agent'] ?? null });
@@ -42,9 +50,7 @@ export function sessionRoutes(app: NativeApp, core: Core): void {
     async (request) => ({ items: await listSessions(core, request.viewer, request.params.id) }),
   );
 
-  app.get(
-    '/me',
-    { schema: { tags: ['users'], summary: 'The signed-in user', response: responses({ 200: UserSchema }) } },
-    async (request) => renderUser(request.viewer, await getUser(core, signedInId(request.viewer))),
+  app.get('/me', { schema: { tags: ['users'], summary: 'The signed-in user', response: responses({ 200: UserSchema }) } }, async (request) =>
+    renderUser(request.viewer, await getUser(core, signedInId(request.viewer))),
   );
 }

@@ -5,16 +5,7 @@ import { listNameChanges } from '../../query/list-name-changes.js';
 import { searchUsers } from '../../query/search-users.js';
 import { createUserInput, nameChangeListRequest, parseLevelValue, parseUserRef, userListRequest, userPatch } from './params.js';
 import { renderPage, renderUser, renderUserPage } from './render.js';
-import {
-  CreateUserBody,
-  DeleteUserBody,
-  LevelBody,
-  NameChangeListQuery,
-  RenameBody,
-  UserListQuery,
-  UserPatchBody,
-  UserRefParams,
-} from './request-schemas.js';
+import { CreateUserBody, DeleteUserBody, LevelBody, NameChangeListQuery, RenameBody, UserListQuery, UserPatchBody, UserRefParams } from './request-schemas.js';
 import type { NativeApp } from './routes.js';
 import { IdParams, listOf, NameChangeSchema, responses, UserListSchema, UserSchema } from './schemas.js';
 
@@ -23,10 +14,8 @@ const one = responses({ 200: UserSchema });
 
 /** Users: search, read, create. */
 export function userRoutes(app: NativeApp, core: Core): void {
-  app.get(
-    '/users',
-    { schema: { tags, summary: 'Search users', querystring: UserListQuery, response: responses({ 200: UserListSchema }) } },
-    async (request) => renderUserPage(request.viewer, await searchUsers(core, request.viewer, userListRequest(request.query, request.viewer))),
+  app.get('/users', { schema: { tags, summary: 'Search users', querystring: UserListQuery, response: responses({ 200: UserListSchema }) } }, async (request) =>
+    renderUserPage(request.viewer, await searchUsers(core, request.viewer, userListRequest(request.query, request.viewer))),
   );
 
   app.get('/users/:id', { schema: { tags, summary: 'A user, by id or uuid', params: UserRefParams, response: one } }, async (request) => {
@@ -43,20 +32,15 @@ export function userRoutes(app: NativeApp, core: Core): void {
       return reply.code(201).send(renderUser(request.viewer, user));
     },
   );
-
 }
 
 /** Changes to one user (profile and data, deletion, level, name) and the name history. */
 export function userChangeRoutes(app: NativeApp, core: Core): void {
-  app.patch(
-    '/users/:id',
-    { schema: { tags, summary: 'Change a user', params: IdParams, body: UserPatchBody, response: one } },
-    async (request) => {
-      const { current_password: currentPassword, ...body } = request.body;
-      const proof = currentPassword === undefined ? {} : { currentPassword };
-      return renderUser(request.viewer, await updateUser(core, request.viewer, request.params.id, userPatch(body), proof));
-    },
-  );
+  app.patch('/users/:id', { schema: { tags, summary: 'Change a user', params: IdParams, body: UserPatchBody, response: one } }, async (request) => {
+    const { current_password: currentPassword, ...body } = request.body;
+    const proof = currentPassword === undefined ? {} : { currentPassword };
+    return renderUser(request.viewer, await updateUser(core, request.viewer, request.params.id, userPatch(body), proof));
+  });
 
   app.delete(
     '/users/:id',
@@ -64,17 +48,12 @@ export function userChangeRoutes(app: NativeApp, core: Core): void {
     async (request) => renderUser(request.viewer, await deleteUser(core, request.viewer, request.params.id, request.body ?? {})),
   );
 
-  app.put(
-    '/users/:id/level',
-    { schema: { tags, summary: "Set a user's level", params: IdParams, body: LevelBody, response: one } },
-    async (request) =>
-      renderUser(request.viewer, await setUserLevel(core, request.viewer, request.params.id, parseLevelValue('level', request.body.level))),
+  app.put('/users/:id/level', { schema: { tags, summary: "Set a user's level", params: IdParams, body: LevelBody, response: one } }, async (request) =>
+    renderUser(request.viewer, await setUserLevel(core, request.viewer, request.params.id, parseLevelValue('level', request.body.level))),
   );
 
-  app.post(
-    '/users/:id/rename',
-    { schema: { tags, summary: 'Rename a user', params: IdParams, body: RenameBody, response: one } },
-    async (request) => renderUser(request.viewer, await renameUser(core, request.viewer, request.params.id, request.body.name)),
+  app.post('/users/:id/rename', { schema: { tags, summary: 'Rename a user', params: IdParams, body: RenameBody, response: one } }, async (request) =>
+    renderUser(request.viewer, await renameUser(core, request.viewer, request.params.id, request.body.name)),
   );
 
   app.get(

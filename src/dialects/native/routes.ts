@@ -10,13 +10,7 @@ import { sessionRoutes } from './routes-sessions.js';
 import { userChangeRoutes, userRoutes } from './routes-users.js';
 
 /** The native plugin's instance, typed by its TypeBox schemas. */
-export type NativeApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type NativeApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export type RouteGroup = (app: NativeApp, core: Core) => void;
 

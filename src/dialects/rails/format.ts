@@ -69,7 +69,11 @@ function byAccept(accept: string | undefined): FormatChoice {
  * The format for a request: the extension of the path's last segment wins, then `?format=`,
  * then `Accept`.
  */
-export function negotiateFormat(input: { readonly extension: string | null; readonly formatParam: unknown; readonly accept: string | undefined }): FormatChoice {
+export function negotiateFormat(input: {
+  readonly extension: string | null;
+  readonly formatParam: unknown;
+  readonly accept: string | undefined;
+}): FormatChoice {
   if (input.extension !== null) return byExtension(input.extension);
   if (typeof input.formatParam === 'string' && input.formatParam !== '') return byExtension(input.formatParam);
   return byAccept(input.accept);
@@ -82,7 +86,11 @@ export function urlExtension(url: string): string | null {
 }
 
 /** The format a request asks for, read from its URL, query and headers. */
-export function requestFormat(request: { readonly url: string; readonly query: unknown; readonly headers: { readonly accept?: string | undefined } }): FormatChoice {
+export function requestFormat(request: {
+  readonly url: string;
+  readonly query: unknown;
+  readonly headers: { readonly accept?: string | undefined };
+}): FormatChoice {
   const query = request.query !== null && typeof request.query === 'object' ? (request.query as Record<string, unknown>) : {};
   return negotiateFormat({
     extension: urlExtension(request.url),

@@ -8,8 +8,7 @@
 export const isBlank = (text: string): boolean => /^\s*$/u.test(text);
 
 /** A request value that Rails would call `present?` and that is a string (arrays and hashes are not read as strings). */
-export const presentString = (value: unknown): string | null =>
-  typeof value === 'string' && !isBlank(value) ? value : null;
+export const presentString = (value: unknown): string | null => (typeof value === 'string' && !isBlank(value) ? value : null);
 
 /** core_extensions.rb `String#truthy?`. */
 export const isTruthy = (text: string): boolean => /^(true|t|yes|y|on|1)$/i.test(text);

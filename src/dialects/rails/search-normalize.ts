@@ -13,8 +13,7 @@ function isBlankValue(value: unknown): boolean {
   return false;
 }
 
-const isHash = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isHash = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Ruby `CGI.escape`: only `A-Za-z0-9_.-~` stay as they are, a space becomes `+`. */
 export const cgiEscape = (text: string): string =>

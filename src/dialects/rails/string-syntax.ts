@@ -19,8 +19,7 @@ export function likeMatch(field: string, value: string, caseSensitive: boolean):
   return match(field, value.includes('*') ? 'wildcard' : 'exact', value, caseSensitive);
 }
 
-const exactMatch = (field: string, value: string, caseSensitive: boolean): Filter =>
-  storable(value) ? match(field, 'exact', value, caseSensitive) : FALSE;
+const exactMatch = (field: string, value: string, caseSensitive: boolean): Filter => (storable(value) ? match(field, 'exact', value, caseSensitive) : FALSE);
 
 /** `X_array[]=a&X_array[]=b` (or one string); non-string items are ignored. */
 function listParam(params: SearchParams, key: string): string[] | null {

@@ -115,8 +115,7 @@ function validWall(wall: WallTime): boolean {
   const { month, day, hour, minute, second } = wall;
   const fine = [month, day, hour, minute, second].every(Number.isInteger);
   // Ruby's Time.new rolls day 30 of February over into March, but refuses a day past 31.
-  return fine && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 24 && minute <= 59 && second <= 60
-    && (hour < 24 || minute + second === 0);
+  return fine && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 24 && minute <= 59 && second <= 60 && (hour < 24 || minute + second === 0);
 }
 
 /**

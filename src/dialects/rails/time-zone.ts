@@ -54,8 +54,7 @@ export function resolveTimeZone(name: string): string {
 }
 
 /** Whether a `time_zone` setting names a zone (Rails name or IANA name). */
-export const isKnownTimeZone = (name: string): boolean =>
-  Object.hasOwn(RAILS_TIME_ZONES, name) || (name.includes('/') && formatterFor(name) !== null);
+export const isKnownTimeZone = (name: string): boolean => Object.hasOwn(RAILS_TIME_ZONES, name) || (name.includes('/') && formatterFor(name) !== null);
 
 /** Milliseconds since the epoch of a UTC wall time; years below 100 are not shifted to 19xx. */
 export function utcMs(wall: WallTime): number {
@@ -104,7 +103,6 @@ export function instantOf(wall: WallTime, zone: string): number {
   if (readsBack(after)) return after;
   return before;
 }
-
 
 /** Midnight starting the calendar day of `instant` in `zone`, and the next midnight. */
 export function dayAround(instant: number, zone: string): { readonly start: number; readonly end: number } {

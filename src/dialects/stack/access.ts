@@ -40,9 +40,17 @@ function accessTypeOf(request: FastifyRequest): AccessType {
   if (raw === undefined) {
     const keys = ['publishable-client-key', 'secret-server-key', 'super-secret-admin-key', 'admin-access-token'];
     if (keys.some((key) => stackHeader(request, key) !== undefined)) {
-      throw known(400, 'PROJECT_KEY_WITHOUT_ACCESS_TYPE', "Either an API key or an admin access token was provided, but the x-stack-access-type header is missing. Set it to 'client', 'server', or 'admin' as appropriate.");
+      throw known(
+        400,
+        'PROJECT_KEY_WITHOUT_ACCESS_TYPE',
+        "Either an API key or an admin access token was provided, but the x-stack-access-type header is missing. Set it to 'client', 'server', or 'admin' as appropriate.",
+      );
     }
-    throw known(400, 'ACCESS_TYPE_REQUIRED', `You must specify an access level for this Stack project. Make sure project API keys are provided (eg. x-stack-publishable-client-key) and you set the x-stack-access-type header to 'client', 'server', or 'admin'.\n\n${DOCS}`);
+    throw known(
+      400,
+      'ACCESS_TYPE_REQUIRED',
+      `You must specify an access level for this Stack project. Make sure project API keys are provided (eg. x-stack-publishable-client-key) and you set the x-stack-access-type header to 'client', 'server', or 'admin'.\n\n${DOCS}`,
+    );
   }
   if (!(ACCESS_TYPES as readonly string[]).includes(raw)) {
     throw known(400, 'INVALID_ACCESS_TYPE', `The x-stack-access-type header must be 'client', 'server', or 'admin', but was '${raw}'.`, { accessType: raw });
@@ -53,11 +61,21 @@ function accessTypeOf(request: FastifyRequest): AccessType {
 async function projectOf(core: Core, request: FastifyRequest, accessType: AccessType): Promise<StackProject> {
   const projectId = stackHeader(request, 'project-id');
   if (projectId === undefined) {
-    throw known(400, 'ACCESS_TYPE_WITHOUT_PROJECT_ID', `The x-stack-access-type header was '${accessType}', but the x-stack-project-id header was not provided.\n\n${DOCS}`, { request_type: accessType });
+    throw known(
+      400,
+      'ACCESS_TYPE_WITHOUT_PROJECT_ID',
+      `The x-stack-access-type header was '${accessType}', but the x-stack-project-id header was not provided.\n\n${DOCS}`,
+      { request_type: accessType },
+    );
   }
   const project = UUID.test(projectId) ? await getStackProject(core, projectId) : null;
   if (!project) {
-    throw known(400, 'CURRENT_PROJECT_NOT_FOUND', `The current project with ID ${projectId} was not found. Please check the value of the x-stack-project-id header.`, { project_id: projectId });
+    throw known(
+      400,
+      'CURRENT_PROJECT_NOT_FOUND',
+      `The current project with ID ${projectId} was not found. Please check the value of the x-stack-project-id header.`,
+      { project_id: projectId },
+    );
   }
   return project;
 }
@@ -72,19 +90,36 @@ async function checkKey(core: Core, request: FastifyRequest, project: StackProje
     if (!(await verifyStackProjectKey(core, project.id, kind, key))) throw invalid;
   };
   const invalid = (code: string, what: string): StackKnownError =>
-    known(401, code, `The ${what} is not valid for the project ${JSON.stringify(project.id)}. Does the project and/or the key exist?`, { project_id: project.id });
+    known(401, code, `The ${what} is not valid for the project ${JSON.stringify(project.id)}. Does the project and/or the key exist?`, {
+      project_id: project.id,
+    });
   switch (accessType) {
     case 'client': {
       const required = project.config.require_publishable_client_key
-        ? known(401, 'PUBLISHABLE_CLIENT_KEY_REQUIRED_FOR_PROJECT', 'Publishable client keys are required for this project. Create one in Project Keys, or disable this requirement there to allow keyless client access.', { project_id: project.id })
+        ? known(
+            401,
+            'PUBLISHABLE_CLIENT_KEY_REQUIRED_FOR_PROJECT',
+            'Publishable client keys are required for this project. Create one in Project Keys, or disable this requirement there to allow keyless client access.',
+            { project_id: project.id },
+          )
         : null;
       return check('publishable-client-key', 'client', required, invalid('INVALID_PUBLISHABLE_CLIENT_KEY', 'publishable key'));
     }
     case 'server':
-      return check('secret-server-key', 'server', known(401, 'SERVER_AUTHENTICATION_REQUIRED', 'The secret server key must be provided.'), invalid('INVALID_SECRET_SERVER_KEY', 'secret server key'));
+      return check(
+        'secret-server-key',
+        'server',
+        known(401, 'SERVER_AUTHENTICATION_REQUIRED', 'The secret server key must be provided.'),
+        invalid('INVALID_SECRET_SERVER_KEY', 'secret server key'),
+      );
     case 'admin':
       // Dashboard admin access tokens are not issued by Roster: only the project's admin key opens admin access.
-      return check('super-secret-admin-key', 'admin', known(401, 'ADMIN_AUTHENTICATION_REQUIRED', 'The super secret admin key must be provided.'), invalid('INVALID_SUPER_SECRET_ADMIN_KEY', 'super secret admin key'));
+      return check(
+        'super-secret-admin-key',
+        'admin',
+        known(401, 'ADMIN_AUTHENTICATION_REQUIRED', 'The super secret admin key must be provided.'),
+        invalid('INVALID_SUPER_SECRET_ADMIN_KEY', 'super secret admin key'),
+      );
   }
 }
 
@@ -130,10 +165,19 @@ export async function resolveAccess(core: Core, request: FastifyRequest): Promis
     const allowAnonymous = isTrue(request, 'allow-anonymous-user');
     const reason = restrictedReason(signedIn.user, project.config);
     if (signedIn.user.is_anonymous && !allowAnonymous) {
-      throw known(401, 'ANONYMOUS_AUTHENTICATION_NOT_ALLOWED', "X-Stack-Access-Token is for an anonymous user, but anonymous users are not enabled. Set the X-Stack-Allow-Anonymous-User header of this request to 'true' to allow anonymous users.");
+      throw known(
+        401,
+        'ANONYMOUS_AUTHENTICATION_NOT_ALLOWED',
+        "X-Stack-Access-Token is for an anonymous user, but anonymous users are not enabled. Set the X-Stack-Allow-Anonymous-User header of this request to 'true' to allow anonymous users.",
+      );
     }
     if (reason !== null && !allowAnonymous && !isTrue(request, 'allow-restricted-user')) {
-      throw known(403, 'RESTRICTED_USER_NOT_ALLOWED', `The user in the access token is in restricted state. Reason: ${reason}. Please pass the X-Stack-Allow-Restricted-User header if this is intended.`, { restricted_reason: { type: reason } });
+      throw known(
+        403,
+        'RESTRICTED_USER_NOT_ALLOWED',
+        `The user in the access token is in restricted state. Reason: ${reason}. Please pass the X-Stack-Allow-Restricted-User header if this is intended.`,
+        { restricted_reason: { type: reason } },
+      );
     }
   }
   const ip = clientIp(request);

@@ -84,9 +84,15 @@ function coreError(error: CoreError, context: ErrorContext): RenderedError {
     case 'not_found':
       if (error.details.entity === 'user') return renderKnown(userNotFound());
       if (error.details.entity === 'team_membership') {
-        return renderKnown(known(404, 'TEAM_MEMBERSHIP_NOT_FOUND', `User ${context.userId ?? ''} is not found in team ${context.teamId ?? ''}.`, { team_id: context.teamId ?? null, user_id: context.userId ?? null }));
+        return renderKnown(
+          known(404, 'TEAM_MEMBERSHIP_NOT_FOUND', `User ${context.userId ?? ''} is not found in team ${context.teamId ?? ''}.`, {
+            team_id: context.teamId ?? null,
+            user_id: context.userId ?? null,
+          }),
+        );
       }
-      if (error.details.entity === 'team') return renderKnown(known(404, 'TEAM_NOT_FOUND', `Team ${context.teamId ?? ''} not found.`, { team_id: context.teamId ?? null }));
+      if (error.details.entity === 'team')
+        return renderKnown(known(404, 'TEAM_NOT_FOUND', `Team ${context.teamId ?? ''} not found.`, { team_id: context.teamId ?? null }));
       return renderText(404, 'Not found');
     case 'forbidden':
       if (error.details.reason === 'client_user_deletion_disabled') return renderText(400, error.message);
@@ -94,7 +100,9 @@ function coreError(error: CoreError, context: ErrorContext): RenderedError {
     case 'invalid_param':
       return renderKnown(schemaError(context.method, context.path, [`${error.details.param ?? 'request'} ${error.message}`]));
     case 'validation_failed': {
-      const problems = Object.entries(error.details.fields ?? {}).flatMap(([field, messages]) => messages.map((m) => `body.${FIELD_NAMES[field] ?? field} ${m}`));
+      const problems = Object.entries(error.details.fields ?? {}).flatMap(([field, messages]) =>
+        messages.map((m) => `body.${FIELD_NAMES[field] ?? field} ${m}`),
+      );
       return renderKnown(schemaError(context.method, context.path, problems.length > 0 ? problems : [error.message]));
     }
     case 'conflict':

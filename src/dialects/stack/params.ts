@@ -11,7 +11,16 @@ import { schemaError, StackStatusError, type StackKnownError } from './errors.js
 
 type Body = Readonly<Record<string, unknown>>;
 
-const CLIENT_PATCH = ['display_name', 'profile_image_url', 'client_metadata', 'selected_team_id', 'totp_secret_base64', 'otp_auth_enabled', 'passkey_auth_enabled', 'primary_email'];
+const CLIENT_PATCH = [
+  'display_name',
+  'profile_image_url',
+  'client_metadata',
+  'selected_team_id',
+  'totp_secret_base64',
+  'otp_auth_enabled',
+  'passkey_auth_enabled',
+  'primary_email',
+];
 const SERVER_ONLY = [
   'client_read_only_metadata',
   'server_metadata',
@@ -79,7 +88,14 @@ class Checker {
     const value = this.body[key] as { sign_up?: Record<string, unknown> } | null;
     const signUp = value?.sign_up;
     const score = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 100;
-    if (!signUp || typeof signUp !== 'object' || !score(signUp.bot) || !score(signUp.free_trial_abuse) || Object.keys(value).length !== 1 || Object.keys(signUp).length !== 2) {
+    if (
+      !signUp ||
+      typeof signUp !== 'object' ||
+      !score(signUp.bot) ||
+      !score(signUp.free_trial_abuse) ||
+      Object.keys(value).length !== 1 ||
+      Object.keys(signUp).length !== 2
+    ) {
       return void this.problems.push(`body.${key} must be {sign_up: {bot, free_trial_abuse}} with integer scores from 0 to 100`);
     }
     return { sign_up: { bot: signUp.bot, free_trial_abuse: signUp.free_trial_abuse } };
@@ -175,7 +191,12 @@ export function parseUserPatch(raw: unknown, accessType: AccessType, method: str
   check.done();
   if (anonymous === true) throw new StackStatusError(400, 'Cannot set is_anonymous to true: a user can be upgraded from anonymous, never downgraded');
   const { password, passwordHash, ...rest } = fields as UserPatch;
-  const patch: UserPatch = { ...rest, ...(password === undefined ? {} : { password }), ...(passwordHash === undefined ? {} : { passwordHash }), ...(anonymous === false ? { isAnonymous: false as const } : {}) };
+  const patch: UserPatch = {
+    ...rest,
+    ...(password === undefined ? {} : { password }),
+    ...(passwordHash === undefined ? {} : { passwordHash }),
+    ...(anonymous === false ? { isAnonymous: false as const } : {}),
+  };
   return { input: patch, imageDataUrl: data, ...(team === undefined ? {} : { selectedTeam: team }), email: fields.email };
 }
 
@@ -214,7 +235,8 @@ export function parseListQuery(query: Readonly<Record<string, unknown>>, method:
   };
   const limitText = text('limit');
   const limit = limitText === null ? null : Number(limitText);
-  if (limit !== null && (!/^[0-9]+$/.test(limitText ?? '') || !Number.isSafeInteger(limit) || limit < 1)) problems.push('query.limit must be an integer greater than or equal to 1');
+  if (limit !== null && (!/^[0-9]+$/.test(limitText ?? '') || !Number.isSafeInteger(limit) || limit < 1))
+    problems.push('query.limit must be an integer greater than or equal to 1');
   const cursor = text('cursor');
   if (cursor !== null && !UUID.test(cursor)) problems.push('query.cursor must be a valid UUID');
   const teamUuid = text('team_id');
@@ -257,7 +279,8 @@ export function parseSessionCreate(raw: unknown, method: string, path: string): 
   const userId = check.string('user_id', { pattern: UUID, what: 'uuid' });
   if (userId == null) check.problems.push('body.user_id must be defined');
   const expires = body.expires_in_millis;
-  if (expires !== undefined && (typeof expires !== 'number' || !Number.isSafeInteger(expires) || expires <= 0)) check.problems.push('body.expires_in_millis must be a positive integer');
+  if (expires !== undefined && (typeof expires !== 'number' || !Number.isSafeInteger(expires) || expires <= 0))
+    check.problems.push('body.expires_in_millis must be a positive integer');
   const impersonation = check.boolean('is_impersonation');
   check.done();
   return { userId: userId as string, ...(typeof expires === 'number' ? { expiresInMillis: expires } : {}), isImpersonation: impersonation ?? false };

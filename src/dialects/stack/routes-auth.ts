@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { revokeSession } from '../../core/auth/sessions.js';
-import { openStackSession, refreshStackSession, stackAnonymousSignUp, stackPasswordSignIn, stackPasswordSignUp, type StackSession } from '../../core/auth/stack-sessions.js';
+import {
+  openStackSession,
+  refreshStackSession,
+  stackAnonymousSignUp,
+  stackPasswordSignIn,
+  stackPasswordSignUp,
+  type StackSession,
+} from '../../core/auth/stack-sessions.js';
 import { ACCESS_TOKEN_LIFETIME_S, issueStackAccessToken } from '../../core/auth/stack-tokens.js';
 import { getStackImage } from '../../core/orgs/stack-images.js';
 import { getStackProject, verifyStackProjectKey, type StackProject } from '../../core/orgs/stack-projects.js';
@@ -17,7 +24,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Accepted and ignored: Roster sends no verification emails and has no bot challenge.
 const SIGN_UP_EXTRAS = ['verification_callback_url', 'bot_challenge_token', 'bot_challenge_phase', 'bot_challenge_unavailable'];
 
-const refreshTokenError = () => known(401, 'REFRESH_TOKEN_NOT_FOUND_OR_EXPIRED', 'Refresh token not found for this project, or the session has expired/been revoked.');
+const refreshTokenError = () =>
+  known(401, 'REFRESH_TOKEN_NOT_FOUND_OR_EXPIRED', 'Refresh token not found for this project, or the session has expired/been revoked.');
 
 async function tokens(routes: StackRoutes, access: Pick<StackAccess, 'project' | 'branchId'>, session: StackSession): Promise<Record<string, string>> {
   const accessToken = await issueStackAccessToken(routes.core, access.project, session, access.branchId);
@@ -28,7 +36,8 @@ function checkPasswordRules(routes: StackRoutes, password: string): void {
   const length = [...password].length;
   const min = routes.core.config.passwordMinLength;
   if (length < min) throw known(400, 'PASSWORD_TOO_SHORT', `Password too short. Minimum length is ${min}.`, { min_length: min });
-  if (length > STACK_PASSWORD_MAX) throw known(400, 'PASSWORD_TOO_LONG', `Password too long. Maximum length is ${STACK_PASSWORD_MAX}.`, { maxLength: STACK_PASSWORD_MAX });
+  if (length > STACK_PASSWORD_MAX)
+    throw known(400, 'PASSWORD_TOO_LONG', `Password too long. Maximum length is ${STACK_PASSWORD_MAX}.`, { maxLength: STACK_PASSWORD_MAX });
 }
 
 /** OAuth's own error body (RFC 6749 §5.2), as the token endpoint's library answers. */
@@ -50,21 +59,32 @@ export function authRoutes(app: FastifyInstance, routes: StackRoutes): void {
     const credentials = parseCredentials(request.body, request.method, stackPath(request, routes.prefix), SIGN_UP_EXTRAS);
     request.stackWrite = { email: credentials.email };
     checkPasswordRules(routes, credentials.password);
-    const session = await stackPasswordSignUp(core, access.viewer, access.project, { ...credentials, ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null });
+    const session = await stackPasswordSignUp(core, access.viewer, access.project, {
+      ...credentials,
+      ip: clientIp(request),
+      userAgent: request.headers['user-agent'] ?? null,
+    });
     return sendJson(reply, 200, await tokens(routes, access, session));
   });
 
   // An anonymous user (no email, no password), upgraded later with `is_anonymous: false` (spec §3.6).
   app.post('/api/v1/auth/anonymous/sign-up', async (request, reply) => {
     const access = await resolveAccess(core, request);
-    const session = await stackAnonymousSignUp(core, access.viewer, access.project, { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null });
+    const session = await stackAnonymousSignUp(core, access.viewer, access.project, {
+      ip: clientIp(request),
+      userAgent: request.headers['user-agent'] ?? null,
+    });
     return sendJson(reply, 200, await tokens(routes, access, session));
   });
 
   app.post('/api/v1/auth/password/sign-in', async (request, reply) => {
     const access = await resolveAccess(core, request);
     const credentials = parseCredentials(request.body, request.method, stackPath(request, routes.prefix), []);
-    const session = await stackPasswordSignIn(core, access.project, { ...credentials, ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null });
+    const session = await stackPasswordSignIn(core, access.project, {
+      ...credentials,
+      ip: clientIp(request),
+      userAgent: request.headers['user-agent'] ?? null,
+    });
     return sendJson(reply, 200, await tokens(routes, access, session));
   });
 
@@ -100,7 +120,13 @@ export function authRoutes(app: FastifyInstance, routes: StackRoutes): void {
     const session = await refreshStackSession(core, project, refreshToken);
     if (!session) throw refreshTokenError();
     const accessToken = await issueStackAccessToken(core, project, session);
-    return sendJson(reply, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, refresh_token: refreshToken, scope: 'legacy' });
+    return sendJson(reply, 200, {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: ACCESS_TOKEN_LIFETIME_S,
+      refresh_token: refreshToken,
+      scope: 'legacy',
+    });
   });
 
   app.get<{ Params: { image_id: string } }>('/api/v1/profile-images/:image_id', async (request, reply) => {

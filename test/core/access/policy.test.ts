@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { COUNTER_NAMES, type UserRow } from '../../../src/db/schema.js';
 import { Level } from '../../../src/core/access/levels.js';
-import { can, canAssignLevel, outranks, searchTier, visibleFields, type GlobalAction, type OrgAction, type OrgTarget, type UserAction } from '../../../src/core/access/policy.js';
+import {
+  can,
+  canAssignLevel,
+  outranks,
+  searchTier,
+  visibleFields,
+  type GlobalAction,
+  type OrgAction,
+  type OrgTarget,
+  type UserAction,
+} from '../../../src/core/access/policy.js';
 import { toUser, type ActiveSanction, type User } from '../../../src/core/users/user.js';
 import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../../src/core/access/viewer.js';
 
@@ -11,13 +21,40 @@ type State = 'ok' | 'banned' | 'deleted';
 function fakeUser(id: number, level: number, state: State = 'ok'): User {
   const row = {
     ...Object.fromEntries(COUNTER_NAMES.map((name) => [name, 0])),
-    id, uuid: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`, name: `u${id}`, name_lower: `u${id}`,
-    email: null, email_lower: null, email_verified: 0, password_hash: null, first_name: '', last_name: '', display_name: null,
-    profile_image_url: null, avatar_id: null, avatar_nsfw: 'None', level, inviter_id: null, is_deleted: state === 'deleted' ? 1 : 0,
-    is_anonymous: 0, restricted_by_admin: 0, restricted_by_admin_reason: null, restricted_by_admin_private_details: null,
-    preferences: '{}', client_metadata: null, client_read_only_metadata: null, server_metadata: null, selected_team_id: null,
-    country_code: null, risk_scores: null, created_at: 0, updated_at: 0, last_logged_in_at: null, last_active_at: null,
-    last_forum_read_at: null, last_ip_addr: null,
+    id,
+    uuid: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+    name: `u${id}`,
+    name_lower: `u${id}`,
+    email: null,
+    email_lower: null,
+    email_verified: 0,
+    password_hash: null,
+    first_name: '',
+    last_name: '',
+    display_name: null,
+    profile_image_url: null,
+    avatar_id: null,
+    avatar_nsfw: 'None',
+    level,
+    inviter_id: null,
+    is_deleted: state === 'deleted' ? 1 : 0,
+    is_anonymous: 0,
+    restricted_by_admin: 0,
+    restricted_by_admin_reason: null,
+    restricted_by_admin_private_details: null,
+    preferences: '{}',
+    client_metadata: null,
+    client_read_only_metadata: null,
+    server_metadata: null,
+    selected_team_id: null,
+    country_code: null,
+    risk_scores: null,
+    created_at: 0,
+    updated_at: 0,
+    last_logged_in_at: null,
+    last_active_at: null,
+    last_forum_read_at: null,
+    last_ip_addr: null,
   } as UserRow;
   const ban: ActiveSanction | null = state === 'banned' ? { id: 1, reason: 'x', actor_id: null, created_at: 0, expires_at: null } : null;
   return toUser(row, { ban, mute: null });

@@ -117,11 +117,20 @@ describe('API keys', () => {
     clock += 1000;
     const again = await revokeApiKey(core, viewer, apiKey.id);
     assert.deepEqual([again.id, again.revoked_at], [apiKey.id, revoked.revoked_at]);
-    const audit = await core.db.selectFrom('audit_log').selectAll().where('subject_type', '=', 'api_key').where('subject_id', '=', apiKey.id).orderBy('id').execute();
-    assert.deepEqual(audit.map((row) => [row.action, row.actor_id, row.target_user_id]), [
-      ['api_key.create', alice, alice],
-      ['api_key.revoke', alice, alice],
-    ]);
+    const audit = await core.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('subject_type', '=', 'api_key')
+      .where('subject_id', '=', apiKey.id)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((row) => [row.action, row.actor_id, row.target_user_id]),
+      [
+        ['api_key.create', alice, alice],
+        ['api_key.revoke', alice, alice],
+      ],
+    );
     for (const row of audit) {
       assert.ok(!row.details.includes(secret) && !row.details.includes(hashSecret(secret)) && !row.details.includes(apiKey.token_hint));
     }

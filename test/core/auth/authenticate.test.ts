@@ -28,7 +28,17 @@ async function ban(core: Core, userId: number, expiresAt: number | null): Promis
     const now = core.now();
     await trx
       .insertInto('sanctions')
-      .values({ kind: 'ban', user_id: userId, actor_id: null, reason: 'spam', created_at: now, updated_at: now, expires_at: expiresAt, lifted_at: null, lifted_by_id: null })
+      .values({
+        kind: 'ban',
+        user_id: userId,
+        actor_id: null,
+        reason: 'spam',
+        created_at: now,
+        updated_at: now,
+        expires_at: expiresAt,
+        lifted_at: null,
+        lifted_by_id: null,
+      })
       .execute();
     await core.changes.publish(trx, { kind: 'user', userId });
   });

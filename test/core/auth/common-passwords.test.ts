@@ -27,9 +27,7 @@ describe('new passwords are checked against the shipped list of breached passwor
   });
 
   it('refuses a breached password at creation and on change, ignoring case', async () => {
-    await assert.rejects(createUser(core, SYSTEM, { name: 'common_one', password: 'Password123' }), (e) =>
-      passwordErrors(e).some((m) => /breached/.test(m)),
-    );
+    await assert.rejects(createUser(core, SYSTEM, { name: 'common_one', password: 'Password123' }), (e) => passwordErrors(e).some((m) => /breached/.test(m)));
     const user = await createUser(core, SYSTEM, { name: 'uncommon_one', password: 'a rarely seen phrase' });
     await assert.rejects(updateUser(core, SYSTEM, user.id, { password: 'iloveyou1' }), (e) => passwordErrors(e).some((m) => /breached/.test(m)));
     await updateUser(core, SYSTEM, user.id, { password: 'another rare phrase' });

@@ -67,10 +67,16 @@ describe('login hardening', () => {
     );
     assert.ok(page.nextBeforeId !== null);
     const rest = await listLoginAttempts(core, SYSTEM, { ip, limit: 2, beforeId: page.nextBeforeId });
-    assert.deepEqual(rest.items.map((a) => [a.reason, a.created_at >= since]), [['success', true]]);
+    assert.deepEqual(
+      rest.items.map((a) => [a.reason, a.created_at >= since]),
+      [['success', true]],
+    );
     assert.equal(rest.nextBeforeId, null);
     const mine = await listLoginAttempts(core, SYSTEM, { userId: erin, success: true, since, limit: 10 });
-    assert.deepEqual(mine.items.map((a) => a.ip), [ip]);
+    assert.deepEqual(
+      mine.items.map((a) => a.ip),
+      [ip],
+    );
     const throttled = await listLoginAttempts(core, SYSTEM, { ip: '203.0.113.50', limit: 100 });
     assert.ok(throttled.items.some((a) => a.reason === 'rate_limited'));
     assert.equal(JSON.stringify(await listLoginAttempts(core, SYSTEM, { limit: 1000 })).includes(PASSWORD), false, 'no password is stored');
@@ -110,6 +116,9 @@ describe('login hardening', () => {
     for (const absurd of [hash(4_194_304, 1, 1), hash(65536, 1000, 1), hash(65536, 2, 255), hash(262_144, 16, 1), hash(0, 2, 1)]) {
       assert.ok(!isSupportedPasswordHash(absurd), absurd);
     }
-    await assert.rejects(createUser(core, SYSTEM, { name: 'planted', passwordHash: hash(4_194_304, 1, 1) }), (e) => isCoreError(e) && e.code === 'validation_failed');
+    await assert.rejects(
+      createUser(core, SYSTEM, { name: 'planted', passwordHash: hash(4_194_304, 1, 1) }),
+      (e) => isCoreError(e) && e.code === 'validation_failed',
+    );
   });
 });

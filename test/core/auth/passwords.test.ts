@@ -5,13 +5,7 @@ import argon2 from 'argon2';
 import bcrypt from 'bcryptjs';
 import { loadConfig } from '../../../src/config.js';
 import { isCoreError } from '../../../src/core/errors.js';
-import {
-  hashPassword,
-  isSupportedPasswordHash,
-  PASSWORD_INPUT_LIMIT,
-  passwordProblems,
-  verifyPassword,
-} from '../../../src/core/auth/passwords.js';
+import { hashPassword, isSupportedPasswordHash, PASSWORD_INPUT_LIMIT, passwordProblems, verifyPassword } from '../../../src/core/auth/passwords.js';
 
 const PASSWORD = 'correct horse';
 

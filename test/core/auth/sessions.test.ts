@@ -77,9 +77,26 @@ describe('sessions', () => {
     const banned = await insertUser(core, { name: 'banned', password_hash: await hashPassword(PASSWORD) });
     await core.db
       .insertInto('sanctions')
-      .values({ kind: 'ban', user_id: banned, actor_id: null, reason: 'x', created_at: clock, updated_at: clock, expires_at: null, lifted_at: null, lifted_by_id: null })
+      .values({
+        kind: 'ban',
+        user_id: banned,
+        actor_id: null,
+        reason: 'x',
+        created_at: clock,
+        updated_at: clock,
+        expires_at: null,
+        lifted_at: null,
+        lifted_by_id: null,
+      })
       .execute();
-    const cases: [string, string][] = [['dana', 'wrong password'], ['nobody', PASSWORD], ['nopass', PASSWORD], ['removed', PASSWORD], ['banned', PASSWORD], ['', PASSWORD]];
+    const cases: [string, string][] = [
+      ['dana', 'wrong password'],
+      ['nobody', PASSWORD],
+      ['nopass', PASSWORD],
+      ['removed', PASSWORD],
+      ['banned', PASSWORD],
+      ['', PASSWORD],
+    ];
     const errors = await Promise.all(cases.map(([name, password], i) => loginError(core, name, password, `198.51.100.${i}`)));
     for (const error of errors) assert.deepEqual([error.code, error.message], ['unauthenticated', errors[0]?.message]);
     assert.ok(new Set(errors.map((e) => e.details.reason)).size >= 5, 'the reason is kept for logs');
@@ -105,7 +122,10 @@ describe('sessions', () => {
     await flushCredentialUse(core);
     const listed = await listSessions(core, viewer, frank);
     assertNoSecrets(listed);
-    assert.deepEqual(listed.map((s) => s.id), [second.session.id, first.session.id]);
+    assert.deepEqual(
+      listed.map((s) => s.id),
+      [second.session.id, first.session.id],
+    );
     assert.equal(listed[1]?.last_seen_at, clock);
 
     const other = await viewerOf(core, dana);
@@ -114,7 +134,10 @@ describe('sessions', () => {
     const revoked = await revokeSession(core, viewer, first.session.id);
     assert.equal(revoked.revoked_at, clock);
     assert.equal(await authenticateBearer(core, first.token, null), null);
-    assert.deepEqual((await listSessions(core, viewer, frank)).map((s) => s.id), [second.session.id]);
+    assert.deepEqual(
+      (await listSessions(core, viewer, frank)).map((s) => s.id),
+      [second.session.id],
+    );
 
     clock += SESSION_LIFETIME_MS;
     assert.equal(await authenticateBearer(core, second.token, null), null);

@@ -28,7 +28,10 @@ const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, n
 const HOUR = 60 * 60 * 1000;
 
 async function openSession(userId: number): Promise<void> {
-  await core.db.insertInto('sessions').values({ user_id: userId, token_hash: randomUUID(), created_at: clock, expires_at: clock + 24 * HOUR }).execute();
+  await core.db
+    .insertInto('sessions')
+    .values({ user_id: userId, token_hash: randomUUID(), created_at: clock, expires_at: clock + 24 * HOUR })
+    .execute();
 }
 const openSessions = async (userId: number): Promise<number> =>
   (await core.db.selectFrom('sessions').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute()).length;
@@ -126,8 +129,17 @@ describe('liftSanction', () => {
     assert.equal(lifted.in_force, false);
     assert.equal((await getUser(core, user.id)).ban, null);
     await rejects(liftSanction(core, as(moderator), ban.id), 'conflict');
-    const audit = await core.db.selectFrom('audit_log').select('action').where('subject_id', '=', ban.id).where('subject_type', '=', 'ban').orderBy('id').execute();
-    assert.deepEqual(audit.map((a) => a.action), ['user.ban', 'user.unban']);
+    const audit = await core.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', ban.id)
+      .where('subject_type', '=', 'ban')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['user.ban', 'user.unban'],
+    );
   });
 });
 
@@ -146,13 +158,25 @@ describe('searchSanctions', () => {
       count: true,
     };
     const bans = await searchSanctions(core, ANONYMOUS, 'ban', request);
-    assert.deepEqual(bans.items.map((b) => [b.id, b.in_force]), [[old.id, false], [current.id, true]]);
+    assert.deepEqual(
+      bans.items.map((b) => [b.id, b.in_force]),
+      [
+        [old.id, false],
+        [current.id, true],
+      ],
+    );
     assert.equal(bans.total, 2);
     const inForce = await searchSanctions(core, ANONYMOUS, 'ban', { ...request, filter: and(request.filter, cmp('in_force', 'eq', true)) });
-    assert.deepEqual(inForce.items.map((b) => b.id), [current.id]);
+    assert.deepEqual(
+      inForce.items.map((b) => b.id),
+      [current.id],
+    );
     await rejects(searchSanctions(core, as(user), 'mute', request), 'forbidden');
     const mutes = await searchSanctions(core, as(moderator), 'mute', request);
-    assert.deepEqual(mutes.items.map((m) => [m.kind, m.reason]), [['mute', 'muted']]);
+    assert.deepEqual(
+      mutes.items.map((m) => [m.kind, m.reason]),
+      [['mute', 'muted']],
+    );
   });
 });
 
@@ -170,6 +194,9 @@ describe('restrictUser', () => {
     const cleared = await restrictUser(core, as(admin), user.id, { restricted: false });
     assert.deepEqual([cleared.restricted_by_admin, cleared.restricted_by_admin_reason, cleared.restricted_by_admin_private_details], [false, null, null]);
     const audit = await core.db.selectFrom('audit_log').select('action').where('target_user_id', '=', user.id).orderBy('id').execute();
-    assert.deepEqual(audit.map((a) => a.action), ['user.create', 'user.restrict', 'user.unrestrict']);
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['user.create', 'user.restrict', 'user.unrestrict'],
+    );
   });
 });

@@ -45,7 +45,14 @@ const page = { offset: 0, limit: null };
 async function team() {
   const owner = await makeUser();
   const org = await createOrganization(core, owner, { slug: `org${++serial}` });
-  const people = { owner, maintainer: await makeUser(), supervisor: await makeUser(), worker: await makeUser(), outsider: await makeUser(), admin: await makeUser(Level.Admin) };
+  const people = {
+    owner,
+    maintainer: await makeUser(),
+    supervisor: await makeUser(),
+    worker: await makeUser(),
+    outsider: await makeUser(),
+    admin: await makeUser(Level.Admin),
+  };
   await addMembership(core, SYSTEM, { organizationId: org.id, userId: people.maintainer.id, role: 'maintainer' });
   await addMembership(core, SYSTEM, { organizationId: org.id, userId: people.supervisor.id, role: 'supervisor' });
   await addMembership(core, SYSTEM, { organizationId: org.id, userId: people.worker.id, role: 'worker' });
@@ -75,7 +82,12 @@ describe('inviting', () => {
     assert.equal(membership?.is_active, false);
     assert.equal(membership?.joined_at, null);
     assert.equal(membership?.invitation_key, invitation.key);
-    const audit = await core.db.selectFrom('audit_log').selectAll().where('action', '=', 'invitation.create').where('target_user_id', '=', invitee.id).executeTakeFirst();
+    const audit = await core.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'invitation.create')
+      .where('target_user_id', '=', invitee.id)
+      .executeTakeFirst();
     assert.equal(audit?.actor_id, owner.id);
     assert.ok(!audit?.details.includes(invitation.key));
   });

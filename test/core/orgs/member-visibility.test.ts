@@ -64,7 +64,10 @@ describe('member visibility (who reads whom through organizations)', () => {
   test('list scopes: all for admins, self in the sandbox, members for active members, refused otherwise', async () => {
     assert.deepEqual(await memberListScope(core, await as('admin'), { kind: 'sandbox' }), { kind: 'all' });
     assert.deepEqual(await memberListScope(core, await as('member'), { kind: 'sandbox' }), { kind: 'self', userId: ids.member });
-    assert.deepEqual(await memberListScope(core, await as('member'), { kind: 'organization', organizationId: orgId }), { kind: 'members', organizationId: orgId });
+    assert.deepEqual(await memberListScope(core, await as('member'), { kind: 'organization', organizationId: orgId }), {
+      kind: 'members',
+      organizationId: orgId,
+    });
     await rejectsWith(memberListScope(core, await as('pending'), { kind: 'organization', organizationId: orgId }), 'forbidden');
     await rejectsWith(memberListScope(core, await as('stranger'), { kind: 'organization', organizationId: orgId }), 'forbidden');
     await rejectsWith(memberListScope(core, await as('member'), { kind: 'organization', organizationId: 12345 }), 'not_found');

@@ -32,7 +32,16 @@ async function makeUser(level: number = Level.Member, prefix = 'user'): Promise<
   const now = core.now();
   const row = await core.db
     .insertInto('users')
-    .values({ uuid: randomUUID(), name, name_lower: name.toLowerCase(), email: `${name}@example.com`, email_lower: `${name}@example.com`, level, created_at: now, updated_at: now })
+    .values({
+      uuid: randomUUID(),
+      name,
+      name_lower: name.toLowerCase(),
+      email: `${name}@example.com`,
+      email_lower: `${name}@example.com`,
+      level,
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const viewer = viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null);
@@ -116,7 +125,10 @@ describe('creating organizations', () => {
     await rejectsWith(createOrganization(core, await makeUser(Level.Restricted), { slug: slug('restr') }), 'forbidden');
     const banned = await makeUser();
     const now = core.now();
-    await core.db.insertInto('sanctions').values({ kind: 'ban', user_id: banned.id, actor_id: null, reason: 'x', created_at: now, updated_at: now, expires_at: null }).execute();
+    await core.db
+      .insertInto('sanctions')
+      .values({ kind: 'ban', user_id: banned.id, actor_id: null, reason: 'x', created_at: now, updated_at: now, expires_at: null })
+      .execute();
     const bannedViewer = viewerFor((await loadUser(core, banned.id))!, { kind: 'session', id: 0 }, null);
     await rejectsWith(createOrganization(core, bannedViewer, { slug: slug('ban') }), 'forbidden');
   });
@@ -170,13 +182,22 @@ describe('reading organizations', () => {
     await addMembership(core, SYSTEM, { organizationId: joined.id, userId: me.id, role: 'worker' });
     await addMembership(core, SYSTEM, { organizationId: pendingOrg.id, userId: me.id, role: 'worker', isActive: false });
     const list = await listOrganizations(core, me, { page });
-    assert.deepEqual(list.items.map((o) => o.id), [joined.id, mine.id]);
+    assert.deepEqual(
+      list.items.map((o) => o.id),
+      [joined.id, mine.id],
+    );
     assert.equal(list.total, 2);
     const paged = await listOrganizations(core, me, { page: { offset: 1, limit: 1 } });
-    assert.deepEqual(paged.items.map((o) => o.id), [mine.id]);
+    assert.deepEqual(
+      paged.items.map((o) => o.id),
+      [mine.id],
+    );
     assert.equal(paged.total, 2);
     const all = await listOrganizations(core, await makeUser(Level.Admin), { page });
-    const count = await core.db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await core.db
+      .selectFrom('organizations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(all.total, Number(count.n));
     assert.deepEqual(await listOrganizations(core, ANONYMOUS, { page }), { items: [], total: 0 });
     await rejectsWith(listOrganizations(core, me, { page: { offset: -1, limit: 10 } }), 'invalid_param');
@@ -210,7 +231,16 @@ describe('changing and deleting organizations', () => {
     const now = core.now();
     await core.db
       .insertInto('invitations')
-      .values({ key: `k${++serial}`, organization_id: org.id, inviter_id: owner.id, user_id: outsider.id, email: 'x@example.com', role: 'worker', created_at: now, expires_at: now + 1000 })
+      .values({
+        key: `k${++serial}`,
+        organization_id: org.id,
+        inviter_id: owner.id,
+        user_id: outsider.id,
+        email: 'x@example.com',
+        role: 'worker',
+        created_at: now,
+        expires_at: now + 1000,
+      })
       .execute();
     for (const refused of [maintainer, worker, outsider]) await rejectsWith(deleteOrganization(core, refused, org.id), 'forbidden');
     assert.equal((await deleteOrganization(core, owner, org.id)).id, org.id);
@@ -291,7 +321,12 @@ describe('membership roles and removal', () => {
     const membership = (await membershipOf(org.id, worker.id))!;
     await removeMembership(core, owner, membership.id);
     assert.equal((await loadUser(core, worker.id))?.selected_team_id, null);
-    const audit = await core.db.selectFrom('audit_log').selectAll().where('action', '=', 'membership.remove').where('subject_id', '=', membership.id).executeTakeFirst();
+    const audit = await core.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'membership.remove')
+      .where('subject_id', '=', membership.id)
+      .executeTakeFirst();
     assert.equal(audit?.actor_id, owner.id);
     assert.equal(audit?.target_user_id, worker.id);
   });
@@ -315,7 +350,10 @@ describe('membership visibility', () => {
     const elsewhere = await createOrganization(core, await makeUser(), { slug: slug('else') });
     await addMembership(core, SYSTEM, { organizationId: elsewhere.id, userId: worker.id, role: 'worker', isActive: false });
     const { items, total } = await listMemberships(core, worker, { page });
-    assert.deepEqual(items.map((m) => [m.organization_id, m.user_id]), [[org.id, worker.id]]);
+    assert.deepEqual(
+      items.map((m) => [m.organization_id, m.user_id]),
+      [[org.id, worker.id]],
+    );
     assert.equal(total, 1);
     assert.deepEqual(await listMemberships(core, ANONYMOUS, { page }), { items: [], total: 0 });
   });

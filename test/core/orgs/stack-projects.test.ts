@@ -47,10 +47,7 @@ describe('creating projects', () => {
     assert.match(created.superSecretAdminKey, /^sak_[A-Za-z0-9_-]{43}$/);
     const keys = [created.publishableClientKey, created.secretServerKey, created.superSecretAdminKey];
     const row = await core.db.selectFrom('stack_projects').selectAll().where('id', '=', created.project.id).executeTakeFirstOrThrow();
-    assert.deepEqual(
-      [row.publishable_client_key_hash, row.secret_server_key_hash, row.super_secret_admin_key_hash],
-      keys.map(hashSecret),
-    );
+    assert.deepEqual([row.publishable_client_key_hash, row.secret_server_key_hash, row.super_secret_admin_key_hash], keys.map(hashSecret));
     const audit = await core.db.selectFrom('audit_log').selectAll().where('action', '=', 'stack_project.create').execute();
     const stored = JSON.stringify([row, audit]);
     for (const key of keys) assert.ok(!stored.includes(key.slice(4)), 'a key was stored in clear');

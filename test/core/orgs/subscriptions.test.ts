@@ -76,14 +76,22 @@ describe('adding and canceling subscriptions', () => {
     const member = await makeUser();
     const admin = await makeUser(Level.Admin);
     const added = await addSubscription(core, admin, { userId: member.id, product: 'monthly', tier: 'gold', expiresAt: clock + DAY });
-    assert.deepEqual({ ...added, id: 0 }, { id: 0, user_id: member.id, product: 'monthly', tier: 'gold', created_at: clock, expires_at: clock + DAY, canceled_at: null, is_active: true });
+    assert.deepEqual(
+      { ...added, id: 0 },
+      { id: 0, user_id: member.id, product: 'monthly', tier: 'gold', created_at: clock, expires_at: clock + DAY, canceled_at: null, is_active: true },
+    );
     assert.equal((await addSubscription(core, SYSTEM, { userId: member.id, product: 'yearly', tier: 'founder' })).expires_at, null);
     await rejects(addSubscription(core, member, { userId: member.id, product: 'x', tier: 'gold' }), 'forbidden');
     await rejects(addSubscription(core, await makeUser(Level.Moderator), { userId: member.id, product: 'x', tier: 'gold' }), 'forbidden');
     await rejects(addSubscription(core, ANONYMOUS, { userId: member.id, product: 'x', tier: 'gold' }), 'forbidden');
     await rejects(addSubscription(core, admin, { userId: (await makeUser(Level.Owner)).id, product: 'x', tier: 'gold' }), 'forbidden');
     await rejects(addSubscription(core, admin, { userId: 987654, product: 'x', tier: 'gold' }), 'not_found');
-    const audit = await core.db.selectFrom('audit_log').selectAll().where('action', '=', 'subscription.add').where('subject_id', '=', added.id).executeTakeFirst();
+    const audit = await core.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'subscription.add')
+      .where('subject_id', '=', added.id)
+      .executeTakeFirst();
     assert.equal(audit?.actor_id, admin.id);
     assert.equal(audit?.target_user_id, member.id);
   });
@@ -120,7 +128,13 @@ describe('reading subscriptions', () => {
     clock += 1;
     const second = await addSubscription(core, SYSTEM, { userId: member.id, product: 'b', tier: 'gold' });
     await cancelSubscription(core, SYSTEM, second.id);
-    assert.deepEqual((await listSubscriptions(core, member, member.id)).map((s) => [s.id, s.is_active]), [[second.id, false], [first.id, true]]);
+    assert.deepEqual(
+      (await listSubscriptions(core, member, member.id)).map((s) => [s.id, s.is_active]),
+      [
+        [second.id, false],
+        [first.id, true],
+      ],
+    );
     assert.equal((await listSubscriptions(core, await makeUser(Level.Admin), member.id)).length, 2);
     await rejects(listSubscriptions(core, await makeUser(), member.id), 'forbidden');
     await rejects(listSubscriptions(core, ANONYMOUS, member.id), 'forbidden');

@@ -86,7 +86,10 @@ describe('database buckets: two instances, one budget', () => {
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => stores[i % 2]!.charge(rule, ['race', 'ip/1'], 1, T0)));
     const admitted = results.filter((left) => Object.values(left).every((points) => points >= 0));
     assert.equal(admitted.length, 20);
-    assert.deepEqual(results.map((left) => left.race).sort((x, y) => (x as number) - (y as number)), Array.from({ length: 60 }, (_, i) => i - 40));
+    assert.deepEqual(
+      results.map((left) => left.race).sort((x, y) => (x as number) - (y as number)),
+      Array.from({ length: 60 }, (_, i) => i - 40),
+    );
   });
 
   it('sweeps buckets that are full again', async () => {

@@ -25,7 +25,9 @@ test('the avatar browsing level is None by default and takes each of None, Soft,
 test('any other label is refused with the field named', async () => {
   const id = await insertUser(core, { name: 'labeller' });
   for (const bad of ['PG', 'none', 'XXX', '', 'Blocked']) {
-    assert.deepEqual(await rejects(updateUser(core, SYSTEM, id, { avatarNsfw: bad as 'None' }), 'validation_failed'), { avatar_nsfw: ['must be one of None, Soft, Mature, X'] });
+    assert.deepEqual(await rejects(updateUser(core, SYSTEM, id, { avatarNsfw: bad as 'None' }), 'validation_failed'), {
+      avatar_nsfw: ['must be one of None, Soft, Mature, X'],
+    });
   }
 });
 

@@ -42,17 +42,34 @@ async function richUser(password: string): Promise<User> {
   await updateUser(core, as(created), created.id, { preferences: { per_page: 100 } });
   await updateUser(core, SYSTEM, created.id, { countryCode: 'DE', riskScores: { sign_up: { bot: 1, free_trial_abuse: 2 } } });
   const now = core.now();
-  await core.db.insertInto('api_keys').values({ user_id: created.id, name: 'k', token_hash: randomUUID(), token_hint: 'abcd', created_at: now, updated_at: now }).execute();
-  await core.db.insertInto('sessions').values({ user_id: created.id, token_hash: randomUUID(), created_at: now, expires_at: now + 60_000 }).execute();
+  await core.db
+    .insertInto('api_keys')
+    .values({ user_id: created.id, name: 'k', token_hash: randomUUID(), token_hint: 'abcd', created_at: now, updated_at: now })
+    .execute();
+  await core.db
+    .insertInto('sessions')
+    .values({ user_id: created.id, token_hash: randomUUID(), created_at: now, expires_at: now + 60_000 })
+    .execute();
   const org = await core.db
     .insertInto('organizations')
     .values({ uuid: randomUUID(), slug: `org${serial}`, slug_lower: `org${serial}`, name: 'Org', created_at: now, updated_at: now })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await core.db.insertInto('memberships').values({ organization_id: org.id, user_id: created.id, role: 'worker', is_active: 1, created_at: now, updated_at: now }).execute();
+  await core.db
+    .insertInto('memberships')
+    .values({ organization_id: org.id, user_id: created.id, role: 'worker', is_active: 1, created_at: now, updated_at: now })
+    .execute();
   await core.db
     .insertInto('invitations')
-    .values({ key: randomUUID(), organization_id: org.id, user_id: created.id, email: 'x@example.com', role: 'worker', created_at: now, expires_at: now + 60_000 })
+    .values({
+      key: randomUUID(),
+      organization_id: org.id,
+      user_id: created.id,
+      email: 'x@example.com',
+      role: 'worker',
+      created_at: now,
+      expires_at: now + 60_000,
+    })
     .execute();
   await updateUser(core, as(created), created.id, { selectedTeamId: org.id });
   await core.db.updateTable('users').set({ last_logged_in_at: now, last_active_at: now, last_ip_addr: '203.0.113.9' }).where('id', '=', created.id).execute();
@@ -77,16 +94,40 @@ describe('deleteUser', () => {
     assert.deepEqual(nameProblems(deleted.name, { allowDeletedPattern: true }), []);
     assert.deepEqual(
       {
-        is_deleted: deleted.is_deleted, has_password: deleted.has_password, email: deleted.email, email_verified: deleted.email_verified,
-        first_name: deleted.first_name, last_name: deleted.last_name, display_name: deleted.display_name, profile_image_url: deleted.profile_image_url,
-        client_metadata: deleted.client_metadata, server_metadata: deleted.server_metadata, selected_team_id: deleted.selected_team_id,
-        country_code: deleted.country_code, risk_scores: deleted.risk_scores, last_logged_in_at: deleted.last_logged_in_at,
-        last_active_at: deleted.last_active_at, last_ip_addr: deleted.last_ip_addr,
+        is_deleted: deleted.is_deleted,
+        has_password: deleted.has_password,
+        email: deleted.email,
+        email_verified: deleted.email_verified,
+        first_name: deleted.first_name,
+        last_name: deleted.last_name,
+        display_name: deleted.display_name,
+        profile_image_url: deleted.profile_image_url,
+        client_metadata: deleted.client_metadata,
+        server_metadata: deleted.server_metadata,
+        selected_team_id: deleted.selected_team_id,
+        country_code: deleted.country_code,
+        risk_scores: deleted.risk_scores,
+        last_logged_in_at: deleted.last_logged_in_at,
+        last_active_at: deleted.last_active_at,
+        last_ip_addr: deleted.last_ip_addr,
       },
       {
-        is_deleted: true, has_password: false, email: null, email_verified: false, first_name: '', last_name: '', display_name: null,
-        profile_image_url: null, client_metadata: null, server_metadata: null, selected_team_id: null, country_code: null,
-        risk_scores: null, last_logged_in_at: null, last_active_at: null, last_ip_addr: null,
+        is_deleted: true,
+        has_password: false,
+        email: null,
+        email_verified: false,
+        first_name: '',
+        last_name: '',
+        display_name: null,
+        profile_image_url: null,
+        client_metadata: null,
+        server_metadata: null,
+        selected_team_id: null,
+        country_code: null,
+        risk_scores: null,
+        last_logged_in_at: null,
+        last_active_at: null,
+        last_ip_addr: null,
       },
     );
     assert.deepEqual(deleted.preferences, DEFAULT_PREFERENCES);
@@ -98,7 +139,10 @@ describe('deleteUser', () => {
     const open = await core.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).where('revoked_at', 'is', null).execute();
     assert.equal(open.length, 0);
     const history = await core.db.selectFrom('name_changes').selectAll().where('user_id', '=', user.id).execute();
-    assert.deepEqual(history.map((h) => [h.old_name, h.new_name, h.actor_id]), [[user.name, `user_${user.id}`, user.id]]);
+    assert.deepEqual(
+      history.map((h) => [h.old_name, h.new_name, h.actor_id]),
+      [[user.name, `user_${user.id}`, user.id]],
+    );
     const audit = await core.db.selectFrom('audit_log').selectAll().where('target_user_id', '=', user.id).where('action', '=', 'user.delete').execute();
     assert.equal(audit.length, 1);
     assert.equal((await getUserByName(core, `USER_${user.id}`)).id, user.id);
@@ -145,7 +189,12 @@ describe('deleteUser', () => {
         assert.equal((await getUser(core, target.id)).is_deleted, false);
       } else {
         assert.equal((await attempt).is_deleted, true);
-        const audit = await core.db.selectFrom('audit_log').select('actor_id').where('target_user_id', '=', target.id).where('action', '=', 'user.delete').execute();
+        const audit = await core.db
+          .selectFrom('audit_log')
+          .select('actor_id')
+          .where('target_user_id', '=', target.id)
+          .where('action', '=', 'user.delete')
+          .execute();
         assert.deepEqual(audit, [{ actor_id: actor!.id }]);
       }
     });

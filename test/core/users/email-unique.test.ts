@@ -28,13 +28,11 @@ describe('email addresses are unique ignoring case', () => {
       assert.deepEqual(error.details.fields, { email: ['has already been taken'] });
       return true;
     });
-    assert.equal((await updateUser(core, SYSTEM, other.id, { email: 'Other@Example.org' })).email, 'Other@Example.org', 'changing case of one\'s own is fine');
+    assert.equal((await updateUser(core, SYSTEM, other.id, { email: 'Other@Example.org' })).email, 'Other@Example.org', "changing case of one's own is fine");
   });
 
   it('concurrent claims of one address leave exactly one holder', async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => createUser(core, SYSTEM, { name: `racer_${i}`, email: `Race@Example.org` })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => createUser(core, SYSTEM, { name: `racer_${i}`, email: `Race@Example.org` })));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     assert.ok(results.every((r) => r.status === 'fulfilled' || isEmailTaken(r.reason)));
   });
@@ -52,7 +50,17 @@ describe('migration 0002 on a database with duplicate emails', () => {
         (
           await handle.db
             .insertInto('users')
-            .values({ uuid: randomUUID(), name, name_lower: name, email, email_lower: email?.toLowerCase() ?? null, level: 20, created_at: now, updated_at: now, ...extra })
+            .values({
+              uuid: randomUUID(),
+              name,
+              name_lower: name,
+              email,
+              email_lower: email?.toLowerCase() ?? null,
+              level: 20,
+              created_at: now,
+              updated_at: now,
+              ...extra,
+            })
             .returning('id')
             .executeTakeFirstOrThrow()
         ).id;

@@ -102,7 +102,12 @@ describe('renameUser', () => {
       // Staff are not held to the weekly limit, and their renames are audited.
       await renameUser(core, viewer, target.id, uniqueName('renamed'));
       assert.equal((await history(target.id)).length, 2);
-      const audit = await core.db.selectFrom('audit_log').select('action').where('target_user_id', '=', target.id).where('action', '=', 'user.rename').execute();
+      const audit = await core.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('target_user_id', '=', target.id)
+        .where('action', '=', 'user.rename')
+        .execute();
       assert.equal(audit.length, 2);
     });
   }
@@ -141,9 +146,15 @@ describe('listNameChanges', () => {
     assert.deepEqual((await listNameChanges(core, ANONYMOUS, { ...request, filter: TRUE })).items, []);
     assert.deepEqual((await listNameChanges(core, member, request)).items, []);
     const seen = await listNameChanges(core, moderator, request);
-    assert.deepEqual(seen.items.map((c) => c.new_name), [`${prefix}_gone`, `user_${gone.id}`]);
+    assert.deepEqual(
+      seen.items.map((c) => c.new_name),
+      [`${prefix}_gone`, `user_${gone.id}`],
+    );
     assert.equal(seen.total, 2);
     const ofKept = await listNameChanges(core, member, { ...request, filter: match('new_name', 'exact', `${prefix.toUpperCase()}_KEPT`) });
-    assert.deepEqual(ofKept.items.map((c) => [c.user_id, c.old_name]), [[kept.id, kept.name]]);
+    assert.deepEqual(
+      ofKept.items.map((c) => [c.user_id, c.old_name]),
+      [[kept.id, kept.name]],
+    );
   });
 });

@@ -22,12 +22,10 @@ after(async () => {
 
 let serial = 0;
 const uniqueName = (prefix = 'user'): string => `${prefix}${++serial}`;
-const make = (level: number = Level.Member, input: CreateUserInput = {}): Promise<User> =>
-  createUser(core, SYSTEM, { name: uniqueName(), level, ...input });
+const make = (level: number = Level.Member, input: CreateUserInput = {}): Promise<User> => createUser(core, SYSTEM, { name: uniqueName(), level, ...input });
 const as = (user: User): Viewer => viewerFor(user, { kind: 'session', id: 0 }, '198.51.100.7');
 
-const auditRows = (userId: number) =>
-  core.db.selectFrom('audit_log').selectAll().where('target_user_id', '=', userId).orderBy('id').execute();
+const auditRows = (userId: number) => core.db.selectFrom('audit_log').selectAll().where('target_user_id', '=', userId).orderBy('id').execute();
 
 describe('createUser', () => {
   test('normalizes the name and applies the defaults', async () => {
@@ -268,7 +266,10 @@ describe('updateUser', () => {
   test('a new email is unverified; a password change revokes sessions and is audited', async () => {
     const user = await make(Level.Member, { email: 'old@example.com', emailVerified: true });
     const now = core.now();
-    await core.db.insertInto('sessions').values({ user_id: user.id, token_hash: randomUUID(), created_at: now, expires_at: now + 60_000 }).execute();
+    await core.db
+      .insertInto('sessions')
+      .values({ user_id: user.id, token_hash: randomUUID(), created_at: now, expires_at: now + 60_000 })
+      .execute();
     const seen: number[] = [];
     const unsubscribe = core.changes.subscribe((change) => change.kind === 'user' && seen.push(change.userId));
     const updated = await updateUser(core, as(user), user.id, { email: 'New@Example.com', password: 'a new password' });
@@ -294,7 +295,10 @@ describe('updateUser', () => {
       .executeTakeFirstOrThrow();
     const error = await updateUser(core, as(user), user.id, { selectedTeamId: org.id }).catch((e: unknown) => e);
     assert.ok(isCoreError(error) && error.code === 'not_found' && error.details.entity === 'team_membership');
-    await core.db.insertInto('memberships').values({ organization_id: org.id, user_id: user.id, role: 'worker', is_active: 1, created_at: now, updated_at: now }).execute();
+    await core.db
+      .insertInto('memberships')
+      .values({ organization_id: org.id, user_id: user.id, role: 'worker', is_active: 1, created_at: now, updated_at: now })
+      .execute();
     assert.equal((await updateUser(core, as(user), user.id, { selectedTeamId: org.id })).selected_team_id, org.id);
     assert.equal((await updateUser(core, as(user), user.id, { selectedTeamId: null })).selected_team_id, null);
   });
@@ -352,7 +356,10 @@ describe('searchUsers', () => {
       page: { kind: 'keyset', limit: 2, cursor: null },
       count: true,
     });
-    assert.deepEqual(first.users.map((u) => u.name), [`${prefix}_0`, `${prefix}_1`]);
+    assert.deepEqual(
+      first.users.map((u) => u.name),
+      [`${prefix}_0`, `${prefix}_1`],
+    );
     assert.equal(first.total, 3);
     assert.equal(first.hasMore, true);
     const second = await searchUsers(core, ANONYMOUS, {
@@ -360,7 +367,10 @@ describe('searchUsers', () => {
       sort: [{ kind: 'field', field: 'id', direction: 'asc' }],
       page: { kind: 'keyset', limit: 2, cursor: first.nextCursor },
     });
-    assert.deepEqual(second.users.map((u) => u.id), [made[2]!.id]);
+    assert.deepEqual(
+      second.users.map((u) => u.id),
+      [made[2]!.id],
+    );
     const emailFilter = { filter: cmp('email', 'eq', 'x@example.com'), sort: [], page: { kind: 'offset', limit: 5, offset: 0 } } as const;
     await rejects(searchUsers(core, as(made[0]!), emailFilter), 'invalid_param');
     assert.deepEqual((await searchUsers(core, SYSTEM, emailFilter)).users, []);

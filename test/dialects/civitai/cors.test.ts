@@ -30,7 +30,11 @@ describe('credentialed CORS on /api/v1/me', () => {
 
   test('a preflight from another origin names the default allowed origin, which the browser then refuses', async () => {
     for (const origin of ['https://evil.example', `${DEFAULT_ORIGIN}.evil.example`, `${DEFAULT_ORIGIN}:8443`, 'null']) {
-      const response = await f.request('OPTIONS', '/api/v1/me', { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' });
+      const response = await f.request('OPTIONS', '/api/v1/me', {
+        origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      });
       assert.equal(response.statusCode, 200, origin);
       assert.equal(response.headers['access-control-allow-origin'], DEFAULT_ORIGIN, origin);
     }

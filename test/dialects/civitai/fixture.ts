@@ -37,7 +37,12 @@ export async function civitaiFixture(options: { app?: BuildAppOptions; origins?:
     clock,
     base,
     async user(name, userOptions = {}) {
-      const user = await createUser(core, SYSTEM, { name, password: null, email: null, ...(userOptions.level === undefined ? {} : { level: userOptions.level }) });
+      const user = await createUser(core, SYSTEM, {
+        name,
+        password: null,
+        email: null,
+        ...(userOptions.level === undefined ? {} : { level: userOptions.level }),
+      });
       const key = (await createApiKey(core, SYSTEM, user.id, { name: 'test' })).secret;
       return { user, key };
     },

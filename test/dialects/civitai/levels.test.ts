@@ -34,5 +34,12 @@ test('renderMe shows a banned user as banned (reachable only by a session Civita
   await banUser(core, SYSTEM, { userId: id, reason: 'test', durationMs: null });
   const user = await loadUser(core, id);
   assert.ok(user);
-  assert.deepEqual(renderMe(user, { tier: 'free', products: [] }), { id, username: 'rendered', tier: 'free', status: 'banned', isMember: false, subscriptions: [] });
+  assert.deepEqual(renderMe(user, { tier: 'free', products: [] }), {
+    id,
+    username: 'rendered',
+    tier: 'free',
+    status: 'banned',
+    isMember: false,
+    subscriptions: [],
+  });
 });

@@ -64,7 +64,14 @@ describe('GET /api/v1/me', () => {
     const canceled = await addSubscription(f.core, SYSTEM, { userId: user.id, product: 'monthly', tier: 'gold' });
     await cancelSubscription(f.core, SYSTEM, canceled.id);
     await addSubscription(f.core, SYSTEM, { userId: user.id, product: 'trial', tier: 'silver', expiresAt: f.clock.now + DAY });
-    assert.deepEqual((await me(bearer(key))).json(), { id: user.id, username: 'lapsed', tier: 'silver', status: 'active', isMember: true, subscriptions: ['trial'] });
+    assert.deepEqual((await me(bearer(key))).json(), {
+      id: user.id,
+      username: 'lapsed',
+      tier: 'silver',
+      status: 'active',
+      isMember: true,
+      subscriptions: ['trial'],
+    });
     f.clock.now += 2 * DAY;
     try {
       assert.deepEqual((await me(bearer(key))).json(), { id: user.id, username: 'lapsed', tier: 'free', status: 'active', isMember: false, subscriptions: [] });

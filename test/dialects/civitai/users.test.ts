@@ -107,7 +107,10 @@ describe('deleted and system users are never returned', () => {
       await deleteUser(own.core, SYSTEM, made[0]!.id);
       await deleteUser(own.core, SYSTEM, made[2]!.id);
       const response = await own.request('GET', '/api/v1/users');
-      assert.deepEqual((response.json() as { items: { username: string }[] }).items.map((item) => item.username), ['second', 'fourth', 'fifth', 'sixth']);
+      assert.deepEqual(
+        (response.json() as { items: { username: string }[] }).items.map((item) => item.username),
+        ['second', 'fourth', 'fifth', 'sixth'],
+      );
     } finally {
       await own.close();
     }
@@ -118,7 +121,8 @@ describe('deleted and system users are never returned', () => {
     try {
       await insertUser(own.core, { id: -1, name: 'civitai' });
       await own.user('civitai_fan');
-      const listed = async (query: string) => ((await own.request('GET', `/api/v1/users${query}`)).json() as { items: { username: string }[] }).items.map((item) => item.username);
+      const listed = async (query: string) =>
+        ((await own.request('GET', `/api/v1/users${query}`)).json() as { items: { username: string }[] }).items.map((item) => item.username);
       assert.deepEqual(await listed('?ids=-1'), []);
       assert.deepEqual(await listed('?query=civitai'), ['civitai_fan']);
       assert.deepEqual(await listed(''), ['civitai_fan']);
@@ -165,7 +169,9 @@ describe('errors and headers', () => {
   test('more than 200 ids exceed the limit and get 400 with the issue list', async () => {
     const response = await users(`?ids=${Array.from({ length: 201 }, (_, i) => i + 1).join(',')}`);
     assert.equal(response.statusCode, 400);
-    assert.deepEqual(response.json(), [{ origin: 'number', code: 'too_big', maximum: 200, inclusive: true, path: ['limit'], message: 'Too big: expected number to be <=200' }]);
+    assert.deepEqual(response.json(), [
+      { origin: 'number', code: 'too_big', maximum: 200, inclusive: true, path: ['limit'], message: 'Too big: expected number to be <=200' },
+    ]);
   });
 
   test('answers carry the public cache headers Civitai sends', async () => {
@@ -188,7 +194,12 @@ describe('errors and headers', () => {
   });
 
   test('there is no method check: any method reads, and a body is ignored', async () => {
-    const response = await f.app.inject({ method: 'POST', url: `/civitai/api/v1/users?ids=${id.yo}`, headers: { 'content-type': 'application/json' }, payload: '{not json' });
+    const response = await f.app.inject({
+      method: 'POST',
+      url: `/civitai/api/v1/users?ids=${id.yo}`,
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { items: [{ id: id.yo, username: 'yo', avatarNsfw: 'None' }] });
   });

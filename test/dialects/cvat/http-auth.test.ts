@@ -104,32 +104,59 @@ describe('CVAT authentication and content negotiation', () => {
   });
 
   test('register creates the account and signs it in', async () => {
-    const response = await inject('POST', '/api/auth/register', {}, { username: 'newcomer', email: 'new@example.org', password1: 'a long passphrase', password2: 'a long passphrase', first_name: 'New' });
+    const response = await inject(
+      'POST',
+      '/api/auth/register',
+      {},
+      { username: 'newcomer', email: 'new@example.org', password1: 'a long passphrase', password2: 'a long passphrase', first_name: 'New' },
+    );
     assert.equal(response.statusCode, 201);
     const body = response.json() as Json;
     assert.deepEqual(Object.keys(body), ['username', 'email', 'first_name', 'last_name', 'email_verification_required', 'key']);
-    assert.deepEqual([body.username, body.email, body.first_name, body.last_name, body.email_verification_required], ['newcomer', 'new@example.org', 'New', '', false]);
+    assert.deepEqual(
+      [body.username, body.email, body.first_name, body.last_name, body.email_verification_required],
+      ['newcomer', 'new@example.org', 'New', '', false],
+    );
     const self = (await inject('GET', '/api/users/self', { authorization: `Token ${String(body.key)}` })).json() as Json;
     assert.deepEqual(self.groups, ['user']);
   });
 
   test('register refusals', async () => {
-    const short = await inject('POST', '/api/auth/register', {}, { username: 'abc', email: 'a@example.org', password1: 'a long passphrase', password2: 'a long passphrase' });
+    const short = await inject(
+      'POST',
+      '/api/auth/register',
+      {},
+      { username: 'abc', email: 'a@example.org', password1: 'a long passphrase', password2: 'a long passphrase' },
+    );
     assert.deepEqual(short.json(), { username: ['Ensure this field has at least 5 characters.'] });
-    const mismatch = await inject('POST', '/api/auth/register', {}, { username: 'abcdef', email: 'a@example.org', password1: 'a long passphrase', password2: 'another one!' });
+    const mismatch = await inject(
+      'POST',
+      '/api/auth/register',
+      {},
+      { username: 'abcdef', email: 'a@example.org', password1: 'a long passphrase', password2: 'another one!' },
+    );
     assert.deepEqual(mismatch.json(), { non_field_errors: ["The two password fields didn't match."] });
     const missing = await inject('POST', '/api/auth/register', {}, { username: 'abcdef' });
     assert.equal(missing.statusCode, 400);
     assert.deepEqual(Object.keys(missing.json() as Json), ['email', 'password1', 'password2']);
-    const taken = await inject('POST', '/api/auth/register', {}, { username: 'worker_user', email: 'b@example.org', password1: 'a long passphrase', password2: 'a long passphrase' });
+    const taken = await inject(
+      'POST',
+      '/api/auth/register',
+      {},
+      { username: 'worker_user', email: 'b@example.org', password1: 'a long passphrase', password2: 'a long passphrase' },
+    );
     assert.deepEqual(taken.json(), { username: ['A user with that username already exists.'] });
   });
 
   test('password change needs the old password', async () => {
-    const token = (await f.request('worker', 'POST', '/api/auth/password/change', { payload: { old_password: 'wrong', new_password1: 'new passphrase!', new_password2: 'new passphrase!' } }));
+    const token = await f.request('worker', 'POST', '/api/auth/password/change', {
+      payload: { old_password: 'wrong', new_password1: 'new passphrase!', new_password2: 'new passphrase!' },
+    });
     assert.equal(token.statusCode, 400);
     assert.deepEqual(token.json(), { old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
-    const ok = await f.request('worker', 'POST', '/api/auth/password/change', { payload: { old_password: PASSWORD, new_password1: 'new passphrase!', new_password2: 'new passphrase!' } });
+    const ok = await f.request('worker', 'POST', '/api/auth/password/change', {
+      payload: { old_password: PASSWORD, new_password1: 'new passphrase!', new_password2: 'new passphrase!' },
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json(), { detail: 'New password has been saved.' });
     assert.equal((await inject('POST', '/api/auth/login', {}, { username: 'worker_user', password: 'new passphrase!' })).statusCode, 200);
@@ -154,7 +181,12 @@ describe('CVAT authentication and content negotiation', () => {
   });
 
   test('bad JSON bodies get a DRF body, never a 500', async () => {
-    const response = await f.app.inject({ method: 'PATCH', url: `/cvat/api/users/${f.users.worker.id}`, headers: { authorization: `Token ${f.keys.worker}`, 'content-type': 'application/json' }, payload: '{"first_name":' });
+    const response = await f.app.inject({
+      method: 'PATCH',
+      url: `/cvat/api/users/${f.users.worker.id}`,
+      headers: { authorization: `Token ${f.keys.worker}`, 'content-type': 'application/json' },
+      payload: '{"first_name":',
+    });
     assert.equal(response.statusCode, 400);
     assert.match(String((response.json() as Json).detail), /^JSON parse error/);
   });

@@ -49,7 +49,12 @@ export async function cvatFixture(options: { app?: BuildAppOptions; passwords?: 
   const keys = {} as Record<Role, string>;
   for (const role of CAST) {
     const password = options.passwords?.includes(role) ? PASSWORD : null;
-    users[role] = await createUser(core, SYSTEM, { name: `${role}_user`, level: role === 'admin' ? Level.Admin : Level.Member, email: `${role}@example.org`, password });
+    users[role] = await createUser(core, SYSTEM, {
+      name: `${role}_user`,
+      level: role === 'admin' ? Level.Admin : Level.Member,
+      email: `${role}@example.org`,
+      password,
+    });
     keys[role] = (await createApiKey(core, SYSTEM, users[role].id, { name: 'test' })).secret;
   }
   const org = await createOrganization(core, SYSTEM, { slug: ORG_SLUG, name: 'My Team', ownerId: users.owner.id });

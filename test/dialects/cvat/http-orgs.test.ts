@@ -59,11 +59,19 @@ describe('CVAT organizations, memberships, invitations', () => {
   after(() => f.close());
 
   test('organizations CRUD with CVAT fields', async () => {
-    const created = await f.request('outsider', 'POST', '/api/organizations', { payload: { slug: 'labs', name: 'Labs', contact: { email: 'labs@example.org' } } });
+    const created = await f.request('outsider', 'POST', '/api/organizations', {
+      payload: { slug: 'labs', name: 'Labs', contact: { email: 'labs@example.org' } },
+    });
     assert.equal(created.statusCode, 201);
     const org = created.json() as Json;
     assert.deepEqual(Object.keys(org), ['id', 'slug', 'name', 'description', 'created_date', 'updated_date', 'contact', 'owner']);
-    assert.deepEqual(org.owner, { url: `${root(f)}/api/users/${f.users.outsider.id}`, id: f.users.outsider.id, username: 'outsider_user', first_name: '', last_name: '' });
+    assert.deepEqual(org.owner, {
+      url: `${root(f)}/api/users/${f.users.outsider.id}`,
+      id: f.users.outsider.id,
+      username: 'outsider_user',
+      first_name: '',
+      last_name: '',
+    });
     assert.equal(org.created_date, T0_CVAT);
     const dup = await f.request('worker', 'POST', '/api/organizations', { payload: { slug: 'labs' } });
     assert.equal(dup.statusCode, 400);
@@ -72,7 +80,10 @@ describe('CVAT organizations, memberships, invitations', () => {
     assert.equal((patched.json() as Json).description, 'We test');
     assert.equal((await f.request('worker', 'GET', `/api/organizations/${String(org.id)}`)).statusCode, 403);
     const mine = (await f.request('outsider', 'GET', '/api/organizations')).json() as Page;
-    assert.deepEqual(mine.results.map((o) => o.slug), ['labs']);
+    assert.deepEqual(
+      mine.results.map((o) => o.slug),
+      ['labs'],
+    );
     assert.equal(((await f.request('admin', 'GET', '/api/organizations')).json() as Page).count, 2);
     assert.equal((await f.request('worker', 'DELETE', `/api/organizations/${String(org.id)}`)).statusCode, 403);
     assert.equal((await f.request('outsider', 'DELETE', `/api/organizations/${String(org.id)}`)).statusCode, 204);
@@ -80,7 +91,11 @@ describe('CVAT organizations, memberships, invitations', () => {
   });
 
   test('organization list: name, slug, owner, id filters, search over name and owner, sort, JSON Logic', async () => {
-    for (const [slug, name, as] of [['alpha', 'Alpha Lab', 'maintainer'], ['beta', 'Beta Works', 'maintainer'], ['gamma', 'Gamma', 'outsider']] as const) {
+    for (const [slug, name, as] of [
+      ['alpha', 'Alpha Lab', 'maintainer'],
+      ['beta', 'Beta Works', 'maintainer'],
+      ['gamma', 'Gamma', 'outsider'],
+    ] as const) {
       assert.equal((await f.request(as, 'POST', '/api/organizations', { payload: { slug, name } })).statusCode, 201);
     }
     const slugs = async (query: string, as: 'admin' | 'maintainer' = 'admin'): Promise<string[]> => {
@@ -108,12 +123,21 @@ describe('CVAT organizations, memberships, invitations', () => {
     const all = (await f.request('owner', 'GET', `/api/memberships?org=${ORG_SLUG}`)).json() as Page<{ role: string; user: { username: string } }>;
     assert.equal(all.count, 4);
     const roles = (await f.request('owner', 'GET', `/api/memberships?org=${ORG_SLUG}&role=worker`)).json() as Page<{ user: { username: string } }>;
-    assert.deepEqual(roles.results.map((m) => m.user.username), ['worker_user']);
+    assert.deepEqual(
+      roles.results.map((m) => m.user.username),
+      ['worker_user'],
+    );
     const byUser = (await f.request('owner', 'GET', `/api/memberships?org=${ORG_SLUG}&user=maintainer_user`)).json() as Page<{ role: string }>;
-    assert.deepEqual(byUser.results.map((m) => m.role), ['maintainer']);
+    assert.deepEqual(
+      byUser.results.map((m) => m.role),
+      ['maintainer'],
+    );
     assert.equal(((await f.request('owner', 'GET', `/api/memberships?org=${ORG_SLUG}&user=ghost`)).json() as Page).count, 0);
     const sandbox = (await f.request('worker', 'GET', '/api/memberships')).json() as Page<Json>;
-    assert.deepEqual(sandbox.results.map((m) => [m.organization, m.role, m.is_active]), [[f.org.id, 'worker', true]]);
+    assert.deepEqual(
+      sandbox.results.map((m) => [m.organization, m.role, m.is_active]),
+      [[f.org.id, 'worker', true]],
+    );
     assert.equal((await f.request('outsider', 'GET', `/api/memberships?org=${ORG_SLUG}`)).statusCode, 403);
   });
 
@@ -170,7 +194,11 @@ describe('CVAT organizations, memberships, invitations', () => {
     const declined = (await create('decliner@example.org')).json() as Json;
     const decliner = (await loadUserByName(f.core, 'decliner'))!;
     const declinerKey = (await createApiKey(f.core, SYSTEM, decliner.id, { name: 'k' })).secret;
-    const decline = await f.app.inject({ method: 'POST', url: `/cvat/api/invitations/${String(declined.key)}/decline`, headers: { authorization: `Token ${declinerKey}` } });
+    const decline = await f.app.inject({
+      method: 'POST',
+      url: `/cvat/api/invitations/${String(declined.key)}/decline`,
+      headers: { authorization: `Token ${declinerKey}` },
+    });
     assert.equal(decline.statusCode, 204);
 
     const late = (await create('late@example.org')).json() as Json;
@@ -179,7 +207,11 @@ describe('CVAT organizations, memberships, invitations', () => {
     f.clock.now += INVITATION_VALIDITY_MS + 1;
     const listed = (await f.request('owner', 'GET', `/api/invitations?org=${ORG_SLUG}`)).json() as Page<Json>;
     assert.equal(listed.results.find((i) => i.key === late.key)?.expired, true);
-    const expired = await f.app.inject({ method: 'POST', url: `/cvat/api/invitations/${String(late.key)}/accept`, headers: { authorization: `Token ${lateKey}` } });
+    const expired = await f.app.inject({
+      method: 'POST',
+      url: `/cvat/api/invitations/${String(late.key)}/accept`,
+      headers: { authorization: `Token ${lateKey}` },
+    });
     assert.equal(expired.statusCode, 400);
     assert.equal(expired.body, '"Your invitation is expired. Please contact organization owner to renew it."');
     assert.equal((await f.request('owner', 'DELETE', `/api/invitations/${String(late.key)}`)).statusCode, 204);

@@ -125,7 +125,12 @@ describe('CVAT permission matrix', () => {
     ['list its memberships', async (c) => (await call(c, 'GET', `/api/memberships?org=${ORG_SLUG}`)).statusCode, [200, 200, 200, 200, 200, 403, 401]],
     [
       'invite by email',
-      async (c) => (await f.request(c === 'anonymous' ? null : c, 'POST', `/api/invitations?org=${ORG_SLUG}`, { payload: { role: 'worker', email: `${c}-guest@example.org` } })).statusCode,
+      async (c) =>
+        (
+          await f.request(c === 'anonymous' ? null : c, 'POST', `/api/invitations?org=${ORG_SLUG}`, {
+            payload: { role: 'worker', email: `${c}-guest@example.org` },
+          })
+        ).statusCode,
       [201, 201, 201, 403, 403, 403, 401],
     ],
     [

@@ -39,7 +39,10 @@ describe('CVAT user list: filters, search, sort, JSON Logic, pagination', () => 
   const logic = (rules: unknown): string => `filter=${encodeURIComponent(JSON.stringify(rules))}`;
 
   test('default order is -id', () => {
-    assert.deepEqual(all, [...all].sort((a, b) => b - a));
+    assert.deepEqual(
+      all,
+      [...all].sort((a, b) => b - a),
+    );
     assert.equal(all.length, 6 + 4 + 15);
   });
 
@@ -63,8 +66,8 @@ describe('CVAT user list: filters, search, sort, JSON Logic, pagination', () => 
   });
 
   test('sort: comma list, - for descending, unknown names dropped', async () => {
-    assert.deepEqual((await names('search=john&sort=-username')), ['johnny', 'john_smith']);
-    assert.deepEqual((await names('search=j&sort=last_name,-id')), ['john_smith', 'johnny']);
+    assert.deepEqual(await names('search=john&sort=-username'), ['johnny', 'john_smith']);
+    assert.deepEqual(await names('search=j&sort=last_name,-id'), ['john_smith', 'johnny']);
     assert.deepEqual((await names('sort=nope')).length, all.length);
     assert.deepEqual(await names('search=j&sort=-first_name'), ['johnny', 'john_smith']);
   });
@@ -81,7 +84,10 @@ describe('CVAT user list: filters, search, sort, JSON Logic, pagination', () => 
     assert.deepEqual(await names(logic({ in: ['ohn', { var: 'username' }] })), ['johnny', 'john_smith']);
     assert.deepEqual(await names(logic({ in: ['OHN', { var: 'username' }] })), []);
     assert.deepEqual(await names(logic({ and: [{ in: ['ohn', { var: 'username' }] }, { '==': [{ var: 'last_name' }, 'Smith'] }] })), ['john_smith']);
-    assert.deepEqual(await names(logic({ or: [{ '==': [{ var: 'first_name' }, 'Mary'] }, { '==': [{ var: 'first_name' }, 'Alice'] }] })), ['Alice', 'mary_admin']);
+    assert.deepEqual(await names(logic({ or: [{ '==': [{ var: 'first_name' }, 'Mary'] }, { '==': [{ var: 'first_name' }, 'Alice'] }] })), [
+      'Alice',
+      'mary_admin',
+    ]);
     assert.equal((await names(logic({ '!': { in: ['bulk', { var: 'username' }] } }))).length, all.length - 15);
     assert.deepEqual(await names(logic({ '!!': { '==': [{ var: 'username' }, 'Alice'] } })), ['Alice']);
     assert.equal((await names(logic({ var: 'username' }))).length, all.length);
@@ -128,7 +134,11 @@ describe('CVAT user list: filters, search, sort, JSON Logic, pagination', () => 
     return { ids, pages };
   };
 
-  for (const [size, pages] of [['1', 25], ['10', 3], ['all', 1]] as const) {
+  for (const [size, pages] of [
+    ['1', 25],
+    ['10', 3],
+    ['all', 1],
+  ] as const) {
     test(`pagination walked to the end with page_size=${size}: nobody missed or repeated`, async () => {
       const result = await walk(size);
       assert.equal(result.pages, pages);

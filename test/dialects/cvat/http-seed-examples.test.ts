@@ -58,7 +58,9 @@ describe("the seed's Python examples", () => {
 
   test('Example: User Management, as a regular user (sees only themselves)', async () => {
     const current = await get('worker', '/api/users/self');
-    const patched = (await f.request('worker', 'PATCH', `/api/users/${String(current.id)}`, { payload: { first_name: 'John', last_name: 'Doe' } })).json() as Json;
+    const patched = (
+      await f.request('worker', 'PATCH', `/api/users/${String(current.id)}`, { payload: { first_name: 'John', last_name: 'Doe' } })
+    ).json() as Json;
     assert.equal(`${String(patched.first_name)} ${String(patched.last_name)}`, 'John Doe');
     const found = (await get('worker', '/api/users?search=admin&is_active=True')) as unknown as Page;
     assert.equal(found.count, 0);
@@ -86,7 +88,13 @@ describe("the seed's Python examples", () => {
     const memberships = (await get('admin', '/api/memberships?org=seed-team&role=supervisor')) as unknown as Page;
     assert.equal(memberships.count, 1);
     const user = memberships.results[0]!.user as Json;
-    assert.deepEqual(user, { url: `${root(f)}/api/users/${f.users.outsider.id}`, id: f.users.outsider.id, username: 'outsider_user', first_name: '', last_name: '' });
+    assert.deepEqual(user, {
+      url: `${root(f)}/api/users/${f.users.outsider.id}`,
+      id: f.users.outsider.id,
+      username: 'outsider_user',
+      first_name: '',
+      last_name: '',
+    });
     // for each: GET /users/{user_id} → Email, Last login, Member since
     const detail = await get('admin', `/api/users/${String(user.id)}`);
     assert.equal(detail.username, 'outsider_user');

@@ -21,7 +21,21 @@ describe('CVAT users: serializers, self, detail, update, delete', () => {
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], 'application/vnd.cvat+json');
     const body = response.json() as Json;
-    assert.deepEqual(Object.keys(body), ['url', 'id', 'username', 'first_name', 'last_name', 'email', 'groups', 'is_staff', 'is_superuser', 'is_active', 'last_login', 'date_joined', 'has_analytics_access']);
+    assert.deepEqual(Object.keys(body), [
+      'url',
+      'id',
+      'username',
+      'first_name',
+      'last_name',
+      'email',
+      'groups',
+      'is_staff',
+      'is_superuser',
+      'is_active',
+      'last_login',
+      'date_joined',
+      'has_analytics_access',
+    ]);
     assert.deepEqual(body, {
       url: `${root(f)}/api/users/${f.users.worker.id}`,
       id: f.users.worker.id,
@@ -69,7 +83,11 @@ describe('CVAT users: serializers, self, detail, update, delete', () => {
   });
 
   test('PUT is 405; so are writes to /self and POST to the list', async () => {
-    for (const [method, path] of [['PUT', `/api/users/${f.users.worker.id}`], ['POST', '/api/users'], ['PATCH', '/api/users/self']] as const) {
+    for (const [method, path] of [
+      ['PUT', `/api/users/${f.users.worker.id}`],
+      ['POST', '/api/users'],
+      ['PATCH', '/api/users/self'],
+    ] as const) {
       const response = await f.request('admin', method, path, { payload: {} });
       assert.equal(response.statusCode, 405);
       assert.deepEqual(response.json(), { detail: `Method "${method}" not allowed.` });
@@ -77,7 +95,9 @@ describe('CVAT users: serializers, self, detail, update, delete', () => {
   });
 
   test('users update their own first_name, last_name and email (seed)', async () => {
-    const response = await f.request('supervisor', 'PATCH', `/api/users/${f.users.supervisor.id}`, { payload: { first_name: 'Sue', last_name: 'Per', email: 'sue@example.org' } });
+    const response = await f.request('supervisor', 'PATCH', `/api/users/${f.users.supervisor.id}`, {
+      payload: { first_name: 'Sue', last_name: 'Per', email: 'sue@example.org' },
+    });
     assert.equal(response.statusCode, 200);
     const body = response.json() as Json;
     assert.deepEqual([body.first_name, body.last_name, body.email], ['Sue', 'Per', 'sue@example.org']);
@@ -122,8 +142,15 @@ describe('CVAT users: serializers, self, detail, update, delete', () => {
     const response = await f.request('admin', 'PATCH', `/api/users/${user.id}`, { payload: { username: 'renamed_one' } });
     assert.equal(response.statusCode, 200);
     assert.equal((response.json() as Json).username, 'renamed_one');
-    const history = await listNameChanges(f.core, SYSTEM, { filter: { kind: 'cmp', field: 'user_id', op: 'eq', value: user.id }, sort: [], page: { kind: 'offset', limit: 10, offset: 0 } });
-    assert.deepEqual(history.items.map((c) => [c.old_name, c.new_name, c.actor_id]), [['to_rename', 'renamed_one', f.users.admin.id]]);
+    const history = await listNameChanges(f.core, SYSTEM, {
+      filter: { kind: 'cmp', field: 'user_id', op: 'eq', value: user.id },
+      sort: [],
+      page: { kind: 'offset', limit: 10, offset: 0 },
+    });
+    assert.deepEqual(
+      history.items.map((c) => [c.old_name, c.new_name, c.actor_id]),
+      [['to_rename', 'renamed_one', f.users.admin.id]],
+    );
   });
 
   test('admins set groups and is_active: worker ↔ Restricted, inactive ↔ banned', async () => {

@@ -57,7 +57,11 @@ describe('CVAT JSON Logic: every refusal, worded as CVAT words it', () => {
     ['comparison of one argument', '{"<":[{"var":"id"}]}', "filter: operation '<' with arguments '[{'var': 'id'}]' is not supported"],
     ['in over a number field as substring', '{"in":["1",{"var":"id"}]}', "filter: operation 'in' with arguments '['1', {'var': 'id'}]' is not supported"],
     ['a rule that is not an object', '[1]', "filter: rule '[1]' is not supported"],
-    ['boolean in a list of strings', '{"in":[{"var":"username"},[true]]}', "filter: operation 'in' with arguments '[{'var': 'username'}, [True]]' is not supported"],
+    [
+      'boolean in a list of strings',
+      '{"in":[{"var":"username"},[true]]}',
+      "filter: operation 'in' with arguments '[{'var': 'username'}, [True]]' is not supported",
+    ],
   ];
   for (const [name, text, message] of refusals) {
     test(name, () => {

@@ -20,20 +20,35 @@ describe('Danbooru API keys', () => {
     const response = await f.request('member', 'POST', '/danbooru/api_keys.json', body);
     assert.equal(response.statusCode, 201, response.body);
     const created = response.json() as Json;
-    assert.deepEqual(Object.keys(created), ['id', 'user_id', 'key', 'created_at', 'updated_at', 'name', 'permissions', 'permitted_ip_addresses', 'uses', 'last_used_at', 'last_ip_address']);
-    assert.deepEqual({ ...created, id: 0, key: '' }, {
-      id: 0,
-      user_id: f.users.member.id,
-      key: '',
-      created_at: T0_EASTERN,
-      updated_at: T0_EASTERN,
-      name: 'my script',
-      permissions: ['users:show'],
-      permitted_ip_addresses: ['127.0.0.1', '198.51.100.0/24'],
-      uses: 0,
-      last_used_at: null,
-      last_ip_address: null,
-    });
+    assert.deepEqual(Object.keys(created), [
+      'id',
+      'user_id',
+      'key',
+      'created_at',
+      'updated_at',
+      'name',
+      'permissions',
+      'permitted_ip_addresses',
+      'uses',
+      'last_used_at',
+      'last_ip_address',
+    ]);
+    assert.deepEqual(
+      { ...created, id: 0, key: '' },
+      {
+        id: 0,
+        user_id: f.users.member.id,
+        key: '',
+        created_at: T0_EASTERN,
+        updated_at: T0_EASTERN,
+        name: 'my script',
+        permissions: ['users:show'],
+        permitted_ip_addresses: ['127.0.0.1', '198.51.100.0/24'],
+        uses: 0,
+        last_used_at: null,
+        last_ip_address: null,
+      },
+    );
     assert.equal(response.headers.location, `http://localhost:80/danbooru/api_keys/${String(created.id)}`);
     const authorization = basic('member_user', created.key as string);
     assert.equal((await f.app.inject({ method: 'GET', url: `/danbooru/users/${f.users.member.id}.json`, headers: { authorization } })).statusCode, 200);
@@ -44,7 +59,10 @@ describe('Danbooru API keys', () => {
     const response = await f.request('member', 'GET', '/danbooru/api_keys.json');
     assert.equal(response.statusCode, 200);
     const keys = response.json() as Json[];
-    assert.deepEqual(keys.map((key) => key.name), ['my script', 'test']);
+    assert.deepEqual(
+      keys.map((key) => key.name),
+      ['my script', 'test'],
+    );
     assert.ok(keys.every((key) => !('key' in key) && key.user_id === f.users.member.id));
     assert.ok(!response.body.includes(f.keys.member));
     const xml = await f.request('member', 'GET', '/danbooru/api_keys.xml?only=name,permissions');
@@ -69,7 +87,7 @@ describe('Danbooru API keys', () => {
     );
   });
 
-  test('invalid permissions and addresses: 422 under Danbooru\'s field names', async () => {
+  test("invalid permissions and addresses: 422 under Danbooru's field names", async () => {
     const response = await f.request('other', 'POST', '/danbooru/api_keys.json', {
       payload: { api_key: { name: 'x', permissions: ['not a permission'], permitted_ip_addresses: 'nonsense' } },
     });
@@ -79,18 +97,26 @@ describe('Danbooru API keys', () => {
     assert.equal((await f.request('other', 'POST', '/danbooru/api_keys.json', { payload: { name: 'x' } })).statusCode, 400);
   });
 
-  test('delete: your own key (204, refused from then on); another user\'s key is not found', async () => {
+  test("delete: your own key (204, refused from then on); another user's key is not found", async () => {
     const created = (await f.request('other', 'POST', '/danbooru/api_keys.json', { payload: { api_key: { name: 'short lived' } } })).json() as Json;
     const someoneElse = await f.request('member', 'DELETE', `/danbooru/api_keys/${String(created.id)}.json`);
     assert.equal(someoneElse.statusCode, 404);
     assert.equal(danbooruError(someoneElse).error, 'ActiveRecord::RecordNotFound');
     assert.equal((await f.request('other', 'DELETE', `/danbooru/api_keys/${String(created.id)}.json`)).statusCode, 204);
-    const refused = await f.app.inject({ method: 'GET', url: '/danbooru/profile.json', headers: { authorization: basic('other_user', created.key as string) } });
+    const refused = await f.app.inject({
+      method: 'GET',
+      url: '/danbooru/profile.json',
+      headers: { authorization: basic('other_user', created.key as string) },
+    });
     assert.equal(refused.statusCode, 401);
   });
 
   test('anonymous callers have no keys to manage', async () => {
-    for (const [method, url] of [['GET', '/danbooru/api_keys.json'], ['POST', '/danbooru/api_keys.json'], ['DELETE', '/danbooru/api_keys/1.json']] as const) {
+    for (const [method, url] of [
+      ['GET', '/danbooru/api_keys.json'],
+      ['POST', '/danbooru/api_keys.json'],
+      ['DELETE', '/danbooru/api_keys/1.json'],
+    ] as const) {
       const response = await f.request(null, method, url, { payload: { api_key: { name: 'x' } } });
       // Revoking names a key: one that is not yours reads as not found, as for everyone.
       assert.equal(response.statusCode, method === 'DELETE' ? 404 : 403, `${method} ${url}`);

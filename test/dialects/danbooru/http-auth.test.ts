@@ -96,9 +96,19 @@ describe('Danbooru credentials, formats and errors', () => {
         assert.equal(response.statusCode, 403, url);
         assert.deepEqual(danbooruError(response), DENIED);
       }
-      const update = await f.app.inject({ method: 'PUT', url: `/danbooru/users/${f.users.gold.id}.json`, headers: { authorization }, payload: { user: { per_page: 25 } } });
+      const update = await f.app.inject({
+        method: 'PUT',
+        url: `/danbooru/users/${f.users.gold.id}.json`,
+        headers: { authorization },
+        payload: { user: { per_page: 25 } },
+      });
       assert.equal(update.statusCode, 204, update.body);
-      const promote = await f.app.inject({ method: 'PUT', url: `/danbooru/admin/users/${f.users.member.id}.json`, headers: { authorization }, payload: { user: { level: 30 } } });
+      const promote = await f.app.inject({
+        method: 'PUT',
+        url: `/danbooru/admin/users/${f.users.member.id}.json`,
+        headers: { authorization },
+        payload: { user: { level: 30 } },
+      });
       assert.equal(promote.statusCode, 403);
     });
 
@@ -152,7 +162,11 @@ describe('Danbooru credentials, formats and errors', () => {
 
   describe('errors', () => {
     test('an unknown route: 404 NilClass "Page not found", backtrace null', async () => {
-      for (const [method, url] of [['GET', '/danbooru/nothing.json'], ['POST', '/danbooru/profile.json'], ['GET', '/danbooru/user/index.json']] as const) {
+      for (const [method, url] of [
+        ['GET', '/danbooru/nothing.json'],
+        ['POST', '/danbooru/profile.json'],
+        ['GET', '/danbooru/user/index.json'],
+      ] as const) {
         const response = await f.app.inject({ method, url });
         assert.equal(response.statusCode, 404, url);
         assert.deepEqual(response.json(), { success: false, error: 'NilClass', message: 'Page not found', backtrace: null });
@@ -160,7 +174,10 @@ describe('Danbooru credentials, formats and errors', () => {
       }
       const xml = await anonymous('/danbooru/nothing.xml');
       assert.equal(xml.statusCode, 404);
-      assert.match(xml.body, /<result>\n {2}<success type="boolean">false<\/success>\n {2}<error>NilClass<\/error>\n {2}<message>Page not found<\/message>\n {2}<backtrace nil="true"\/>\n<\/result>/);
+      assert.match(
+        xml.body,
+        /<result>\n {2}<success type="boolean">false<\/success>\n {2}<error>NilClass<\/error>\n {2}<message>Page not found<\/message>\n {2}<backtrace nil="true"\/>\n<\/result>/,
+      );
     });
 
     test('a 401 in XML', async () => {
@@ -169,7 +186,7 @@ describe('Danbooru credentials, formats and errors', () => {
       assert.match(response.body, /<error>SessionLoader::AuthenticationFailure<\/error>\n {2}<message>Invalid API key<\/message>/);
     });
 
-    test('unreadable requests are 400 in Danbooru\'s shape, never a 500', async () => {
+    test("unreadable requests are 400 in Danbooru's shape, never a 500", async () => {
       const badJson = await f.app.inject({
         method: 'PUT',
         url: `/danbooru/users/${f.users.member.id}.json`,
@@ -194,7 +211,10 @@ describe('Danbooru credentials, formats and errors', () => {
     try {
       const list = await root.request(null, 'GET', '/users.json?search[level]=20');
       assert.equal(list.statusCode, 200);
-      assert.deepEqual((list.json() as { name: string }[]).map((user) => user.name), ['other_user', 'member_user']);
+      assert.deepEqual(
+        (list.json() as { name: string }[]).map((user) => user.name),
+        ['other_user', 'member_user'],
+      );
       assert.equal(nameOf((await root.request('member', 'GET', '/profile.json')).body), 'member_user');
       const redirect = await root.request(null, 'GET', '/users.xml?name=gold_user');
       assert.equal(redirect.headers.location, `http://localhost:80/users/${root.users.gold.id}.xml`);

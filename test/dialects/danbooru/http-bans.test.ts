@@ -11,8 +11,7 @@ describe('Danbooru bans', () => {
   let f: DanbooruFixture;
   let count = 0;
   const target = async (): Promise<User> => createUser(f.core, SYSTEM, { name: `target_${++count}` });
-  const ban = (role: Role | null, fields: Record<string, string | number>) =>
-    f.request(role, 'POST', '/danbooru/bans.json', { payload: { ban: fields } });
+  const ban = (role: Role | null, fields: Record<string, string | number>) => f.request(role, 'POST', '/danbooru/bans.json', { payload: { ban: fields } });
 
   before(async () => {
     f = await danbooruFixture();
@@ -24,7 +23,15 @@ describe('Danbooru bans', () => {
     assert.equal(response.statusCode, 201, response.body);
     const body = response.json() as Json;
     assert.deepEqual(Object.keys(body), ['id', 'user_id', 'reason', 'banner_id', 'duration', 'created_at', 'updated_at']);
-    assert.deepEqual(body, { id: body.id, user_id: f.users.member.id, reason: 'spam', banner_id: f.users.moderator.id, duration: 259_200, created_at: T0_EASTERN, updated_at: T0_EASTERN });
+    assert.deepEqual(body, {
+      id: body.id,
+      user_id: f.users.member.id,
+      reason: 'spam',
+      banner_id: f.users.moderator.id,
+      duration: 259_200,
+      created_at: T0_EASTERN,
+      updated_at: T0_EASTERN,
+    });
     assert.equal(response.headers.location, `http://localhost:80/danbooru/bans/${String(body.id)}`);
     const shown = (await f.request(null, 'GET', `/danbooru/users/${f.users.member.id}.json`)).json() as Json;
     assert.equal(shown.is_banned, true);

@@ -54,7 +54,9 @@ function withAuth(url: string, headers: Record<string, string>, name: string, ke
 }
 
 /** A migrated core with the cast, and the app mounted as `options` says (default: every dialect). */
-export async function danbooruFixture(options: { app?: BuildAppOptions; env?: Record<string, string>; passwords?: readonly Role[] } = {}): Promise<DanbooruFixture> {
+export async function danbooruFixture(
+  options: { app?: BuildAppOptions; env?: Record<string, string>; passwords?: readonly Role[] } = {},
+): Promise<DanbooruFixture> {
   const clock = { now: T0 };
   const core = await createTestCore({ now: () => clock.now, ...(options.env ? { env: options.env } : {}) });
   const users = {} as Record<Role, User>;

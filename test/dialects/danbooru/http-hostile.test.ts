@@ -26,7 +26,10 @@ describe('Danbooru: hostile searches', () => {
     assert.equal(none.statusCode, 200, none.body);
     assert.deepEqual(none.json(), []);
     const all = await get(`search[name_regex]=${encodeURIComponent('^(a+)+$')}`);
-    assert.deepEqual((all.json() as { name: string }[]).map((user) => user.name), ['a'.repeat(60)]);
+    assert.deepEqual(
+      (all.json() as { name: string }[]).map((user) => user.name),
+      ['a'.repeat(60)],
+    );
   });
 
   test('a back-reference, which no linear-time engine runs, gets Danbooru’s bad-pattern answer', async () => {

@@ -102,7 +102,10 @@ describe('Danbooru name changes (user_name_change_requests)', () => {
   for (const [query, expected] of searches) {
     test(`moderator: ${query}`, async () => {
       const rows = await list('moderator', query.replace('PLACEHOLDER', String(f.users.member.id)));
-      assert.deepEqual(rows.map((row) => row.original_name), expected);
+      assert.deepEqual(
+        rows.map((row) => row.original_name),
+        expected,
+      );
     });
   }
 

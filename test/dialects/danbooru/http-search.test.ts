@@ -210,15 +210,27 @@ describe('Danbooru user search', () => {
     test(`${viewer ?? 'anonymous'}: ${query}`, async () => {
       const response = await get(viewer, query);
       assert.equal(response.statusCode, 200, response.body);
-      assert.deepEqual((response.json() as { name: string }[]).map((user) => user.name), expected);
+      assert.deepEqual(
+        (response.json() as { name: string }[]).map((user) => user.name),
+        expected,
+      );
     });
   }
 
   test('past the last page: 410, 1000 below Gold and 5000 from Gold', async () => {
-    for (const [viewer, page, last] of [[null, 1001, 1000], ['alice', 1001, 1000], ['bob', 5001, 5000], ['dave_the_mod', 9999, 5000]] as const) {
+    for (const [viewer, page, last] of [
+      [null, 1001, 1000],
+      ['alice', 1001, 1000],
+      ['bob', 5001, 5000],
+      ['dave_the_mod', 9999, 5000],
+    ] as const) {
       const response = await get(viewer, `page=${page}`);
       assert.equal(response.statusCode, 410);
-      assert.deepEqual(danbooruError(response), { error: 'PaginationExtension::PaginationError', message: `You cannot go beyond page ${last}.`, backtrace: [] });
+      assert.deepEqual(danbooruError(response), {
+        error: 'PaginationExtension::PaginationError',
+        message: `You cannot go beyond page ${last}.`,
+        backtrace: [],
+      });
     }
     assert.equal((await get('bob', 'page=1001')).statusCode, 200);
   });

@@ -22,7 +22,13 @@ describe('Danbooru signup (POST /users)', () => {
   /** Each test signs up from its own address, so the per-address limits of one do not reach another. */
   const nextAddress = (): string => `192.0.2.${++address}`;
   const signup = (body: { payload: unknown; headers?: Record<string, string> }, remoteAddress: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'POST', url: '/danbooru/users.json', payload: body.payload as InjectOptions['payload'], headers: { ...body.headers, ...headers }, remoteAddress });
+    app.inject({
+      method: 'POST',
+      url: '/danbooru/users.json',
+      payload: body.payload as InjectOptions['payload'],
+      headers: { ...body.headers, ...headers },
+      remoteAddress,
+    });
 
   before(async () => {
     core = await createTestCore({ now: () => clock.now });
@@ -49,7 +55,9 @@ describe('Danbooru signup (POST /users)', () => {
 
   test('later accounts are Members; JSON bodies and the nested email form work too', async () => {
     const json = await signup(
-      { payload: { user: { name: 'json_signup', password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD, email_address: { address: 'j@example.org' } } } },
+      {
+        payload: { user: { name: 'json_signup', password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD, email_address: { address: 'j@example.org' } } },
+      },
       nextAddress(),
     );
     assert.equal(json.statusCode, 201, json.body);
@@ -81,7 +89,11 @@ describe('Danbooru signup (POST /users)', () => {
       { name: ['already taken'], password: ['is too short (minimum is 5 characters)'], password_confirmation: ["Passwords don't match"] },
     ],
     ['a bad email', signupForm('bad_mail', GOOD_PASSWORD, { 'user[email]': 'not-an-address' }), { email: ['is invalid'] }],
-    ['strings where a hash belongs', { payload: { user: { name: ['a', 'b'], password: { x: 1 } } } }, { name: ['must be more than 1 character long'], password: ['is too short (minimum is 5 characters)'] }],
+    [
+      'strings where a hash belongs',
+      { payload: { user: { name: ['a', 'b'], password: { x: 1 } } } },
+      { name: ['must be more than 1 character long'], password: ['is too short (minimum is 5 characters)'] },
+    ],
   ];
   for (const [name, body, errors] of invalid) {
     test(`422 for ${name}`, async () => {
@@ -110,7 +122,11 @@ describe('Danbooru signup (POST /users)', () => {
     for (const name of ['burst_a', 'burst_b', 'burst_c']) assert.equal((await signup(signupForm(name), from)).statusCode, 201);
     const limited = await signup(signupForm('burst_d'), from);
     assert.equal(limited.statusCode, 429);
-    assert.deepEqual(danbooruError(limited), { error: 'RateLimiter::RateLimitError', message: "You're doing that too fast. Wait a minute and try again.", backtrace: [] });
+    assert.deepEqual(danbooruError(limited), {
+      error: 'RateLimiter::RateLimitError',
+      message: "You're doing that too fast. Wait a minute and try again.",
+      backtrace: [],
+    });
     assert.ok(String(limited.headers['x-rate-limit']).includes('"users:create"'));
     assert.equal((await signup(signupForm('elsewhere'), nextAddress())).statusCode, 201);
     clock.now += 10 * 60_000;

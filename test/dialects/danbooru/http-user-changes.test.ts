@@ -20,11 +20,19 @@ describe('Danbooru settings, levels and deletion', () => {
 
   describe('PUT /users/:id', () => {
     test('the user changes their own settings: 204, empty body, X-Rate-Limit', async () => {
-      const response = await put('member', f.users.member.id, form({ 'user[per_page]': '50', 'user[theme]': 'dark', 'user[enable_safe_mode]': 'yes' }).payload, form({}).headers);
+      const response = await put(
+        'member',
+        f.users.member.id,
+        form({ 'user[per_page]': '50', 'user[theme]': 'dark', 'user[enable_safe_mode]': 'yes' }).payload,
+        form({}).headers,
+      );
       assert.equal(response.statusCode, 204, response.body);
       assert.equal(response.body, '');
       const limit = JSON.parse(String(response.headers['x-rate-limit'])) as Json;
-      assert.deepEqual({ ...limit, limits: undefined }, { action: 'users:update', cost: 1, rate: 1, burst: 200, minimum_points: -30, enabled: true, limits: undefined });
+      assert.deepEqual(
+        { ...limit, limits: undefined },
+        { action: 'users:update', cost: 1, rate: 1, burst: 200, minimum_points: -30, enabled: true, limits: undefined },
+      );
       const member = await show('member', f.users.member.id);
       assert.deepEqual([member.per_page, member.theme, member.enable_safe_mode], [50, 'dark', true]);
     });
@@ -79,7 +87,11 @@ describe('Danbooru settings, levels and deletion', () => {
     test('a user hash is required', async () => {
       const response = await put('member', f.users.member.id, { other: 1 });
       assert.equal(response.statusCode, 400);
-      assert.deepEqual(danbooruError(response), { error: 'ActionController::ParameterMissing', message: 'param is missing or the value is empty: user', backtrace: [] });
+      assert.deepEqual(danbooruError(response), {
+        error: 'ActionController::ParameterMissing',
+        message: 'param is missing or the value is empty: user',
+        backtrace: [],
+      });
     });
 
     for (const role of ['other', 'moderator', 'admin', 'owner', null] as const) {
@@ -99,7 +111,11 @@ describe('Danbooru settings, levels and deletion', () => {
       let response = await put('other', f.users.other.id, { user: { per_page: '0' } });
       for (let i = 0; i < 200 && response.statusCode !== 429; i++) response = await put('other', f.users.other.id, { user: { per_page: '0' } });
       assert.equal(response.statusCode, 429);
-      assert.deepEqual(danbooruError(response), { error: 'RateLimiter::RateLimitError', message: "You're doing that too fast. Wait a minute and try again.", backtrace: [] });
+      assert.deepEqual(danbooruError(response), {
+        error: 'RateLimiter::RateLimitError',
+        message: "You're doing that too fast. Wait a minute and try again.",
+        backtrace: [],
+      });
       const header = JSON.parse(String(response.headers['x-rate-limit'])) as { limits: Record<string, number> };
       assert.deepEqual(Object.keys(header.limits), [`users/${f.users.other.id}`, 'ip/127.0.0.1']);
       assert.ok(Object.values(header.limits).some((points) => points < 0));
@@ -109,7 +125,8 @@ describe('Danbooru settings, levels and deletion', () => {
   });
 
   describe('PUT /admin/users/:id', () => {
-    const promote = (role: Role | null, id: number, level: unknown) => f.request(role, 'PUT', `/danbooru/admin/users/${id}.json`, { payload: { user: { level } } });
+    const promote = (role: Role | null, id: number, level: unknown) =>
+      f.request(role, 'PUT', `/danbooru/admin/users/${id}.json`, { payload: { user: { level } } });
 
     test('an admin promotes a user below them: 302 to the user', async () => {
       const response = await promote('admin', f.users.member.id, '30');
@@ -160,7 +177,12 @@ describe('Danbooru settings, levels and deletion', () => {
       return { user, authorization: basic(name, key) };
     };
     const destroy = (authorization: string, id: number, password?: string) =>
-      f.app.inject({ method: 'DELETE', url: `/danbooru/users/${id}.json`, headers: { authorization }, ...(password === undefined ? {} : { payload: { user: { password } } }) });
+      f.app.inject({
+        method: 'DELETE',
+        url: `/danbooru/users/${id}.json`,
+        headers: { authorization },
+        ...(password === undefined ? {} : { payload: { user: { password } } }),
+      });
 
     test('yourself, with your password: 204, scrubbed to user_<id>, the key gone', async () => {
       const { user, authorization } = await leaver('leaver_one');
@@ -177,7 +199,13 @@ describe('Danbooru settings, levels and deletion', () => {
 
     test('staff cannot delete their own account; members and admins cannot delete others', async () => {
       // The seed: "Only the Owner-level user can delete any account": an admin cannot either.
-      for (const [role, target] of [['moderator', 'moderator'], ['admin', 'admin'], ['admin', 'member'], ['other', 'member'], ['gold', 'member']] as const) {
+      for (const [role, target] of [
+        ['moderator', 'moderator'],
+        ['admin', 'admin'],
+        ['admin', 'member'],
+        ['other', 'member'],
+        ['gold', 'member'],
+      ] as const) {
         const response = await f.request(role, 'DELETE', `/danbooru/users/${f.users[target].id}.json`, { payload: { user: { password: PASSWORD } } });
         assert.equal(response.statusCode, 403, `${role} → ${target}`);
         assert.equal(danbooruError(response).message, 'Access denied');

@@ -102,7 +102,10 @@ describe('Danbooru users: index, show, profile', () => {
       list.map((user) => user.name),
       ['invited_user', 'other_user', 'member_user', 'gold_user', 'moderator_user', 'admin_user', 'owner_user'],
     );
-    assertRecord(list.find((user) => user.name === 'member_user'), base(f.users.member, 'Member'));
+    assertRecord(
+      list.find((user) => user.name === 'member_user'),
+      base(f.users.member, 'Member'),
+    );
     assertRecord(list[0], { ...base(invited, 'Member'), inviter_id: f.users.member.id, is_banned: true });
   });
 
@@ -184,7 +187,11 @@ describe('Danbooru users: index, show, profile', () => {
   });
 
   describe('?name= finds a user by current or past name', () => {
-    for (const [suffix, extension] of [['.json', '.json'], ['.xml', '.xml'], ['', '']] as const) {
+    for (const [suffix, extension] of [
+      ['.json', '.json'],
+      ['.xml', '.xml'],
+      ['', ''],
+    ] as const) {
       test(`one hit redirects, keeping the format (${suffix || 'none'})`, async () => {
         const response = await f.request(null, 'GET', `/danbooru/users${suffix}?name=MEMBER_user`);
         assert.equal(response.statusCode, 302);

@@ -44,11 +44,31 @@ test('page: numbers, b<id>, a<id>, and the maximum per level', () => {
 test('level strings: the canonical ladder is Danbooru’s', () => {
   assert.deepEqual(
     DANBOORU_LEVELS.map((entry) => [entry.level, levelString(entry.level)]),
-    [[10, 'Restricted'], [20, 'Member'], [30, 'Gold'], [31, 'Platinum'], [32, 'Builder'], [35, 'Contributor'], [37, 'Approver'], [40, 'Moderator'], [50, 'Admin'], [60, 'Owner']],
+    [
+      [10, 'Restricted'],
+      [20, 'Member'],
+      [30, 'Gold'],
+      [31, 'Platinum'],
+      [32, 'Builder'],
+      [35, 'Contributor'],
+      [37, 'Approver'],
+      [40, 'Moderator'],
+      [50, 'Admin'],
+      [60, 'Owner'],
+    ],
   );
   assert.equal(levelString(0), null);
   assert.equal(levelString(100), null);
-  const params: readonly (readonly [unknown, number | null])[] = [['30', 30], [35, 35], ['gold', 30], [' Moderator ', 40], ['0', null], ['Anonymous', null], ['25', null], [['30'], null]];
+  const params: readonly (readonly [unknown, number | null])[] = [
+    ['30', 30],
+    [35, 35],
+    ['gold', 30],
+    [' Moderator ', 40],
+    ['0', null],
+    ['Anonymous', null],
+    ['25', null],
+    [['30'], null],
+  ];
   for (const [value, expected] of params) assert.equal(parseLevelParam(value), expected, JSON.stringify(value));
 });
 
@@ -92,7 +112,10 @@ test('settings: permitted fields, Rails casts and Danbooru messages', () => {
     },
   );
   assert.deepEqual(
-    parseSettingsUpdate({ per_page: '0', comment_threshold: '6', default_image_size: 'huge', theme: 'blue', time_zone: 'Atlantis', enable_private_favorites: 't' }, MEMBER),
+    parseSettingsUpdate(
+      { per_page: '0', comment_threshold: '6', default_image_size: 'huge', theme: 'blue', time_zone: 'Atlantis', enable_private_favorites: 't' },
+      MEMBER,
+    ),
     {
       patch: { flags: { enable_private_favorites: true } },
       errors: {
@@ -124,7 +147,17 @@ test('settings: permitted fields, Rails casts and Danbooru messages', () => {
 });
 
 test('flag setters are true when the value has t, 1 or y', () => {
-  const cases: readonly (readonly [string, boolean])[] = [['true', true], ['t', true], ['1', true], ['yes', true], ['on', false], ['TRUE', false], ['false', false], ['0', false], ['', false]];
+  const cases: readonly (readonly [string, boolean])[] = [
+    ['true', true],
+    ['t', true],
+    ['1', true],
+    ['yes', true],
+    ['on', false],
+    ['TRUE', false],
+    ['false', false],
+    ['0', false],
+    ['', false],
+  ];
   for (const [text, expected] of cases) assert.equal(flagValue(text), expected, text);
 });
 

@@ -75,9 +75,28 @@ function viewer(id: number | null, level: number, timeZone = EASTERN): DanbooruV
 }
 
 const selfColumns = (ip: boolean): string[] => [
-  'id', 'created_at', 'updated_at', 'name', 'inviter_id', 'level', 'last_logged_in_at', 'last_forum_read_at',
-  'post_upload_count', 'post_update_count', 'note_update_count', 'favorite_count', 'comment_threshold', 'default_image_size',
-  'favorite_tags', 'blacklisted_tags', 'time_zone', 'per_page', 'custom_style', ...(ip ? ['last_ip_addr'] : []), 'theme', 'is_deleted',
+  'id',
+  'created_at',
+  'updated_at',
+  'name',
+  'inviter_id',
+  'level',
+  'last_logged_in_at',
+  'last_forum_read_at',
+  'post_upload_count',
+  'post_update_count',
+  'note_update_count',
+  'favorite_count',
+  'comment_threshold',
+  'default_image_size',
+  'favorite_tags',
+  'blacklisted_tags',
+  'time_zone',
+  'per_page',
+  'custom_style',
+  ...(ip ? ['last_ip_addr'] : []),
+  'theme',
+  'is_deleted',
 ];
 
 test('who sees which keys, in Danbooru’s order', () => {
@@ -272,7 +291,18 @@ test('bans, name changes and API keys', () => {
     revoked_at: null,
   };
   const rendered = renderApiKey(apiKey, viewer(5, 20, 'UTC'));
-  assert.deepEqual(Object.keys(rendered), ['id', 'user_id', 'created_at', 'updated_at', 'name', 'permissions', 'permitted_ip_addresses', 'uses', 'last_used_at', 'last_ip_address']);
+  assert.deepEqual(Object.keys(rendered), [
+    'id',
+    'user_id',
+    'created_at',
+    'updated_at',
+    'name',
+    'permissions',
+    'permitted_ip_addresses',
+    'uses',
+    'last_used_at',
+    'last_ip_address',
+  ]);
   assert.deepEqual(rendered.permissions, ['users:index']);
   assert.equal(rendered.last_used_at, null);
   assert.deepEqual(Object.keys(renderApiKey(apiKey, viewer(5, 20), 'secret')).slice(0, 3), ['id', 'user_id', 'key']);

@@ -122,7 +122,14 @@ test('search[order] and current_user_first', () => {
     [{ order: ['name'] }, PUBLIC, [ID_DESC]],
     [{ current_user_first: 'true' }, member, [{ kind: 'pinFirst', id: 7 }, ID_DESC]],
     [{ current_user_first: 'true' }, PUBLIC, [ID_DESC]],
-    [{ current_user_first: 'true', order: 'name' }, member, [{ kind: 'pinFirst', id: 7 }, { kind: 'field', field: 'name', direction: 'asc' }]],
+    [
+      { current_user_first: 'true', order: 'name' },
+      member,
+      [
+        { kind: 'pinFirst', id: 7 },
+        { kind: 'field', field: 'name', direction: 'asc' },
+      ],
+    ],
     [{ order: 'custom', id: '3,1,2,1' }, PUBLIC, [{ kind: 'idOrder', ids: [3, 1, 2] }]],
   ];
   for (const [search, context, expected] of cases) assert.deepEqual(parseUserSearch(search, context).sort, expected, JSON.stringify(search));

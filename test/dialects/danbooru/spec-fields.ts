@@ -2,7 +2,19 @@
  * The field groups of part A1 (specs/danbooru-e621.md), in Danbooru's key order: the oracle
  * the dialect's tests compare against, written once.
  */
-export const BASE_KEYS = ['id', 'created_at', 'name', 'inviter_id', 'level', 'post_upload_count', 'post_update_count', 'note_update_count', 'is_deleted', 'level_string', 'is_banned'];
+export const BASE_KEYS = [
+  'id',
+  'created_at',
+  'name',
+  'inviter_id',
+  'level',
+  'post_upload_count',
+  'post_update_count',
+  'note_update_count',
+  'is_deleted',
+  'level_string',
+  'is_banned',
+];
 export const FLAG_KEYS = [
   'receive_email_notifications',
   'new_post_navigation_layout',

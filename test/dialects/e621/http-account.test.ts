@@ -17,7 +17,12 @@ describe('e621ng account routes', () => {
   const signup = (fields: Readonly<Record<string, string>>, role: 'member' | null = null) => f.request(role, 'POST', '/users.json', form(fields));
 
   test('signup: 201 with the self view; the account is Unactivated until its email is verified', async () => {
-    const response = await signup({ 'user[name]': 'New_Fox', 'user[password]': 'long enough pass', 'user[password_confirmation]': 'long enough pass', 'user[email]': 'fox@example.org' });
+    const response = await signup({
+      'user[name]': 'New_Fox',
+      'user[password]': 'long enough pass',
+      'user[password_confirmation]': 'long enough pass',
+      'user[email]': 'fox@example.org',
+    });
     assert.equal(response.statusCode, 201, response.body);
     const body = response.json();
     assert.equal(body.name, 'New_Fox');
@@ -64,7 +69,12 @@ describe('e621ng account routes', () => {
   });
 
   test('PUT and PATCH /users/:id.json update the current user whatever the id; 204', async () => {
-    const put = await f.request('gold', 'PUT', `/users/${f.users.member.id}.json`, form({ 'user[per_page]': '50', 'user[enable_safe_mode]': 'true', 'user[profile_about]': 'hi', 'user[blacklisted_tags]': 'a\nb' }));
+    const put = await f.request(
+      'gold',
+      'PUT',
+      `/users/${f.users.member.id}.json`,
+      form({ 'user[per_page]': '50', 'user[enable_safe_mode]': 'true', 'user[profile_about]': 'hi', 'user[blacklisted_tags]': 'a\nb' }),
+    );
     assert.equal(put.statusCode, 204, put.body);
     assert.match(String(put.headers['x-api-limit']), /^\d+$/);
     const gold = await getUser(f.core, f.users.gold.id);
@@ -140,7 +150,11 @@ describe('e621 at the root of its own port', () => {
 
   test('legacy and e621ng routes together at the root, with a Host header without a port', async () => {
     for (const url of ['/user/index.json', `/user/show.json?id=${f.users.member.id}`, '/users.json', `/users/${f.users.member.id}.json`]) {
-      const response = await f.app.inject({ method: 'GET', url, headers: { host: 'localhost', 'user-agent': 'E621/2.2.6 (https://github.com/DonovanDMC/E621)' } });
+      const response = await f.app.inject({
+        method: 'GET',
+        url,
+        headers: { host: 'localhost', 'user-agent': 'E621/2.2.6 (https://github.com/DonovanDMC/E621)' },
+      });
       assert.equal(response.statusCode, 200, url);
     }
     const redirect = await f.app.inject({ method: 'GET', url: '/users.json?name=gold_user', headers: { host: 'localhost', 'user-agent': 'E621/2.2.6' } });
@@ -154,7 +168,11 @@ describe('e621 at the root of its own port', () => {
       assert.equal(response.statusCode, 403, String(agent));
       assert.equal(response.json().success, false);
     }
-    const client = await f.app.inject({ method: 'GET', url: '/users.json', headers: { 'user-agent': 'E621/2.2.6 (https://github.com/DonovanDMC/E621; "member_user")' } });
+    const client = await f.app.inject({
+      method: 'GET',
+      url: '/users.json',
+      headers: { 'user-agent': 'E621/2.2.6 (https://github.com/DonovanDMC/E621; "member_user")' },
+    });
     assert.equal(client.statusCode, 200);
   });
 

@@ -233,7 +233,11 @@ describe('e621 legacy users API', () => {
   });
 
   test('credentials: a wrong key, a banned user and a deleted user get 401', async () => {
-    const wrong = await f.app.inject({ method: 'GET', url: `${f.prefix}/user/show.json`, headers: { authorization: `Basic ${Buffer.from('member_user:nope').toString('base64')}` } });
+    const wrong = await f.app.inject({
+      method: 'GET',
+      url: `${f.prefix}/user/show.json`,
+      headers: { authorization: `Basic ${Buffer.from('member_user:nope').toString('base64')}` },
+    });
     assert.equal(wrong.statusCode, 401);
     assert.deepEqual(wrong.json(), { success: false, message: 'SessionLoader::AuthenticationFailure', code: null });
     assert.equal((await f.request('banned', 'GET', '/user/show.json')).statusCode, 401);

@@ -62,7 +62,10 @@ describe('e621ng users API', () => {
     assert.ok(Array.isArray(users));
     assert.deepEqual(Object.keys(users[0]!), PUBLIC_KEYS);
     const ids = users.map((user) => user.id as number);
-    assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => b - a),
+    );
     const member = users.find((user) => user.id === f.users.member.id)!;
     assert.deepEqual(member, {
       id: f.users.member.id,
@@ -129,7 +132,12 @@ describe('e621ng users API', () => {
     assert.deepEqual(await names(`/users.json?search[id]=${gold.id},${member.id}&search[order]=id_asc`), ['gold_user', 'member_user']);
     assert.deepEqual(await names(`/users.json?search[id]=${gold.id}..${member.id}&search[order]=id_asc`).then((n) => n.length), member.id - gold.id + 1);
     assert.deepEqual(await names('/users.json?search[avatar_id]=77'), ['member_user']);
-    assert.deepEqual(await names('/users.json?search[can_approve_posts]=true&search[order]=name'), ['admin_user', 'approver_user', 'moderator_user', 'owner_user']);
+    assert.deepEqual(await names('/users.json?search[can_approve_posts]=true&search[order]=name'), [
+      'admin_user',
+      'approver_user',
+      'moderator_user',
+      'owner_user',
+    ]);
     assert.deepEqual(await names('/users.json?search[created_at]=>2030-01-01'), []);
     assert.ok((await names('/users.json?search[created_at]=2024-01-01..2024-12-31')).length >= 10);
   });
@@ -159,8 +167,14 @@ describe('e621ng users API', () => {
     assert.equal((await get(null, '/users.json?limit=2')).length, 2);
     assert.deepEqual(await get(null, '/users.json?limit=0'), []);
     const { gold } = f.users;
-    assert.deepEqual((await get(null, `/users.json?page=b${gold.id}&limit=2`)).map((u) => u.id), [gold.id - 1, gold.id - 2]);
-    assert.deepEqual((await get(null, `/users.json?page=a${gold.id}&limit=2`)).map((u) => u.id), [gold.id + 2, gold.id + 1]);
+    assert.deepEqual(
+      (await get(null, `/users.json?page=b${gold.id}&limit=2`)).map((u) => u.id),
+      [gold.id - 1, gold.id - 2],
+    );
+    assert.deepEqual(
+      (await get(null, `/users.json?page=a${gold.id}&limit=2`)).map((u) => u.id),
+      [gold.id + 2, gold.id + 1],
+    );
     for (const [query, message] of [
       ['limit=321', 'Limit must be between 0 and 320.'],
       ['limit=-1', 'Invalid limit.'],
@@ -235,10 +249,13 @@ describe('e621ng users API', () => {
     assert.deepEqual(anonymous.json(), { success: false, reason: 'Access Denied' });
   });
 
-  test('timestamps: ?time_zone=, else the viewer\'s zone, else Eastern', async () => {
+  test("timestamps: ?time_zone=, else the viewer's zone, else Eastern", async () => {
     assert.equal((await get(null, `/users/${f.users.member.id}.json?time_zone=UTC`)).created_at, '2024-05-01T12:00:00.123Z');
     assert.equal((await get(null, `/users/${f.users.member.id}.json`)).created_at, T0_EASTERN);
-    const put = await f.request('approver', 'PUT', '/users/1.json', { payload: 'user[time_zone]=UTC', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const put = await f.request('approver', 'PUT', '/users/1.json', {
+      payload: 'user[time_zone]=UTC',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(put.statusCode, 204, put.body);
     assert.equal((await get('approver', `/users/${f.users.member.id}.json`)).created_at, '2024-05-01T12:00:00.123Z');
   });
@@ -249,11 +266,16 @@ describe('e621ng users API', () => {
     assert.deepEqual(wrong.json(), { success: false, message: 'SessionLoader::AuthenticationFailure', code: null });
     assert.equal((await f.request('banned', 'GET', '/users.json')).statusCode, 401);
     const body = new URLSearchParams({ login: 'member_user', api_key: f.keys.member, 'user[per_page]': '30' }).toString();
-    const put = await f.app.inject({ method: 'PUT', url: '/e621/users/0.json', payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const put = await f.app.inject({
+      method: 'PUT',
+      url: '/e621/users/0.json',
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(put.statusCode, 204, put.body);
   });
 
-  test('an unknown route answers e621\'s HTML 404', async () => {
+  test("an unknown route answers e621's HTML 404", async () => {
     const response = await f.request(null, 'GET', '/nothing/here.json');
     assert.equal(response.statusCode, 404);
     assert.match(String(response.headers['content-type']), /^text\/html/);

@@ -22,7 +22,12 @@ test('value syntax (parse_value.rb): comparisons, ranges, lists, to_i', () => {
     ['junk', []],
   ];
   const levels = [10, 20, 30, 40, 50, 60, 70, 80];
-  for (const [text, expected] of cases) assert.deepEqual(levels.filter((level) => satisfies(level, parseValue(text, readInteger))), expected, text);
+  for (const [text, expected] of cases)
+    assert.deepEqual(
+      levels.filter((level) => satisfies(level, parseValue(text, readInteger))),
+      expected,
+      text,
+    );
   assert.deepEqual(parseValue('junk', readInteger), { kind: 'cmp', op: 'eq', value: 0 });
   const long = parseValue(Array.from({ length: 400 }, (_, i) => i).join(','), readInteger);
   assert.equal(long.kind === 'in' ? long.values.length : -1, 320);
@@ -41,7 +46,11 @@ test('paging: defaults, bounds and 410s', () => {
   assert.deepEqual(parsePage({ page: 'a5', limit: '320' }), { kind: 'after', limit: 320, id: 5 });
   assert.deepEqual(parsePage({ page: 'b5' }), { kind: 'before', limit: 75, id: 5 });
   for (const bad of [{ limit: '321' }, { limit: '1.5' }, { limit: ['1'] }, { page: '751' }, { page: '0' }, { page: 'x' }, { page: 'a' }]) {
-    assert.throws(() => parsePage(bad), (error) => error instanceof E621HttpError && error.status === 410, JSON.stringify(bad));
+    assert.throws(
+      () => parsePage(bad),
+      (error) => error instanceof E621HttpError && error.status === 410,
+      JSON.stringify(bad),
+    );
   }
 });
 
@@ -59,6 +68,12 @@ test('settings: e621 keys to a core patch; booleans cast as ActiveModel does; ot
     email: 'a@b.c',
   });
   assert.deepEqual(parseE621Settings({}), {});
-  assert.throws(() => parseE621Settings({ user: { is_admin: '1' } }), (error) => error instanceof E621HttpError && error.status === 403);
-  assert.throws(() => parseE621Settings({ user: { per_page: ['1'] } }), (error) => error instanceof E621HttpError && error.status === 403);
+  assert.throws(
+    () => parseE621Settings({ user: { is_admin: '1' } }),
+    (error) => error instanceof E621HttpError && error.status === 403,
+  );
+  assert.throws(
+    () => parseE621Settings({ user: { per_page: ['1'] } }),
+    (error) => error instanceof E621HttpError && error.status === 403,
+  );
 });

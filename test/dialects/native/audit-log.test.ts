@@ -44,7 +44,10 @@ describe('native audit log', () => {
       seen.push(...page.items.map((e) => e.id));
       cursor = page.next_cursor;
     } while (cursor);
-    assert.deepEqual(seen, all.map((e) => e.id));
+    assert.deepEqual(
+      seen,
+      all.map((e) => e.id),
+    );
     for (const secret of Object.values(f.keys)) assert.doesNotMatch(JSON.stringify(all), new RegExp(secret));
   });
 

@@ -19,7 +19,10 @@ const BAD_BODIES: { name: string; payload: string; type?: string }[] = [
   { name: 'an unknown field', payload: JSON.stringify({ unknown_field: 1 }) },
   { name: 'prototype pollution', payload: '{"__proto__":{"level":60},"constructor":{"prototype":{"x":1}}}' },
   { name: 'deep nesting', payload: JSON.stringify(deep(400)) },
-  { name: 'SQL and unicode in every likely field', payload: JSON.stringify({ name: "'; DROP TABLE users;--", login: '\u0000\u202e', email: '👾@例え.jp', reason: "' OR 1=1", slug: '../..', role: 'owner\n' }) },
+  {
+    name: 'SQL and unicode in every likely field',
+    payload: JSON.stringify({ name: "'; DROP TABLE users;--", login: '\u0000\u202e', email: '👾@例え.jp', reason: "' OR 1=1", slug: '../..', role: 'owner\n' }),
+  },
   { name: 'huge strings', payload: JSON.stringify({ name: 'n'.repeat(1_500_000) }) },
   { name: 'a body over 2 MB', payload: JSON.stringify({ name: 'n'.repeat(2_200_000) }) },
   { name: 'a form body', payload: 'name=x', type: 'application/x-www-form-urlencoded' },
@@ -33,7 +36,7 @@ const BAD_QUERIES = [
   '?filter=%7B%22kind%22%3A%22match%22%2C%22field%22%3A%22name%22%2C%22mode%22%3A%22regex%22%2C%22value%22%3A%22(%22%7D',
   '?sort=-',
   '?a[b][c][d]=1&__proto__[x]=1',
-  "?name=%27%20OR%201%3D1--&q=%F0%9F%98%80",
+  '?name=%27%20OR%201%3D1--&q=%F0%9F%98%80',
 ];
 
 interface Route {
@@ -88,7 +91,12 @@ describe('native conformance', () => {
       for (const route of routes.filter((r) => r.method !== 'GET')) {
         for (const body of BAD_BODIES) {
           const url = withIds(route.path, String(f.users.member.id));
-          const response = await send(role, { method: route.method as 'POST', url, payload: body.payload, headers: { 'content-type': body.type ?? 'application/json' } });
+          const response = await send(role, {
+            method: route.method as 'POST',
+            url,
+            payload: body.payload,
+            headers: { 'content-type': body.type ?? 'application/json' },
+          });
           assertConforms(response, `${route.method} ${route.path} with ${body.name}`);
           if (body.name === 'a body over 2 MB') assert.equal(response.statusCode, 413, `${route.method} ${route.path}`);
           if (body.type) assert.equal(response.statusCode, 415, `${route.method} ${route.path} ${body.type}`);
@@ -137,7 +145,12 @@ describe('native conformance', () => {
   });
 
   test('huge bodies get 413 in the native shape', async () => {
-    const response = await send('admin', { method: 'POST', url: '/v1/users', payload: 'x'.repeat(3 * 1024 * 1024), headers: { 'content-type': 'application/json' } });
+    const response = await send('admin', {
+      method: 'POST',
+      url: '/v1/users',
+      payload: 'x'.repeat(3 * 1024 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(response.statusCode, 413);
     assert.equal(response.json().error.code, 'body_too_large');
   });

@@ -17,7 +17,13 @@ describe('native API: API key scopes, addresses and expiry', () => {
   after(() => f.close());
 
   const asKey = (secret: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, remoteAddress = '127.0.0.1') =>
-    f.app.inject({ method, url, remoteAddress, headers: { authorization: `Bearer ${secret}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    f.app.inject({
+      method,
+      url,
+      remoteAddress,
+      headers: { authorization: `Bearer ${secret}` },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
 
   test('regression: a key limited to users:index cannot mint an unrestricted key', async () => {
     const { secret } = await createApiKey(f.core, SYSTEM, f.users.member.id, { name: 'read only', scopes: ['users:index'] });
@@ -61,15 +67,24 @@ describe('native API: API key scopes, addresses and expiry', () => {
     await app.ready();
     await app.close();
     const routes = seen.flatMap((route) =>
-      [route.method].flat().filter((m) => m !== 'HEAD').map((method) => ({ method, url: route.url, scope: route.config?.scope })),
+      [route.method]
+        .flat()
+        .filter((m) => m !== 'HEAD')
+        .map((method) => ({ method, url: route.url, scope: route.config?.scope })),
     );
     assert.ok(routes.length > 30);
-    assert.deepEqual(routes.filter((route) => route.scope === undefined), []);
+    assert.deepEqual(
+      routes.filter((route) => route.scope === undefined),
+      [],
+    );
     for (const route of routes) assert.ok(route.scope === null || isScope(String(route.scope)), `${route.method} ${route.url}`);
     assert.equal(new Set(routes.map((r) => `${r.method} ${r.url.slice(3)}`)).size, routes.length);
     for (const key of Object.keys(NATIVE_SCOPES)) {
       if (key === 'GET /login-attempts' && !routes.some((r) => r.url === '/v1/login-attempts')) continue;
-      assert.ok(routes.some((r) => `${r.method} ${r.url.slice(3)}` === key), `stale entry ${key}`);
+      assert.ok(
+        routes.some((r) => `${r.method} ${r.url.slice(3)}` === key),
+        `stale entry ${key}`,
+      );
     }
   });
 });

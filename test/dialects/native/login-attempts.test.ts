@@ -10,7 +10,10 @@ describe('GET /v1/login-attempts', () => {
       f.app.inject({ method: 'POST', url: '/v1/sessions', remoteAddress, payload: { login: 'member_user', password } });
     assert.equal((await signIn(PASSWORD, '192.0.2.8')).statusCode, 201);
     assert.equal((await signIn('wrong guess', '198.51.100.8')).statusCode, 401);
-    assert.equal((await f.app.inject({ method: 'POST', url: '/v1/sessions', remoteAddress: '198.51.100.8', payload: { login: 'ghost', password: 'x' } })).statusCode, 401);
+    assert.equal(
+      (await f.app.inject({ method: 'POST', url: '/v1/sessions', remoteAddress: '198.51.100.8', payload: { login: 'ghost', password: 'x' } })).statusCode,
+      401,
+    );
   });
   after(() => f.close());
 
@@ -36,13 +39,22 @@ describe('GET /v1/login-attempts', () => {
   });
 
   test('filters and pages', async () => {
-    assert.deepEqual((await list(`?user_id=${f.users.member.id}&success=false`)).items.map((a) => a.reason), ['wrong_password']);
-    assert.deepEqual((await list('?ip=192.0.2.8')).items.map((a) => a.reason), ['success']);
+    assert.deepEqual(
+      (await list(`?user_id=${f.users.member.id}&success=false`)).items.map((a) => a.reason),
+      ['wrong_password'],
+    );
+    assert.deepEqual(
+      (await list('?ip=192.0.2.8')).items.map((a) => a.reason),
+      ['success'],
+    );
     const first = await list('?limit=2');
     assert.equal(first.items.length, 2);
     assert.equal(first.has_more, true);
     const second = await list(`?limit=2&cursor=${first.next_cursor}`);
-    assert.deepEqual(second.items.map((a) => a.reason), ['success']);
+    assert.deepEqual(
+      second.items.map((a) => a.reason),
+      ['success'],
+    );
     assert.equal(second.has_more, false);
     assert.equal((await list(`?since=${Date.now() + 60_000}`)).items.length, 0);
   });

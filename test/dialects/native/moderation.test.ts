@@ -78,7 +78,10 @@ describe('native moderation', () => {
     assert.equal((await f.request('other', 'GET', '/v1/mutes')).statusCode, 403);
     const listed = await f.request('moderator', 'GET', '/v1/mutes');
     assert.equal(listed.statusCode, 200);
-    assert.deepEqual(listed.json().items.map((m: { user_id: number }) => m.user_id), [f.users.builder.id]);
+    assert.deepEqual(
+      listed.json().items.map((m: { user_id: number }) => m.user_id),
+      [f.users.builder.id],
+    );
     assert.equal((await f.request(null, 'GET', `/v1/users/${f.users.builder.id}`)).json().is_muted, true);
     assert.equal((await f.request('moderator', 'GET', `/v1/bans/${created.json().id}`)).statusCode, 404);
     assert.equal((await f.request('moderator', 'DELETE', `/v1/bans/${created.json().id}`)).statusCode, 404);

@@ -24,7 +24,10 @@ describe('native organizations', () => {
     assert.equal(org.owner_id, f.users.member.id);
     assert.ok(!('server_metadata' in org));
     const mine = await f.request('member', 'GET', '/v1/organizations');
-    assert.deepEqual(mine.json().items.map((o: OrgJson) => o.slug), ['team1']);
+    assert.deepEqual(
+      mine.json().items.map((o: OrgJson) => o.slug),
+      ['team1'],
+    );
     assert.equal(mine.json().total, 1);
     assert.deepEqual((await f.request('other', 'GET', '/v1/organizations')).json(), { items: [], total: 0 });
     assert.equal((await f.request('other', 'GET', `/v1/organizations/${org.id}`)).statusCode, 403);
@@ -102,7 +105,10 @@ describe('native organizations', () => {
     assert.equal(added.json().is_active, true);
     assert.equal((await f.request('admin', 'POST', url, { product: 'membership', tier: 'diamond' })).statusCode, 422);
     const own = await f.request('member', 'GET', url);
-    assert.deepEqual(own.json().items.map((s: { tier: string }) => s.tier), ['gold']);
+    assert.deepEqual(
+      own.json().items.map((s: { tier: string }) => s.tier),
+      ['gold'],
+    );
     assert.equal((await f.request('other', 'GET', url)).statusCode, 403);
     assert.equal((await f.request('member', 'DELETE', `/v1/subscriptions/${added.json().id}`)).statusCode, 403);
     const canceled = await f.request('admin', 'DELETE', `/v1/subscriptions/${added.json().id}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { errorCode, nativeFixture, PASSWORD, type NativeFixture } from './fixture.js';
 
-describe('native API: changing one\'s password or email needs the current password or a fresh sign-in', () => {
+describe("native API: changing one's password or email needs the current password or a fresh sign-in", () => {
   let f: NativeFixture;
   let clock = Date.UTC(2025, 0, 1);
   before(async () => {
@@ -49,7 +49,7 @@ describe('native API: changing one\'s password or email needs the current passwo
     assert.ok(stale.json().error.details.fields.current_password);
   });
 
-  test('an admin changing another account\'s email is not asked for that account\'s password', async () => {
+  test("an admin changing another account's email is not asked for that account's password", async () => {
     const response = await f.request('admin', 'PATCH', `/v1/users/${f.users.builder.id}`, { email: 'builder2@example.org' });
     assert.equal(response.statusCode, 200, response.body);
   });

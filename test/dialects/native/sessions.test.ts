@@ -9,8 +9,7 @@ describe('native sessions', () => {
   });
   after(() => f.close());
 
-  const withToken = (token: string, method: 'GET' | 'DELETE', url: string) =>
-    f.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
+  const withToken = (token: string, method: 'GET' | 'DELETE', url: string) => f.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
 
   test('sign in by name or email, use the token, list, sign out', async () => {
     const login = await f.request(null, 'POST', '/v1/sessions', { login: 'MEMBER@example.org', password: PASSWORD });
@@ -25,7 +24,10 @@ describe('native sessions', () => {
 
     const sessions = await f.request('member', 'GET', `/v1/users/${f.users.member.id}/sessions`);
     assert.equal(sessions.statusCode, 200);
-    assert.deepEqual(sessions.json().items.map((s: { id: number }) => s.id), [session.id]);
+    assert.deepEqual(
+      sessions.json().items.map((s: { id: number }) => s.id),
+      [session.id],
+    );
     assert.doesNotMatch(sessions.body, new RegExp(token));
 
     const logout = await withToken(token, 'DELETE', '/v1/sessions/current');

@@ -19,7 +19,12 @@ describe('native user writes', () => {
     });
 
     test('admins create privileged accounts; levels by name', async () => {
-      const response = await f.request('admin', 'POST', '/v1/users', { name: 'helper', level: 'builder', email: 'h@example.org', server_metadata: { plan: 'x' } });
+      const response = await f.request('admin', 'POST', '/v1/users', {
+        name: 'helper',
+        level: 'builder',
+        email: 'h@example.org',
+        server_metadata: { plan: 'x' },
+      });
       assert.equal(response.statusCode, 201, response.body);
       assert.equal(response.json().level, 32);
       assert.deepEqual(response.json().server_metadata, { plan: 'x' });

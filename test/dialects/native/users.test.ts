@@ -53,7 +53,15 @@ describe('native users', () => {
       ['unicode text matches nothing', '?q=%E2%9C%93%F0%9F%98%80', []],
       [
         'a filter expression',
-        `?sort=name&filter=${encodeURIComponent(JSON.stringify({ kind: 'or', items: [{ kind: 'cmp', field: 'level', op: 'eq', value: 60 }, { kind: 'match', field: 'name', mode: 'prefix', value: 'bu' }] }))}`,
+        `?sort=name&filter=${encodeURIComponent(
+          JSON.stringify({
+            kind: 'or',
+            items: [
+              { kind: 'cmp', field: 'level', op: 'eq', value: 60 },
+              { kind: 'match', field: 'name', mode: 'prefix', value: 'bu' },
+            ],
+          }),
+        )}`,
         ['builder_user', 'owner_user'],
       ],
     ];
@@ -92,7 +100,11 @@ describe('native users', () => {
       ['filter that is not JSON', '?filter=%7Bnope', 'invalid_param'],
       ['filter of the wrong shape', `?filter=${encodeURIComponent('{"kind":"cmp","field":"id"}')}`, 'invalid_param'],
       ['filter on a hidden field', `?filter=${encodeURIComponent('{"kind":"cmp","field":"email","op":"eq","value":"admin@example.org"}')}`, 'invalid_param'],
-      ['deeply nested filter', `?filter=${encodeURIComponent('{"kind":"not","item":'.repeat(60) + '{"kind":"const","value":true}' + '}'.repeat(60))}`, 'invalid_param'],
+      [
+        'deeply nested filter',
+        `?filter=${encodeURIComponent('{"kind":"not","item":'.repeat(60) + '{"kind":"const","value":true}' + '}'.repeat(60))}`,
+        'invalid_param',
+      ],
     ];
     for (const [name, query, code] of refused) {
       test(`refuses ${name}`, async () => {

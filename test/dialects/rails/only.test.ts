@@ -9,7 +9,13 @@ test('parsing only=', () => {
   assert.deepEqual(parseOnly('id,name,inviter[name,level],bans'), [
     { name: 'id', children: null },
     { name: 'name', children: null },
-    { name: 'inviter', children: [{ name: 'name', children: null }, { name: 'level', children: null }] },
+    {
+      name: 'inviter',
+      children: [
+        { name: 'name', children: null },
+        { name: 'level', children: null },
+      ],
+    },
     { name: 'bans', children: null },
   ]);
   // Lenient: an unclosed bracket swallows the rest into one item, which names nothing.
@@ -17,7 +23,10 @@ test('parsing only=', () => {
     { name: 'id', children: null },
     { name: 'inviter[name,level', children: null },
   ]);
-  assert.deepEqual(parseOnly('id],name'), [{ name: 'id]', children: null }, { name: 'name', children: null }]);
+  assert.deepEqual(parseOnly('id],name'), [
+    { name: 'id]', children: null },
+    { name: 'name', children: null },
+  ]);
   assert.deepEqual(parseOnly(''), [{ name: '', children: null }]);
 });
 

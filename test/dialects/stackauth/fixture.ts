@@ -53,7 +53,12 @@ export async function stackFixture(options: { config?: Partial<StackProjectConfi
     app.inject({
       method: r.method ?? 'GET',
       url: `${prefix}${r.url}`,
-      headers: { ...headers(r.access, r.project), ...(r.token ? { 'x-stack-access-token': r.token } : {}), ...(r.body === undefined ? {} : { 'content-type': 'application/json' }), ...r.headers },
+      headers: {
+        ...headers(r.access, r.project),
+        ...(r.token ? { 'x-stack-access-token': r.token } : {}),
+        ...(r.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...r.headers,
+      },
       ...(r.body === undefined ? {} : { payload: JSON.stringify(r.body) }),
     });
   return {
@@ -65,7 +70,13 @@ export async function stackFixture(options: { config?: Partial<StackProjectConfi
     request,
     newProject: (config) => createStackProject(core, SYSTEM, { displayName: 'Other project', ...(config ? { config } : {}) }),
     async signUp(email, p = project) {
-      const response = await request({ access: 'client', project: p, method: 'POST', url: '/api/v1/auth/password/sign-up', body: { email, password: PASSWORD } });
+      const response = await request({
+        access: 'client',
+        project: p,
+        method: 'POST',
+        url: '/api/v1/auth/password/sign-up',
+        body: { email, password: PASSWORD },
+      });
       if (response.statusCode !== 200) throw new Error(`sign-up failed: ${response.statusCode} ${response.body}`);
       return response.json();
     },
@@ -79,7 +90,8 @@ export async function stackFixture(options: { config?: Partial<StackProjectConfi
 /** A KnownError response, checked for Stack's shape; returns `{code, details, error}`. */
 export function knownError(response: LightMyRequestResponse): { code: string; details?: Record<string, unknown>; error: string } {
   const body = JSON.parse(response.body) as { code: string; details?: Record<string, unknown>; error: string };
-  if (response.headers['x-stack-known-error'] !== body.code) throw new Error(`X-Stack-Known-Error ${String(response.headers['x-stack-known-error'])} != ${body.code}`);
+  if (response.headers['x-stack-known-error'] !== body.code)
+    throw new Error(`X-Stack-Known-Error ${String(response.headers['x-stack-known-error'])} != ${body.code}`);
   if (response.body !== JSON.stringify(body, null, 2)) throw new Error('known errors are pretty-printed with two spaces');
   if (!String(response.headers['content-type']).startsWith('application/json')) throw new Error('known errors are JSON');
   return body;

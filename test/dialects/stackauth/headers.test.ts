@@ -40,7 +40,11 @@ describe('Stack Auth headers and errors', () => {
   test('ACCESS_TYPE_WITHOUT_PROJECT_ID, then CURRENT_PROJECT_NOT_FOUND for unknown or malformed ids', async () => {
     const body = await expectKnown({ 'x-stack-access-type': 'server', 'x-stack-secret-server-key': 'wrong' }, 400, 'ACCESS_TYPE_WITHOUT_PROJECT_ID');
     assert.deepEqual(body.details, { request_type: 'server' });
-    const unknown = await expectKnown({ 'x-stack-access-type': 'server', 'x-stack-project-id': '00000000-0000-4000-8000-000000000000', 'x-stack-secret-server-key': 'wrong' }, 400, 'CURRENT_PROJECT_NOT_FOUND');
+    const unknown = await expectKnown(
+      { 'x-stack-access-type': 'server', 'x-stack-project-id': '00000000-0000-4000-8000-000000000000', 'x-stack-secret-server-key': 'wrong' },
+      400,
+      'CURRENT_PROJECT_NOT_FOUND',
+    );
     assert.deepEqual(unknown.details, { project_id: '00000000-0000-4000-8000-000000000000' });
     await expectKnown({ 'x-stack-access-type': 'client', 'x-stack-project-id': 'internal' }, 400, 'CURRENT_PROJECT_NOT_FOUND');
   });
@@ -53,15 +57,27 @@ describe('Stack Auth headers and errors', () => {
     await expectKnown({ ...base, 'x-stack-publishable-client-key': f.project.publishableClientKey }, 400, 'CANNOT_GET_OWN_USER_WITHOUT_USER');
     const keyless = await f.newProject({ require_publishable_client_key: false });
     await expectKnown({ 'x-stack-access-type': 'client', 'x-stack-project-id': keyless.project.id }, 400, 'CANNOT_GET_OWN_USER_WITHOUT_USER');
-    await expectKnown({ 'x-stack-access-type': 'client', 'x-stack-project-id': keyless.project.id, 'x-stack-publishable-client-key': 'wrong' }, 401, 'INVALID_PUBLISHABLE_CLIENT_KEY');
+    await expectKnown(
+      { 'x-stack-access-type': 'client', 'x-stack-project-id': keyless.project.id, 'x-stack-publishable-client-key': 'wrong' },
+      401,
+      'INVALID_PUBLISHABLE_CLIENT_KEY',
+    );
   });
 
   test("server and admin keys: required, and only that project's own key of that kind", async () => {
     const base = { 'x-stack-project-id': f.project.project.id };
     await expectKnown({ ...base, 'x-stack-access-type': 'server' }, 401, 'SERVER_AUTHENTICATION_REQUIRED');
-    await expectKnown({ ...base, 'x-stack-access-type': 'server', 'x-stack-secret-server-key': f.project.superSecretAdminKey }, 401, 'INVALID_SECRET_SERVER_KEY');
+    await expectKnown(
+      { ...base, 'x-stack-access-type': 'server', 'x-stack-secret-server-key': f.project.superSecretAdminKey },
+      401,
+      'INVALID_SECRET_SERVER_KEY',
+    );
     await expectKnown({ ...base, 'x-stack-access-type': 'admin' }, 401, 'ADMIN_AUTHENTICATION_REQUIRED');
-    await expectKnown({ ...base, 'x-stack-access-type': 'admin', 'x-stack-super-secret-admin-key': f.project.secretServerKey }, 401, 'INVALID_SUPER_SECRET_ADMIN_KEY');
+    await expectKnown(
+      { ...base, 'x-stack-access-type': 'admin', 'x-stack-super-secret-admin-key': f.project.secretServerKey },
+      401,
+      'INVALID_SUPER_SECRET_ADMIN_KEY',
+    );
     const other = await f.newProject();
     await expectKnown({ ...base, 'x-stack-access-type': 'server', 'x-stack-secret-server-key': other.secretServerKey }, 401, 'INVALID_SECRET_SERVER_KEY');
     await expectKnown(f.headers('server'), 400, 'CANNOT_GET_OWN_USER_WITHOUT_USER');
@@ -119,7 +135,12 @@ describe('Stack Auth headers and errors', () => {
   });
 
   test('a malformed JSON body is a SCHEMA_ERROR', async () => {
-    const response = await f.app.inject({ method: 'PATCH', url: '/stack/api/v1/users/me', headers: { ...f.headers('server'), 'content-type': 'application/json' }, payload: '{nope' });
+    const response = await f.app.inject({
+      method: 'PATCH',
+      url: '/stack/api/v1/users/me',
+      headers: { ...f.headers('server'), 'content-type': 'application/json' },
+      payload: '{nope',
+    });
     assert.equal(response.statusCode, 400);
     assert.equal(knownError(response).code, 'SCHEMA_ERROR');
   });

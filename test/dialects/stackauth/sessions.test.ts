@@ -15,15 +15,41 @@ describe('Stack Auth password sessions and tokens', () => {
 
   const post = (url: string, body: unknown, access: 'client' | 'server' = 'client') => f.request({ access, method: 'POST', url, body });
   const refresh = (fields: Record<string, string>) =>
-    f.app.inject({ method: 'POST', url: '/stack/api/v1/auth/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
-  const refreshFields = (token: string) => ({ grant_type: 'refresh_token', refresh_token: token, client_id: f.project.project.id, client_secret: f.project.publishableClientKey });
+    f.app.inject({
+      method: 'POST',
+      url: '/stack/api/v1/auth/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+  const refreshFields = (token: string) => ({
+    grant_type: 'refresh_token',
+    refresh_token: token,
+    client_id: f.project.project.id,
+    client_secret: f.project.publishableClientKey,
+  });
 
   test('the access token is an HS256 JWT with every claim the SDK validates', () => {
     assert.equal(decodeProtectedHeader(alice.access_token).alg, 'HS256');
     const claims = decodeJwt(alice.access_token);
     assert.deepEqual(Object.keys(claims).sort(), [
-      'aud', 'branch_id', 'email', 'email_verified', 'exp', 'iat', 'is_anonymous', 'is_restricted', 'iss', 'name', 'project_id',
-      'refresh_token_id', 'requires_totp_mfa', 'restricted_reason', 'role', 'selected_team_id', 'signed_up_at', 'sub',
+      'aud',
+      'branch_id',
+      'email',
+      'email_verified',
+      'exp',
+      'iat',
+      'is_anonymous',
+      'is_restricted',
+      'iss',
+      'name',
+      'project_id',
+      'refresh_token_id',
+      'requires_totp_mfa',
+      'restricted_reason',
+      'role',
+      'selected_team_id',
+      'signed_up_at',
+      'sub',
     ]);
     assert.equal(claims.sub, alice.user_id);
     assert.equal(claims.aud, f.project.project.id);
@@ -60,7 +86,10 @@ describe('Stack Auth password sessions and tokens', () => {
     const tokens = ok.json() as { access_token: string; refresh_token: string; user_id: string };
     assert.equal(tokens.user_id, alice.user_id);
     assert.notEqual(tokens.refresh_token, alice.refresh_token);
-    for (const body of [{ email: 'alice@example.com', password: 'wrong password!' }, { email: 'nobody@example.com', password: PASSWORD }]) {
+    for (const body of [
+      { email: 'alice@example.com', password: 'wrong password!' },
+      { email: 'nobody@example.com', password: PASSWORD },
+    ]) {
       const refused = await post('/api/v1/auth/password/sign-in', body);
       assert.equal(refused.statusCode, 400);
       assert.deepEqual(JSON.parse(refused.body), { code: 'EMAIL_PASSWORD_MISMATCH', error: 'Wrong e-mail or password.' });
@@ -105,7 +134,12 @@ describe('Stack Auth password sessions and tokens', () => {
       assert.equal(expired.statusCode, 401);
       const body = knownError(expired);
       assert.equal(body.code, 'ACCESS_TOKEN_EXPIRED');
-      assert.deepEqual(body.details, { expired_at_millis: T0 + 600_000, project_id: f.project.project.id, user_id: alice.user_id, refresh_token_id: decodeJwt(alice.access_token).refresh_token_id });
+      assert.deepEqual(body.details, {
+        expired_at_millis: T0 + 600_000,
+        project_id: f.project.project.id,
+        user_id: alice.user_id,
+        refresh_token_id: decodeJwt(alice.access_token).refresh_token_id,
+      });
     } finally {
       f.clock.now = T0;
     }
@@ -124,10 +158,16 @@ describe('Stack Auth password sessions and tokens', () => {
   });
 
   test('signing out revokes the session: its access and refresh tokens stop working at once', async () => {
-    const session = (await post('/api/v1/auth/password/sign-in', { email: 'alice@example.com', password: PASSWORD })).json() as { access_token: string; refresh_token: string };
+    const session = (await post('/api/v1/auth/password/sign-in', { email: 'alice@example.com', password: PASSWORD })).json() as {
+      access_token: string;
+      refresh_token: string;
+    };
     const out = await f.request({ access: 'client', method: 'DELETE', url: '/api/v1/auth/sessions/current', token: session.access_token, body: {} });
     assert.deepEqual(out.json(), { success: true });
-    assert.equal(knownError(await f.request({ access: 'client', url: '/api/v1/users/me', token: session.access_token })).code, 'CANNOT_GET_OWN_USER_WITHOUT_USER');
+    assert.equal(
+      knownError(await f.request({ access: 'client', url: '/api/v1/users/me', token: session.access_token })).code,
+      'CANNOT_GET_OWN_USER_WITHOUT_USER',
+    );
     assert.equal(knownError(await refresh(refreshFields(session.refresh_token))).code, 'REFRESH_TOKEN_NOT_FOUND_OR_EXPIRED');
   });
 

@@ -8,11 +8,36 @@ import { knownError, stackFixture, T0, type StackFixture } from './fixture.js';
 
 /** Every field of the seed's user object (client read), and the server-only ones (spec §3.3). */
 const CLIENT_FIELDS = [
-  'id', 'primary_email', 'primary_email_verified', 'display_name', 'client_metadata', 'client_read_only_metadata', 'profile_image_url',
-  'signed_up_at_millis', 'has_password', 'otp_auth_enabled', 'passkey_auth_enabled', 'is_anonymous', 'is_restricted', 'restricted_reason',
-  'restricted_by_admin', 'restricted_by_admin_reason', 'selected_team_id', 'selected_team', 'oauth_providers', 'auth_with_email', 'requires_totp_mfa',
+  'id',
+  'primary_email',
+  'primary_email_verified',
+  'display_name',
+  'client_metadata',
+  'client_read_only_metadata',
+  'profile_image_url',
+  'signed_up_at_millis',
+  'has_password',
+  'otp_auth_enabled',
+  'passkey_auth_enabled',
+  'is_anonymous',
+  'is_restricted',
+  'restricted_reason',
+  'restricted_by_admin',
+  'restricted_by_admin_reason',
+  'selected_team_id',
+  'selected_team',
+  'oauth_providers',
+  'auth_with_email',
+  'requires_totp_mfa',
 ].sort();
-const SERVER_ONLY = ['primary_email_auth_enabled', 'server_metadata', 'last_active_at_millis', 'restricted_by_admin_private_details', 'country_code', 'risk_scores'];
+const SERVER_ONLY = [
+  'primary_email_auth_enabled',
+  'server_metadata',
+  'last_active_at_millis',
+  'restricted_by_admin_private_details',
+  'country_code',
+  'risk_scores',
+];
 
 describe('Stack Auth user reads', () => {
   let f: StackFixture;
@@ -22,11 +47,24 @@ describe('Stack Auth user reads', () => {
     f = await stackFixture();
     alice = await f.signUp('alice@example.com');
     const aliceUser = await createUser(f.core, SYSTEM, { name: 'team_owner', email: 'owner@example.com' });
-    const team = await createOrganization(f.core, SYSTEM, { slug: 'team1', name: 'My Team', clientMetadata: { key: 'value' }, serverMetadata: { secret: 1 }, ownerId: aliceUser.id });
+    const team = await createOrganization(f.core, SYSTEM, {
+      slug: 'team1',
+      name: 'My Team',
+      clientMetadata: { key: 'value' },
+      serverMetadata: { secret: 1 },
+      ownerId: aliceUser.id,
+    });
     teamUuid = team.uuid;
     const id = (await f.core.db.selectFrom('users').select('id').where('uuid', '=', alice.user_id).executeTakeFirstOrThrow()).id;
     await addMembership(f.core, SYSTEM, { organizationId: team.id, userId: id, role: 'worker' });
-    await updateUser(f.core, SYSTEM, id, { displayName: 'Alice', selectedTeamId: team.id, clientMetadata: { a: 1 }, clientReadOnlyMetadata: { b: 2 }, serverMetadata: { c: 3 }, riskScores: { sign_up: { bot: 5, free_trial_abuse: 7 } } });
+    await updateUser(f.core, SYSTEM, id, {
+      displayName: 'Alice',
+      selectedTeamId: team.id,
+      clientMetadata: { a: 1 },
+      clientReadOnlyMetadata: { b: 2 },
+      serverMetadata: { c: 3 },
+      riskScores: { sign_up: { bot: 5, free_trial_abuse: 7 } },
+    });
   });
   after(() => f.close());
 
@@ -49,7 +87,13 @@ describe('Stack Auth user reads', () => {
     assert.equal(user.restricted_by_admin, false);
     assert.equal(user.restricted_by_admin_reason, null);
     assert.equal(user.selected_team_id, teamUuid);
-    assert.deepEqual(user.selected_team, { id: teamUuid, display_name: 'My Team', profile_image_url: null, client_metadata: { key: 'value' }, client_read_only_metadata: null });
+    assert.deepEqual(user.selected_team, {
+      id: teamUuid,
+      display_name: 'My Team',
+      profile_image_url: null,
+      client_metadata: { key: 'value' },
+      client_read_only_metadata: null,
+    });
     assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
   });
 
@@ -75,7 +119,13 @@ describe('Stack Auth user reads', () => {
   });
 
   test('/users/me and user_id=me without a token: CANNOT_GET_OWN_USER_WITHOUT_USER', async () => {
-    for (const [access, method, url] of [['client', 'GET', '/api/v1/users/me'], ['client', 'PATCH', '/api/v1/users/me'], ['client', 'DELETE', '/api/v1/users/me'], ['server', 'GET', '/api/v1/users/me'], ['server', 'PATCH', '/api/v1/users/me']] as const) {
+    for (const [access, method, url] of [
+      ['client', 'GET', '/api/v1/users/me'],
+      ['client', 'PATCH', '/api/v1/users/me'],
+      ['client', 'DELETE', '/api/v1/users/me'],
+      ['server', 'GET', '/api/v1/users/me'],
+      ['server', 'PATCH', '/api/v1/users/me'],
+    ] as const) {
       const response = await f.request({ access, method, url, ...(method === 'PATCH' ? { body: {} } : {}) });
       assert.equal(response.statusCode, 400);
       const body = knownError(response);
@@ -85,8 +135,20 @@ describe('Stack Auth user reads', () => {
   });
 
   test('server routes refuse client access with INSUFFICIENT_ACCESS_TYPE before reading parameters; server and admin pass', async () => {
-    for (const [method, url] of [['GET', '/api/v1/users?limit=nope'], ['POST', '/api/v1/users'], ['GET', `/api/v1/users/${alice.user_id}`], ['PATCH', '/api/v1/users/not-a-uuid'], ['DELETE', `/api/v1/users/${alice.user_id}`]] as const) {
-      const response = await f.request({ access: 'client', method, url, token: alice.access_token, ...(method === 'GET' || method === 'DELETE' ? {} : { body: { nope: 1 } }) });
+    for (const [method, url] of [
+      ['GET', '/api/v1/users?limit=nope'],
+      ['POST', '/api/v1/users'],
+      ['GET', `/api/v1/users/${alice.user_id}`],
+      ['PATCH', '/api/v1/users/not-a-uuid'],
+      ['DELETE', `/api/v1/users/${alice.user_id}`],
+    ] as const) {
+      const response = await f.request({
+        access: 'client',
+        method,
+        url,
+        token: alice.access_token,
+        ...(method === 'GET' || method === 'DELETE' ? {} : { body: { nope: 1 } }),
+      });
       assert.equal(response.statusCode, 401, `${method} ${url}`);
       const body = knownError(response);
       assert.equal(body.code, 'INSUFFICIENT_ACCESS_TYPE');
@@ -117,7 +179,13 @@ describe('Stack Auth GET /users', () => {
   before(async () => {
     f = await stackFixture();
     // Sign-up order: one per millisecond, with a tie between carol and dave.
-    const people = [['alice', 'Alice Smith', 0], ['bob', 'Bob Jones', 1], ['carol', 'Carol Smith', 2], ['dave', 'Dave Brown', 2], ['erin', 'Erin Green', 3]] as const;
+    const people = [
+      ['alice', 'Alice Smith', 0],
+      ['bob', 'Bob Jones', 1],
+      ['carol', 'Carol Smith', 2],
+      ['dave', 'Dave Brown', 2],
+      ['erin', 'Erin Green', 3],
+    ] as const;
     for (const [name, display, offset] of people) {
       f.clock.now = T0 + offset;
       const user = await createUser(f.core, SYSTEM, { name, email: `${name}@Example.com`, displayName: display, emailVerified: name !== 'erin' });
@@ -199,9 +267,13 @@ describe('Stack Auth GET /users', () => {
   test('a project requiring email verification leaves unverified users out unless include_restricted', async () => {
     const strict = await f.newProject({ require_email_verification: true });
     const response = await f.request({ access: 'server', project: strict, url: '/api/v1/users' });
-    const names = (response.json() as { items: { id: string; restricted_reason: unknown }[] }).items.map((u) => Object.entries(ids).find(([, v]) => v === u.id)?.[0]);
+    const names = (response.json() as { items: { id: string; restricted_reason: unknown }[] }).items.map(
+      (u) => Object.entries(ids).find(([, v]) => v === u.id)?.[0],
+    );
     assert.deepEqual(names, ['alice', 'bob', 'carol', 'dave']);
-    const all = (await f.request({ access: 'server', project: strict, url: '/api/v1/users?include_restricted=true' })).json() as { items: { id: string; restricted_reason: unknown; is_restricted: boolean }[] };
+    const all = (await f.request({ access: 'server', project: strict, url: '/api/v1/users?include_restricted=true' })).json() as {
+      items: { id: string; restricted_reason: unknown; is_restricted: boolean }[];
+    };
     const erin = all.items.find((u) => u.id === ids.erin);
     assert.deepEqual(erin?.restricted_reason, { type: 'email_not_verified' });
     assert.equal(erin?.is_restricted, true);

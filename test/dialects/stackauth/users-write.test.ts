@@ -35,8 +35,19 @@ describe('Stack Auth user writes', () => {
   });
 
   test('a client may not write server fields: SCHEMA_ERROR naming them, nothing written; the server may', async () => {
-    for (const field of ['server_metadata', 'client_read_only_metadata', 'primary_email_verified', 'restricted_by_admin', 'password', 'risk_scores', 'country_code']) {
-      const response = await patchMe({ display_name: 'Changed', [field]: field === 'primary_email_verified' || field === 'restricted_by_admin' ? true : field === 'password' ? 'new password 1' : null });
+    for (const field of [
+      'server_metadata',
+      'client_read_only_metadata',
+      'primary_email_verified',
+      'restricted_by_admin',
+      'password',
+      'risk_scores',
+      'country_code',
+    ]) {
+      const response = await patchMe({
+        display_name: 'Changed',
+        [field]: field === 'primary_email_verified' || field === 'restricted_by_admin' ? true : field === 'password' ? 'new password 1' : null,
+      });
       assert.equal(response.statusCode, 400, field);
       const body = knownError(response);
       assert.equal(body.code, 'SCHEMA_ERROR');
@@ -46,7 +57,16 @@ describe('Stack Auth user writes', () => {
     }
     const me = (await f.request({ access: 'server', url: `/api/v1/users/${alice.user_id}` })).json() as Record<string, unknown>;
     assert.notEqual(me.display_name, 'Changed');
-    const server = await patchMe({ server_metadata: { plan: 'pro' }, client_read_only_metadata: { tier: 1 }, primary_email_verified: true, country_code: 'de', risk_scores: { sign_up: { bot: 10, free_trial_abuse: 20 } } }, 'server');
+    const server = await patchMe(
+      {
+        server_metadata: { plan: 'pro' },
+        client_read_only_metadata: { tier: 1 },
+        primary_email_verified: true,
+        country_code: 'de',
+        risk_scores: { sign_up: { bot: 10, free_trial_abuse: 20 } },
+      },
+      'server',
+    );
     assert.equal(server.statusCode, 200, server.body);
     const written = server.json() as Record<string, unknown>;
     assert.deepEqual(written.server_metadata, { plan: 'pro' });
@@ -59,7 +79,13 @@ describe('Stack Auth user writes', () => {
   });
 
   test('wrong types are SCHEMA_ERRORs with details.message', async () => {
-    for (const body of [{ display_name: 5 }, { primary_email: 'not-an-email' }, { selected_team_id: 'x' }, { risk_scores: { sign_up: { bot: 101, free_trial_abuse: 0 } } }, []]) {
+    for (const body of [
+      { display_name: 5 },
+      { primary_email: 'not-an-email' },
+      { selected_team_id: 'x' },
+      { risk_scores: { sign_up: { bot: 101, free_trial_abuse: 0 } } },
+      [],
+    ]) {
       const error = knownError(await patchMe(body, 'server'));
       assert.equal(error.code, 'SCHEMA_ERROR', JSON.stringify(body));
       assert.equal(error.details?.message, error.error);
@@ -67,7 +93,17 @@ describe('Stack Auth user writes', () => {
   });
 
   test('POST /users answers 201 with the server read; emails are unique ignoring case', async () => {
-    const response = await create({ primary_email: 'new@example.com', display_name: 'New', password: 'some password 1', client_metadata: { a: 1 }, server_metadata: { b: 2 }, primary_email_verified: true, restricted_by_admin: true, restricted_by_admin_reason: 'spam', restricted_by_admin_private_details: 'ip 1.2.3.4' });
+    const response = await create({
+      primary_email: 'new@example.com',
+      display_name: 'New',
+      password: 'some password 1',
+      client_metadata: { a: 1 },
+      server_metadata: { b: 2 },
+      primary_email_verified: true,
+      restricted_by_admin: true,
+      restricted_by_admin_reason: 'spam',
+      restricted_by_admin_private_details: 'ip 1.2.3.4',
+    });
     assert.equal(response.statusCode, 201, response.body);
     const user = response.json() as Record<string, unknown>;
     assert.equal(user.primary_email, 'new@example.com');
@@ -75,7 +111,11 @@ describe('Stack Auth user writes', () => {
     assert.equal(user.restricted_by_admin_reason, 'spam');
     assert.equal(user.restricted_by_admin_private_details, 'ip 1.2.3.4');
     assert.deepEqual(user.restricted_reason, { type: 'restricted_by_administrator' });
-    for (const attempt of [create({ primary_email: 'NEW@example.com' }), patchUser(alice.user_id, { primary_email: 'New@Example.com' }), patchMe({ primary_email: 'new@EXAMPLE.com' })]) {
+    for (const attempt of [
+      create({ primary_email: 'NEW@example.com' }),
+      patchUser(alice.user_id, { primary_email: 'New@Example.com' }),
+      patchMe({ primary_email: 'new@EXAMPLE.com' }),
+    ]) {
       const conflict = await attempt;
       assert.equal(conflict.statusCode, 409);
       const body = knownError(conflict);
@@ -208,7 +248,12 @@ describe('Stack Auth restricted and anonymous users (spec §3.6)', () => {
   test('an unverified user of a project requiring verification is RESTRICTED_USER_NOT_ALLOWED unless allowed', async () => {
     const f = await stackFixture({ config: { require_email_verification: true } });
     try {
-      const signUp = await f.request({ access: 'client', method: 'POST', url: '/api/v1/auth/password/sign-up', body: { email: 'erin@example.com', password: PASSWORD } });
+      const signUp = await f.request({
+        access: 'client',
+        method: 'POST',
+        url: '/api/v1/auth/password/sign-up',
+        body: { email: 'erin@example.com', password: PASSWORD },
+      });
       const erin = signUp.json() as { access_token: string; user_id: string };
       const me = (headers: Record<string, string>) => f.request({ access: 'client', url: '/api/v1/users/me', token: erin.access_token, headers });
       const refused = await me({});

@@ -86,8 +86,12 @@ describe('search never finds what reading hides', () => {
   /** The user's value of a catalogue field, as a filter matching exactly that value. */
   function probe(field: FieldDef, user: User): Filter {
     if (field.derived) {
-      const value = field.name === 'is_banned' ? user.ban !== null : field.name === 'is_muted' ? user.mute !== null : !user.is_deleted && user.ban === null;
-      return eq(field.name, value);
+      const derived: Record<string, boolean> = {
+        is_banned: user.ban !== null,
+        is_muted: user.mute !== null,
+        is_unactivated: user.self_signed_up && !user.email_verified,
+      };
+      return eq(field.name, derived[field.name] ?? (!user.is_deleted && user.ban === null));
     }
     const raw = rows.get(user.id)![field.column!];
     if (raw === null || raw === undefined) return isNull(field.name);

@@ -115,5 +115,8 @@ export async function authenticateStackAccessToken(core: Core, project: StackPro
   const sessionId = Number(payload.refresh_token_id);
   const user = await stackSessionUser(core, project, sessionId);
   if (!user || user.uuid !== payload.sub) return { kind: 'no_user' };
-  return { kind: 'ok', viewer: viewerFor(user, { kind: 'session', id: sessionId }, ip), user, sessionId };
+  // When the session was opened: a recent sign-in proves ownership for password and email changes.
+  const session = await core.db.selectFrom('sessions').select('created_at').where('id', '=', sessionId).executeTakeFirst();
+  const credential = { kind: 'session' as const, id: sessionId, ...(session ? { createdAt: session.created_at } : {}) };
+  return { kind: 'ok', viewer: viewerFor(user, credential, ip), user, sessionId };
 }

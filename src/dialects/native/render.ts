@@ -36,6 +36,7 @@ const GUARDED_USER_FIELDS = [
   'server_metadata',
   'risk_scores',
   'country_code',
+  'self_signed_up',
 ] as const satisfies readonly (keyof User & keyof NativeUser)[];
 
 /** A user as `viewer` may see them: every guarded field is asked of the core's read rules. */
@@ -57,6 +58,8 @@ export function renderUser(viewer: Viewer, user: User): NativeUser {
     is_deleted: user.is_deleted,
     is_anonymous: user.is_anonymous,
     is_banned: user.ban !== null,
+    // e621: a self-signed-up account whose email is unverified (level 0 Unactivated there).
+    is_unactivated: user.self_signed_up && !user.email_verified,
     is_muted: user.mute !== null,
     ban: user.ban,
     // That a user is muted is public; what the mute says is not (as /v1/mutes).

@@ -58,6 +58,7 @@ export const UserSchema = Type.Object(
     is_deleted: Type.Boolean(),
     is_anonymous: Type.Boolean(),
     is_banned: Type.Boolean(),
+    is_unactivated: Type.Boolean({ description: 'signed itself up and has not verified its email (e621 Unactivated)' }),
     is_muted: Type.Boolean(),
     ban: Nullable(SanctionInForce),
     /** Moderators and the user themself (core/access/visibility.ts). */
@@ -69,6 +70,7 @@ export const UserSchema = Type.Object(
     updated_at: Timestamp,
     email: Type.Optional(Nullable(Type.String())),
     email_verified: Type.Optional(Type.Boolean()),
+    self_signed_up: Type.Optional(Type.Boolean({ description: 'the account signed itself up (admins)' })),
     has_password: Type.Optional(Type.Boolean()),
     restricted_by_admin_reason: Type.Optional(Nullable(Type.String())),
     restricted_by_admin_private_details: Type.Optional(Nullable(Type.String())),

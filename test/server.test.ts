@@ -19,7 +19,7 @@ test('startServer listens on the main port and on each dialect port, and closes 
     const atRoot = await fetch(`${e621}/users.json`);
     assert.deepEqual(await atRoot.json(), []);
     const cvatRoot = await fetch(`${cvat}/api/users`);
-    assert.deepEqual(await cvatRoot.json(), { detail: 'Not found.' });
+    assert.deepEqual(await cvatRoot.json(), { detail: 'Authentication credentials were not provided.' });
   } finally {
     await server.close();
     await server.close();

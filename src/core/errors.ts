@@ -21,7 +21,12 @@ export type CoreProblem =
   | 'invitation_missing'
   | 'invitation_accepted'
   | 'invitation_expired'
-  | 'already_member';
+  | 'already_member'
+  // For `invalid_param`: a search the engines cannot run safely (Danbooru: a regex PostgreSQL
+  // refuses, a statement that timed out).
+  | 'invalid_pattern'
+  | 'query_timeout'
+  | 'too_costly';
 
 /** Field-level messages, as `{ name: ['already taken'] }`. */
 export type FieldErrors = Readonly<Record<string, readonly string[]>>;
@@ -37,6 +42,7 @@ export interface CoreErrorDetails {
   readonly retryAfterSeconds?: number;
   /** Why a credential was refused; never told to the caller, only logged. */
   readonly reason?: string;
+  /** Which known problem this is, so each dialect can word it as its system does. */
   readonly problem?: CoreProblem;
   /** What the problem is about, for the dialect's wording (the organization's slug as asked). */
   readonly subject?: string;
@@ -62,6 +68,17 @@ export const forbidden = (message = 'Access denied', details: CoreErrorDetails =
 
 export const invalidParam = (param: string, message: string): CoreError =>
   new CoreError('invalid_param', message, { param });
+
+/** A regular expression the engines refuse (syntax, length, constructs RE2 lacks). */
+export const invalidPattern = (param: string, reason: string): CoreError =>
+  new CoreError('invalid_param', `invalid regular expression: ${reason}`, { param, problem: 'invalid_pattern' });
+
+/** A search statement that ran past its time limit and was cancelled. */
+export const queryTimeout = (): CoreError =>
+  new CoreError('invalid_param', 'The database timed out running your query.', { param: 'search', problem: 'query_timeout' });
+
+/** A search input above a cost bound (offset, nesting, list size): refused before it runs. */
+export const tooCostly = (param: string, message: string): CoreError => new CoreError('invalid_param', message, { param, problem: 'too_costly' });
 
 export const validationFailed = (fields: FieldErrors): CoreError =>
   new CoreError(

@@ -4,6 +4,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { regexpMatches } from './linear-regex.js';
+import { REGEX_CALL_UNITS, RowBudget } from './row-budget.js';
 import type { Database } from './schema.js';
 
 /**
@@ -18,7 +20,17 @@ export interface EngineCapabilities {
   readonly regexOperator: '~' | 'regexp';
   /** `LISTEN/NOTIFY` carries cache invalidations between instances. */
   readonly notifications: boolean;
+  /** Statements can be given a time limit (`statement_timeout`). */
+  readonly statementTimeout: boolean;
+  /**
+   * SQLite has no statement timeout and runs on the event loop: a search instead calls
+   * `roster_budget(token, units)` on every row it examines (subqueries included), which aborts
+   * the statement once it has spent `units` (see row-budget.ts).
+   */
+  readonly rowBudget: boolean;
 }
+
+export { StatementBudgetExceeded } from './row-budget.js';
 
 /** How busy the PostgreSQL pool is; SQLite has one connection and no pool. */
 export interface PoolUse {
@@ -79,16 +91,21 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's own lower() folds ASCII only; PostgreSQL's folds all of Unicode. Same rows on both.
   sqlite.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  // RE2: linear-time matching, so no pattern can stall the event loop (linear-regex.ts); each
+  // call counts against the search's row budget (row-budget.ts).
+  const budget = new RowBudget();
   sqlite.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
-    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
-    return safeRegExp(pattern)?.test(value) ? 1 : 0;
+    budget.charge(REGEX_CALL_UNITS);
+    return regexpMatches(pattern, value);
   });
+  // Not deterministic, so SQLite calls it for every row it examines instead of once.
+  sqlite.function('roster_budget', { deterministic: false }, budget.row);
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
   const statements = new StatementListeners();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: statements.log });
   return {
     db,
-    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false }),
+    caps: Object.freeze({ engine: 'sqlite', substringIndex: 'fts5-trigram', regexOperator: 'regexp', notifications: false, statementTimeout: false, rowBudget: true }),
     dataVersion: () => versionStatement.get() as number,
     pgPool: null,
     observer: { poolUse: () => null, onStatement: (listener) => statements.add(listener) },
@@ -105,7 +122,7 @@ function openPostgres(url: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
     db,
-    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true }),
+    caps: Object.freeze({ engine: 'postgres', substringIndex: 'pg-trgm', regexOperator: '~', notifications: true, statementTimeout: true, rowBudget: false }),
     dataVersion: null,
     pgPool: pool,
     observer: {
@@ -137,21 +154,4 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       return statement;
     },
   };
-}
-
-const regexCache = new Map<string, RegExp | null>();
-
-/** Compiles a user-supplied pattern once; an invalid pattern matches nothing. */
-function safeRegExp(pattern: string): RegExp | null {
-  let compiled = regexCache.get(pattern);
-  if (compiled === undefined) {
-    try {
-      compiled = new RegExp(pattern, 'u');
-    } catch {
-      compiled = null;
-    }
-    if (regexCache.size > 500) regexCache.clear();
-    regexCache.set(pattern, compiled);
-  }
-  return compiled;
 }

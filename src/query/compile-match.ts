@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import { invalidParam } from '../core/errors.js';
+import { invalidParam, invalidPattern } from '../core/errors.js';
+import { regexProblem } from '../db/linear-regex.js';
 import type { Filter } from './ast.js';
 import type { Scope } from './compile.js';
 import { ENTITIES, type FieldDef } from './fields.js';
@@ -26,32 +27,27 @@ export function checkMatch(field: FieldDef, node: MatchNode): void {
   if (field.derived || field.type !== 'string') throw invalidParam(field.name, `${field.name} is not a text field`);
   if (typeof node.value !== 'string' || !isStorableText(node.value)) throw invalidParam(field.name, `${field.name} expects a string`);
   if (node.mode === 'regex') {
-    // JavaScript (SQLite's regexp()) cannot fold case in a pattern as PostgreSQL's ~* does.
+    // RE2 (SQLite's regexp()) folds case only inside the pattern; PostgreSQL's ~* is not offered.
     if (!node.caseSensitive) throw invalidParam(field.name, 'regular expressions are case-sensitive');
-    if (!isPortablePattern(node.value)) throw invalidParam(field.name, 'invalid regular expression');
+    const problem = regexProblem(node.value) ?? unportable(node.value);
+    if (problem !== null) throw invalidPattern(field.name, problem);
   }
 }
 
 /**
- * Valid for JavaScript (SQLite's regexp()) and without the constructs PostgreSQL's engine lacks
- * (`\p{…}` classes, named groups, `\k` back-references) or reads otherwise (`\b` is a
- * backspace there, not a word boundary).
+ * Constructs RE2 accepts but PostgreSQL's engine lacks (`\p{…}` classes, named groups) or reads
+ * otherwise (`\b` is a backspace there, not a word boundary): refused on both engines alike.
  */
-function isPortablePattern(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-  } catch {
-    return false;
-  }
+function unportable(pattern: string): string | null {
   for (let i = 0; i < pattern.length; i++) {
     if (pattern[i] === '\\') {
       const escaped = pattern[++i];
-      if (escaped !== undefined && 'pPkbB'.includes(escaped)) return false;
-    } else if (pattern.startsWith('(?<', i) && pattern[i + 3] !== '=' && pattern[i + 3] !== '!') {
-      return false;
+      if (escaped !== undefined && 'pPkbB'.includes(escaped)) return `\\${escaped} is not supported`;
+    } else if (pattern.startsWith('(?P<', i) || pattern.startsWith('(?<', i)) {
+      return 'named groups are not supported';
     }
   }
-  return true;
+  return null;
 }
 
 /**

@@ -3,7 +3,8 @@ import { invalidParam } from '../core/errors.js';
 import type { EngineCapabilities } from '../db/database.js';
 import { not, type CompareOp, type Filter, type Scalar } from './ast.js';
 import { checkMatch, compileMatch, isStorableText } from './compile-match.js';
-import { ENTITIES, ENTITY_FIXED, findField, findRelation, tierAllows, type EntityName, type FieldDef, type SearchTier } from './fields.js';
+import { ENTITIES, ENTITY_FIXED, findField, findRelation, isSearchableField, isSearchableRelation, type EntityName, type FieldDef, type SearchAccess, type SearchTier } from './fields.js';
+import { readableRowsFilter } from './readable-rows.js';
 
 /** What compiling a filter needs to know besides the filter. */
 export interface CompileContext {
@@ -12,6 +13,13 @@ export interface CompileContext {
   readonly now: number;
   /** The viewer's search tier; fields and relations above it do not exist for them. */
   readonly tier: SearchTier;
+  /** The signed-in viewer's id, for row rules that depend on who asks (memberships); null or absent otherwise. */
+  readonly viewerId?: number | null;
+  /**
+   * SQLite (capability `rowBudget`): each statement of this search (`token`, unique per search)
+   * aborts once it has examined `rows` rows, counted in every scan and subquery.
+   */
+  readonly budget?: { readonly token: number; readonly rows: number };
 }
 
 /** Danbooru refuses association searches nested deeper than this. */
@@ -24,6 +32,11 @@ export interface Scope {
   readonly root: string;
   readonly level: number;
   readonly ctx: CompileContext;
+  /**
+   * The core's own conditions (row rules, derived fields) compile trusted: they reach rows the
+   * viewer may not read in order to decide what they may. A caller's filter never does.
+   */
+  readonly trusted: boolean;
 }
 
 type Bool = RawBuilder<SqlBool>;
@@ -45,11 +58,11 @@ const INLINE_LIST_MAX = 100;
  *
  * @throws CoreError `invalid_param` with `param` = the offending field or relation name.
  */
-export function checkFilter(entity: EntityName, filter: Filter, tier: SearchTier): void {
-  checkNode(entity, filter, tier, 0);
+export function checkFilter(entity: EntityName, filter: Filter, access: SearchAccess | SearchTier): void {
+  checkNode(entity, filter, typeof access === 'string' ? { tier: access } : access, 0);
 }
 
-function checkNode(entity: EntityName, filter: Filter, tier: SearchTier, depth: number): void {
+function checkNode(entity: EntityName, filter: Filter, tier: SearchAccess, depth: number): void {
   switch (filter.kind) {
     case 'and':
     case 'or':
@@ -76,7 +89,7 @@ function checkNode(entity: EntityName, filter: Filter, tier: SearchTier, depth: 
       return checkMatch(searchableField(entity, filter.field, tier), filter);
     case 'exists': {
       const relation = findRelation(entity, filter.relation);
-      if (!relation || !tierAllows(tier, relation.tier)) throw invalidParam(filter.relation, `unknown search field "${filter.relation}"`);
+      if (!relation || !isSearchableRelation(entity, filter.relation, tier)) throw invalidParam(filter.relation, `unknown search field "${filter.relation}"`);
       if (depth >= MAX_EXISTS_DEPTH) throw invalidParam(filter.relation, `searches nest at most ${MAX_EXISTS_DEPTH} levels deep`);
       if (filter.where) checkNode(relation.target, filter.where, tier, depth + 1);
       return;
@@ -87,9 +100,9 @@ function checkNode(entity: EntityName, filter: Filter, tier: SearchTier, depth: 
 }
 
 /** The field if the viewer may search it; unknown and hidden fields give the same error. */
-function searchableField(entity: EntityName, name: string, tier: SearchTier): FieldDef {
+function searchableField(entity: EntityName, name: string, access: SearchAccess): FieldDef {
   const field = findField(entity, name);
-  if (!field || !tierAllows(tier, field.tier)) throw invalidParam(name, `unknown search field "${name}"`);
+  if (!field || !isSearchableField(entity, name, access)) throw invalidParam(name, `unknown search field "${name}"`);
   return field;
 }
 
@@ -123,10 +136,10 @@ function checkValue(field: FieldDef, value: Scalar): void {
  * @example db.selectFrom('users as u').select('u.id').where(compileFilter('users', 'u', eq('level', 20), ctx))
  */
 export function compileFilter(entity: EntityName, alias: string, filter: Filter, ctx: CompileContext): Expression<SqlBool> {
-  checkFilter(entity, filter, ctx.tier);
-  const scope: Scope = { entity, alias, root: alias, level: 0, ctx };
-  const fixed = fixedConditions(ENTITY_FIXED[entity], alias);
-  return fixed.length === 0 ? compileNode(filter, scope) : joinAll([...fixed, compileNode(filter, scope)], 'and');
+  checkFilter(entity, filter, ctx);
+  const scope: Scope = { entity, alias, root: alias, level: 0, ctx, trusted: false };
+  const conditions = [...budget(scope), ...fixedConditions(ENTITY_FIXED[entity], alias), ...readableRows(scope, entity), compileNode(filter, scope)];
+  return joinAll(conditions, 'and');
 }
 
 function compileNode(filter: Filter, scope: Scope): Bool {
@@ -196,7 +209,7 @@ function param(field: FieldDef, value: Scalar, scope: Scope): RawBuilder<unknown
 function compileCompare(field: FieldDef, op: CompareOp, value: Scalar, scope: Scope): Bool {
   if (field.derived) {
     const definition = field.derived(scope.ctx.now);
-    return compileNode(value === true ? definition : not(definition), scope);
+    return compileNode(value === true ? definition : not(definition), { ...scope, trusted: true });
   }
   const left = op === 'eq' || op === 'ne' ? column(scope, field) : orderedColumn(scope, field);
   return sql<SqlBool>`${left} ${sql.raw(OPERATORS[op])} ${param(field, value, scope)}`;
@@ -218,13 +231,28 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
   const alias = `${scope.root}_${scope.level + 1}`;
   const inner: Scope = { ...scope, entity: relation.target, alias, level: scope.level + 1 };
   const conditions = [
+    ...budget(inner),
     sql<SqlBool>`${sql.ref(`${alias}.${relation.remoteColumn}`)} = ${sql.ref(`${scope.alias}.${relation.localColumn}`)}`,
     ...fixedConditions(relation.fixed, alias),
     ...fixedConditions(ENTITY_FIXED[relation.target], alias),
+    ...readableRows(inner, relation.target),
     ...(where ? [compileNode(where, inner)] : []),
   ];
   const table = sql.table(ENTITIES[relation.target].table);
   return sql<SqlBool>`exists (select 1 from ${table} as ${sql.id(alias)} where ${sql.join(conditions, sql` and `)})`;
+}
+
+/** The row budget check (SQLite), first among a scan's conditions so that every examined row pays it. */
+function budget(scope: Scope): Bool[] {
+  const { budget: rows, caps } = scope.ctx;
+  return caps.rowBudget && rows !== undefined ? [sql<SqlBool>`roster_budget(${rows.token}, ${rows.rows}) = 1`] : [];
+}
+
+/** The core's row rule for the entity, unless the scope is trusted; nothing when every row is readable. */
+function readableRows(scope: Scope, entity: EntityName): Bool[] {
+  if (scope.trusted) return [];
+  const rows = readableRowsFilter(entity, scope.ctx);
+  return rows.kind === 'const' && rows.value ? [] : [compileNode(rows, { ...scope, trusted: true })];
 }
 
 function fixedConditions(fixed: Readonly<Record<string, string | number>> | undefined, alias: string): Bool[] {

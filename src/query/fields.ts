@@ -1,11 +1,13 @@
 import { COUNTER_NAMES } from '../db/schema.js';
+import { canSearchField, readableRows } from '../core/access/visibility.js';
 import type { SearchTier } from '../core/access/search-tier.js';
 import { and, cmp, exists, isNull, not, or, type Filter } from './ast.js';
 
 /**
  * The field catalogue: every searchable, sortable field declared once, per entity. Dialects map
- * their public names onto these in their own `params.ts`; compile checks every field and sort key
- * against the viewer's search tier before any SQL is written.
+ * their public names onto these in their own `params.ts`. Who may search a field, and through
+ * which rows, is not decided here: the core's read rules (core/access/visibility.ts) say it, and
+ * compile checks every field, relation and sort key against them before any SQL is written.
  */
 export type FieldType = 'integer' | 'string' | 'boolean' | 'timestamp';
 
@@ -22,7 +24,6 @@ export interface FieldDef {
   readonly substringIndexed?: boolean;
   readonly nullable: boolean;
   readonly sortable: boolean;
-  readonly tier: SearchTier;
   /** A boolean field defined as a filter over relations, given the current time. */
   readonly derived?: (now: number) => Filter;
 }
@@ -36,7 +37,8 @@ export interface RelationDef {
   readonly remoteColumn: string;
   /** Fixed conditions on the related rows (e.g. `kind = 'ban'`), as column = value. */
   readonly fixed?: Readonly<Record<string, string | number>>;
-  readonly tier: SearchTier;
+  /** Used only by the core's row rules (readable-rows.ts), never in a caller's filter. */
+  readonly internal?: boolean;
 }
 
 export interface EntityDef {
@@ -49,10 +51,10 @@ export interface EntityDef {
 export type EntityName = 'users' | 'bans' | 'mutes' | 'name_changes' | 'memberships' | 'subscriptions' | 'organizations';
 
 const field = (name: string, type: FieldType, options: Partial<FieldDef> = {}): FieldDef =>
-  Object.freeze({ name, type, column: name, nullable: false, sortable: false, tier: 'public', ...options });
+  Object.freeze({ name, type, column: name, nullable: false, sortable: false, ...options });
 
-const derived = (name: string, tier: SearchTier, definition: (now: number) => Filter): FieldDef =>
-  Object.freeze({ name, type: 'boolean', nullable: false, sortable: false, tier, derived: definition });
+const derived = (name: string, definition: (now: number) => Filter): FieldDef =>
+  Object.freeze({ name, type: 'boolean', nullable: false, sortable: false, derived: definition });
 
 /** A sanction applies while it is not lifted and has not expired: no job needed for expiry. */
 export const sanctionInForce = (now: number): Filter =>
@@ -65,8 +67,8 @@ const USER_FIELDS = byName([
   field('id', 'integer', { sortable: true }),
   field('uuid', 'string'),
   field('name', 'string', { lowerColumn: 'name_lower', substringIndexed: true, sortable: true }),
-  field('email', 'string', { lowerColumn: 'email_lower', substringIndexed: true, nullable: true, sortable: true, tier: 'admin' }),
-  field('email_verified', 'boolean', { tier: 'admin' }),
+  field('email', 'string', { lowerColumn: 'email_lower', substringIndexed: true, nullable: true, sortable: true }),
+  field('email_verified', 'boolean', {}),
   field('first_name', 'string', { substringIndexed: true, sortable: true }),
   field('last_name', 'string', { substringIndexed: true, sortable: true }),
   field('display_name', 'string', { substringIndexed: true, nullable: true, sortable: true }),
@@ -79,14 +81,14 @@ const USER_FIELDS = byName([
   field('selected_team_id', 'integer', { nullable: true }),
   field('created_at', 'timestamp', { sortable: true }),
   field('updated_at', 'timestamp', { sortable: true }),
-  field('last_logged_in_at', 'timestamp', { nullable: true, sortable: true, tier: 'moderator' }),
-  field('last_active_at', 'timestamp', { nullable: true, sortable: true, tier: 'moderator' }),
-  field('last_ip_addr', 'string', { nullable: true, tier: 'moderator' }),
+  field('last_logged_in_at', 'timestamp', { nullable: true, sortable: true }),
+  field('last_active_at', 'timestamp', { nullable: true, sortable: true }),
+  field('last_ip_addr', 'string', { nullable: true }),
   ...COUNTER_NAMES.map((counter) => field(counter, 'integer', { sortable: true })),
-  derived('is_banned', 'public', (now) => exists('bans', sanctionInForce(now))),
-  derived('is_muted', 'public', (now) => exists('mutes', sanctionInForce(now))),
+  derived('is_banned', (now) => exists('bans', sanctionInForce(now))),
+  derived('is_muted', (now) => exists('mutes', sanctionInForce(now))),
   /** CVAT's `is_active`: not deleted and not banned. */
-  derived('is_active', 'public', (now) => and(cmp('is_deleted', 'eq', false), not(exists('bans', sanctionInForce(now))))),
+  derived('is_active', (now) => and(cmp('is_deleted', 'eq', false), not(exists('bans', sanctionInForce(now))))),
 ]);
 
 const SANCTION_FIELDS = byName([
@@ -98,7 +100,7 @@ const SANCTION_FIELDS = byName([
   field('updated_at', 'timestamp', { sortable: true }),
   field('expires_at', 'timestamp', { nullable: true, sortable: true }),
   field('lifted_at', 'timestamp', { nullable: true }),
-  derived('in_force', 'public', sanctionInForce),
+  derived('in_force', sanctionInForce),
 ]);
 
 const NAME_CHANGE_FIELDS = byName([
@@ -138,18 +140,18 @@ const ORGANIZATION_FIELDS = byName([
 ]);
 
 const userRelations = Object.freeze({
-  bans: { name: 'bans', target: 'bans', localColumn: 'id', remoteColumn: 'user_id', tier: 'public' },
-  mutes: { name: 'mutes', target: 'mutes', localColumn: 'id', remoteColumn: 'user_id', tier: 'moderator' },
-  name_changes: { name: 'name_changes', target: 'name_changes', localColumn: 'id', remoteColumn: 'user_id', tier: 'member' },
-  inviter: { name: 'inviter', target: 'users', localColumn: 'inviter_id', remoteColumn: 'id', tier: 'public' },
-  invitees: { name: 'invitees', target: 'users', localColumn: 'id', remoteColumn: 'inviter_id', tier: 'public' },
-  memberships: { name: 'memberships', target: 'memberships', localColumn: 'id', remoteColumn: 'user_id', tier: 'public' },
-  subscriptions: { name: 'subscriptions', target: 'subscriptions', localColumn: 'id', remoteColumn: 'user_id', tier: 'admin' },
+  bans: { name: 'bans', target: 'bans', localColumn: 'id', remoteColumn: 'user_id' },
+  mutes: { name: 'mutes', target: 'mutes', localColumn: 'id', remoteColumn: 'user_id' },
+  name_changes: { name: 'name_changes', target: 'name_changes', localColumn: 'id', remoteColumn: 'user_id' },
+  inviter: { name: 'inviter', target: 'users', localColumn: 'inviter_id', remoteColumn: 'id' },
+  invitees: { name: 'invitees', target: 'users', localColumn: 'id', remoteColumn: 'inviter_id' },
+  memberships: { name: 'memberships', target: 'memberships', localColumn: 'id', remoteColumn: 'user_id' },
+  subscriptions: { name: 'subscriptions', target: 'subscriptions', localColumn: 'id', remoteColumn: 'user_id' },
 } satisfies Record<string, RelationDef>);
 
 const sanctionRelations = Object.freeze({
-  user: { name: 'user', target: 'users', localColumn: 'user_id', remoteColumn: 'id', tier: 'public' },
-  actor: { name: 'actor', target: 'users', localColumn: 'actor_id', remoteColumn: 'id', tier: 'public' },
+  user: { name: 'user', target: 'users', localColumn: 'user_id', remoteColumn: 'id' },
+  actor: { name: 'actor', target: 'users', localColumn: 'actor_id', remoteColumn: 'id' },
 } satisfies Record<string, RelationDef>);
 
 /** Every entity the query engine can search. */
@@ -161,9 +163,16 @@ export const ENTITIES: Readonly<Record<EntityName, EntityDef>> = Object.freeze({
     name: 'name_changes',
     table: 'name_changes',
     fields: NAME_CHANGE_FIELDS,
-    relations: { user: { name: 'user', target: 'users', localColumn: 'user_id', remoteColumn: 'id', tier: 'public' } },
+    relations: { user: { name: 'user', target: 'users', localColumn: 'user_id', remoteColumn: 'id' } },
   },
-  memberships: { name: 'memberships', table: 'memberships', fields: MEMBERSHIP_FIELDS, relations: {} },
+  memberships: {
+    name: 'memberships',
+    table: 'memberships',
+    fields: MEMBERSHIP_FIELDS,
+    relations: {
+      peers: { name: 'peers', target: 'memberships', localColumn: 'organization_id', remoteColumn: 'organization_id', internal: true },
+    },
+  },
   subscriptions: { name: 'subscriptions', table: 'subscriptions', fields: SUBSCRIPTION_FIELDS, relations: {} },
   organizations: {
     name: 'organizations',
@@ -189,4 +198,21 @@ export function findField(entity: EntityName, name: string): FieldDef | undefine
 
 export function findRelation(entity: EntityName, name: string): RelationDef | undefined {
   return Object.hasOwn(ENTITIES[entity].relations, name) ? ENTITIES[entity].relations[name] : undefined;
+}
+
+/** Who searches: the viewer's tier and, when signed in, their id (row rules such as memberships need it). */
+export interface SearchAccess {
+  readonly tier: SearchTier;
+  readonly viewerId?: number | null;
+}
+
+/** May the viewer filter and sort on the field? Only if the core lets them read it on every row they see. */
+export function isSearchableField(entity: EntityName, name: string, access: SearchAccess): boolean {
+  return findField(entity, name) !== undefined && canSearchField(access.tier, entity, name);
+}
+
+/** May the viewer search through the relation? Only if they may read some of its rows, and only through those. */
+export function isSearchableRelation(entity: EntityName, name: string, access: SearchAccess): boolean {
+  const relation = findRelation(entity, name);
+  return relation !== undefined && !relation.internal && readableRows(access.tier, access.viewerId ?? null, relation.target).kind !== 'none';
 }

@@ -1,10 +1,17 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import { invalidParam } from '../core/errors.js';
+import { invalidParam, tooCostly } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import { decodeCursor, encodeCursor, type CursorValues } from './cursor.js';
 import type { FieldType } from './fields.js';
 import type { PageRequest } from './search.js';
 import { orderBy, type SortTerm } from './sort.js';
+
+/**
+ * An offset makes the engine walk and drop that many rows. Danbooru's deepest page (5000 pages
+ * of 1000) stays within it; past it the request is refused at once (keyset cursors and
+ * `b<id>` pages cost nothing however deep).
+ */
+export const MAX_OFFSET = 5_000_000;
 
 /** The alias of the searched table in every query the engine runs. */
 export const ALIAS = 't';
@@ -34,6 +41,7 @@ export async function fetchPage(base: BaseQuery, terms: readonly SortTerm[], sig
   switch (page.kind) {
     case 'offset': {
       checkCount('offset', page.offset, 0);
+      if (page.offset > MAX_OFFSET) throw tooCostly('offset', `offset is at most ${MAX_OFFSET}; page with a cursor instead`);
       const rows = await orderBy(base.select(selectId), terms).limit(page.limit + 1).offset(page.offset).execute();
       return pageOf(rows.map((row) => Number(row.id)), page.limit, null);
     }

@@ -1,9 +1,11 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { CoreError, invalidParam } from '../core/errors.js';
+import { CoreError, invalidPattern, queryTimeout } from '../core/errors.js';
+import { StatementBudgetExceeded } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
-import { ENTITIES, findField, tierAllows, type EntityName, type SearchTier } from './fields.js';
+import { ENTITIES, ENTITY_FIXED, isSearchableField, type EntityName, type SearchTier } from './fields.js';
+import { readableRowsFilter } from './readable-rows.js';
 import { ALIAS, baseQuery, countRows, fetchPage } from './pages.js';
 import { planSort, sortSignature } from './sort.js';
 
@@ -61,31 +63,70 @@ export interface SearchContext extends CompileContext {
  *
  * @throws CoreError `invalid_param` for an unknown or hidden field, a bad value, sort, page or cursor.
  */
-export async function searchIds(ctx: SearchContext, request: SearchRequest): Promise<SearchResult> {
+export async function searchIds(context: SearchContext, request: SearchRequest): Promise<SearchResult> {
+  const ctx: SearchContext = { ...context, budget: context.budget ?? { token: ++searches, rows: SEARCH_ROW_BUDGET } };
   const filter = compileFilter(request.entity, ALIAS, request.filter, ctx);
   const where = request.scope ? sql<SqlBool>`(${filter} and ${compileFilter(request.entity, ALIAS, request.scope, { ...ctx, tier: 'admin' })})` : filter;
   const sequential = request.page.kind === 'before' || request.page.kind === 'after';
   // Danbooru's b<id>/a<id> ignore the order; they page by id alone.
   const terms = sequential ? [] : planSort(request.entity, ALIAS, request.sort, ctx);
-  const base = baseQuery(ctx.db, ENTITIES[request.entity].table, where);
   try {
-    const page = await fetchPage(base, terms, sortSignature(request.entity, terms), request.page);
-    const total = request.count ? await countRows(base) : null;
-    return { ...page, total };
+    return await withStatementTimeout(ctx, async (db) => {
+      const base = baseQuery(db, ENTITIES[request.entity].table, where);
+      const page = await fetchPage(base, terms, sortSignature(request.entity, terms), request.page);
+      // Counting every row is one pass over the smallest index, in C (about 55 ms at a million
+      // users): unlike a filtered count it needs no row budget, which would slow it down.
+      const total = request.count ? await countRows(isUnfiltered(request, ctx) ? baseQuery(db, ENTITIES[request.entity].table, sql<SqlBool>`1 = 1`) : base) : null;
+      return { ...page, total };
+    });
   } catch (error) {
-    throw asInvalidPattern(error);
+    throw asSearchError(error);
   }
+}
+
+/**
+ * On SQLite a search runs on the event loop: each of its statements stops after examining this
+ * many rows (capability `rowBudget`; measured figures in the README), so
+ * that no request holds the loop for more than 100 ms. A search that needs more is refused as
+ * Danbooru refuses one past its statement timeout. Searches served by an index examine few rows.
+ */
+export const SEARCH_ROW_BUDGET = 50_000;
+
+let searches = 0;
+
+/** Whether the search selects every row of its table: no filter, no fixed or row rule. */
+function isUnfiltered(request: SearchRequest, ctx: SearchContext): boolean {
+  const rows = readableRowsFilter(request.entity, ctx);
+  const all = (filter: Filter): boolean => filter.kind === 'const' && filter.value;
+  return all(request.filter) && request.scope === undefined && ENTITY_FIXED[request.entity] === undefined && all(rows);
+}
+
+/** PostgreSQL cancels a search statement that runs longer than this (Danbooru's member default). */
+export const SEARCH_STATEMENT_TIMEOUT_MS = 3000;
+
+/**
+ * Runs the search's statements under a statement timeout where the engine has one (PostgreSQL:
+ * `set_config(..., true)` lasts until the end of this transaction). SQLite has none: its
+ * statements are bounded by what the engine lets a search ask (see compile.ts and pages.ts).
+ */
+async function withStatementTimeout<T>(ctx: SearchContext, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (!ctx.caps.statementTimeout) return run(ctx.db);
+  return ctx.db.transaction().execute(async (trx) => {
+    await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
+    return run(trx);
+  });
 }
 
 /** Whether the viewer may filter `entity` on the field. */
 export function isSearchable(entity: EntityName, fieldName: string, tier: SearchTier): boolean {
-  const field = findField(entity, fieldName);
-  return field !== undefined && tierAllows(tier, field.tier);
+  return isSearchableField(entity, fieldName, { tier });
 }
 
-// A pattern JavaScript accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B).
-function asInvalidPattern(error: unknown): unknown {
+// A pattern RE2 accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B, e.g.
+// too complex); a statement past its timeout is cancelled (57014).
+function asSearchError(error: unknown): unknown {
   if (error instanceof CoreError) return error;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === '2201B' ? invalidParam('filter', 'invalid regular expression') : error;
+  if (code === '2201B') return invalidPattern('filter', error instanceof Error ? error.message.replace(/^invalid regular expression: /, '') : 'refused');
+  return code === '57014' || error instanceof StatementBudgetExceeded ? queryTimeout() : error;
 }

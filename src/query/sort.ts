@@ -1,7 +1,7 @@
 import { sql, type OrderByItemBuilder, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { invalidParam } from '../core/errors.js';
 import { orderedColumn, type CompileContext, type Scope } from './compile.js';
-import { findField, tierAllows, type EntityName, type FieldDef, type SearchTier } from './fields.js';
+import { findField, isSearchableField, type EntityName, type FieldDef, type SearchTier } from './fields.js';
 import type { SortKey } from './search.js';
 
 /** Danbooru's `order=custom` follows `search[id]`, whose list is bounded by the page size. */
@@ -21,7 +21,7 @@ export interface SortTerm {
 /** Whether `viewer` may sort `entity` by the field (dialects drop sort names they must ignore). */
 export function isSortable(entity: EntityName, fieldName: string, tier: SearchTier): boolean {
   const field = findField(entity, fieldName);
-  return field !== undefined && field.sortable && !field.derived && tierAllows(tier, field.tier);
+  return field !== undefined && field.sortable && !field.derived && isSearchableField(entity, fieldName, { tier });
 }
 
 /**
@@ -33,7 +33,7 @@ export function isSortable(entity: EntityName, fieldName: string, tier: SearchTi
  * hidden from the viewer's tier or not sortable, or a malformed key.
  */
 export function planSort(entity: EntityName, alias: string, keys: readonly SortKey[], ctx: CompileContext): SortTerm[] {
-  const scope: Scope = { entity, alias, root: alias, level: 0, ctx };
+  const scope: Scope = { entity, alias, root: alias, level: 0, ctx, trusted: false };
   const terms: SortTerm[] = [];
   for (const key of keys) {
     const term = sortTerm(key, scope);

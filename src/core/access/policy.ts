@@ -1,8 +1,10 @@
 import type { MembershipRole } from '../../db/schema.js';
-import type { SearchTier } from './search-tier.js';
 import { Level } from './levels.js';
 import type { User } from '../users/user.js';
 import { isSystem, type Viewer } from './viewer.js';
+import { canRead, canReadNameHistory } from './visibility.js';
+
+export { searchTier } from './search-tier.js';
 
 /**
  * The one policy: who may do what to whom, and who sees what. Pure, no I/O. Every dialect asks
@@ -126,8 +128,7 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
     case 'user.manage_credentials':
       return self && !target.is_deleted;
     case 'user.view_name_history':
-      // Danbooru: members see the history of accounts that are not deleted; moderators see all.
-      return isModerator(viewer) || (viewer.user !== null && !target.is_deleted);
+      return canReadNameHistory(viewer, target);
     case 'user.view_audit':
       return isAdmin(viewer) || (isModerator(viewer) && above);
   }
@@ -162,32 +163,24 @@ function canOnOrg(viewer: Viewer, action: OrgAction, target: OrgTarget): boolean
   }
 }
 
-/** Which groups of a user's fields `viewer` may see. Dialects render only these. */
+/** Which groups of a user's fields `viewer` may see: visibility.ts `canRead`, by group. */
 export interface FieldVisibility {
   /** Settings, preferences and private timestamps: the user themself (Danbooru gives admins no more). */
   readonly private: boolean;
   readonly email: boolean;
   readonly lastIp: boolean;
-  /** Client-read-only metadata and restriction reasons are the user's own; server data is admin's. */
+  /** Server-written data (server metadata, risk scores): admins. */
   readonly serverData: boolean;
   readonly restrictionDetails: boolean;
 }
 
 export function visibleFields(viewer: Viewer, target: User): FieldVisibility {
-  const self = isSelf(viewer, target);
-  const system = isSystem(viewer);
+  const may = (field: string): boolean => canRead(viewer, 'users', field, target.id);
   return Object.freeze({
-    private: self || system,
-    email: self || system || isAdmin(viewer),
-    lastIp: system || isModerator(viewer),
-    serverData: system || isAdmin(viewer),
-    restrictionDetails: system || isAdmin(viewer),
+    private: may('preferences'),
+    email: may('email'),
+    lastIp: may('last_ip_addr'),
+    serverData: may('server_metadata'),
+    restrictionDetails: may('restricted_by_admin_private_details'),
   });
-}
-
-/** The highest search tier the viewer may filter and sort with (see query/fields.ts). */
-export function searchTier(viewer: Viewer): SearchTier {
-  if (isSystem(viewer) || isAdmin(viewer)) return 'admin';
-  if (isModerator(viewer)) return 'moderator';
-  return viewer.user !== null ? 'member' : 'public';
 }

@@ -3,9 +3,9 @@ import type { Database, SanctionKind, SanctionRow } from '../../db/schema.js';
 import { recordAudit } from './audit.js';
 import type { Core } from '../context.js';
 import { conflict, forbidden, notFound } from '../errors.js';
-import { can, searchTier } from '../access/policy.js';
+import { can } from '../access/policy.js';
+import { canRead, rowsReadableBy } from '../access/visibility.js';
 import { lockUser, requireUser } from '../users/require-user.js';
-import { tierAllows } from '../access/search-tier.js';
 import { revokeAllSessions } from '../auth/sessions.js';
 import type { User } from '../users/user.js';
 import { Problems, textProblems } from '../users/user-validation.js';
@@ -118,12 +118,12 @@ export async function liftSanction(core: Core, viewer: Viewer, sanctionId: numbe
 /** Bans are public (Danbooru's ban list); mutes only to moderators and the muted user. */
 export async function getSanction(core: Core, viewer: Viewer, sanctionId: number): Promise<Sanction> {
   const row = await requireSanctionRow(core.db, sanctionId);
-  if (row.kind === 'mute' && !canViewMutes(viewer) && viewer.id !== row.user_id) throw forbidden();
+  if (row.kind === 'mute' && !canRead(viewer, 'users', 'mute', row.user_id)) throw forbidden();
   return toSanction(row, core.now());
 }
 
 /** Mutes are not public: moderators (search tier moderator and up) see them all. */
-export const canViewMutes = (viewer: Viewer): boolean => tierAllows(searchTier(viewer), 'moderator');
+export const canViewMutes = (viewer: Viewer): boolean => rowsReadableBy(viewer, 'mutes').kind === 'all';
 
 /**
  * Stack Auth's restricted-by-administrator state. The reason and private details must be null

@@ -62,6 +62,22 @@ function validationErrors(fields: FieldErrors, format: DanbooruFormat): Rendered
   return { status: 422, body: { errors }, contentType: CONTENT_TYPES.json };
 }
 
+/**
+ * Danbooru answers a regex PostgreSQL refuses and a search past its statement timeout with a 500
+ * (`ActiveRecord::StatementInvalid`, `ActiveRecord::QueryCanceled`); Roster keeps the class and
+ * message and answers 400, as for every input Danbooru answers with a 500.
+ */
+function badSearch(error: CoreError, format: DanbooruFormat): RenderedError | null {
+  switch (error.details.problem) {
+    case 'invalid_pattern':
+      return errorPage(400, 'ActiveRecord::StatementInvalid', `PG::InvalidRegularExpression: ERROR:  ${error.message}`, format);
+    case 'query_timeout':
+      return errorPage(400, 'ActiveRecord::QueryCanceled', 'The database timed out running your query.', format);
+    default:
+      return null;
+  }
+}
+
 function renderCoreError(error: CoreError, format: DanbooruFormat): RenderedError {
   const code = error.code;
   switch (code) {
@@ -71,7 +87,7 @@ function renderCoreError(error: CoreError, format: DanbooruFormat): RenderedErro
       // The reason is dropped, as Danbooru's access_denied page does; a key's own restriction is User::PrivilegeError.
       return errorPage(403, error.details.entity === 'api_key' ? 'User::PrivilegeError' : 'Pundit::NotAuthorizedError', 'Access denied', format);
     case 'invalid_param':
-      return errorPage(400, 'ActionController::BadRequest', error.message, format);
+      return badSearch(error, format) ?? errorPage(400, 'ActionController::BadRequest', error.message, format);
     case 'validation_failed':
     case 'conflict':
       return validationErrors(error.details.fields ?? { base: [error.message] }, format);

@@ -1,5 +1,5 @@
 import { and, cmp, eq, exists, FALSE, isNull, not, type CompareOp, type Filter } from '../../query/ast.js';
-import { findField, findRelation, tierAllows, type EntityName, type SearchTier } from '../../query/fields.js';
+import { isSearchableField, isSearchableRelation, type EntityName, type SearchTier } from '../../query/fields.js';
 import { numberFilter, rawInteger } from './number-syntax.js';
 import { isFalsy, isTruthy, strip } from './ruby-coercion.js';
 import { likeMatch, paramOf, stringFilters, stringParam, textMatchFilter, type SearchParams } from './string-syntax.js';
@@ -82,15 +82,10 @@ export const normalizeSearchName = (name: string): string => strip(name.toLowerC
 /** A user name as Danbooru looks it up: normalized, ignoring case, `*` a wildcard. */
 export const userNameMatch = (name: string): Filter => likeMatch('name', normalizeSearchName(name), false);
 
-export const visibleField = (entity: EntityName, field: string, tier: SearchTier): boolean => {
-  const def = findField(entity, field);
-  return def !== undefined && tierAllows(tier, def.tier);
-};
+/** Keys the viewer may not search are ignored, as Danbooru ignores unknown keys; the core decides which. */
+export const visibleField = (entity: EntityName, field: string, tier: SearchTier): boolean => isSearchableField(entity, field, { tier });
 
-const visibleRelation = (entity: EntityName, relation: string, tier: SearchTier): boolean => {
-  const def = findRelation(entity, relation);
-  return def !== undefined && tierAllows(tier, def.tier);
-};
+const visibleRelation = (entity: EntityName, relation: string, tier: SearchTier): boolean => isSearchableRelation(entity, relation, { tier });
 
 /** Reads `params` for `model` into one filter (TRUE when nothing applies). */
 export function searchModel(model: ModelSearch, params: SearchParams, scope: SearchScope): Filter {

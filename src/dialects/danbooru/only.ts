@@ -1,3 +1,4 @@
+import { tooCostly } from '../../core/errors.js';
 import { USER_COLUMNS, USER_METHOD_KEYS, type DanbooruRecord, type DanbooruValue } from './render.js';
 
 /**
@@ -35,15 +36,30 @@ function splitTopLevel(text: string): string[] {
 // Ruby's `item.match(/(\w+)\[(.+?)\]$/)`: not anchored at the start; `$` ends a line.
 const BRACKETED = /(\w+)\[(.+?)\]$/m;
 
-/** Reads `only`; null when absent or not a string (then the full record is sent). */
+/**
+ * Bounds on `only`: reading it as Ruby does costs time quadratic in its length at each level of
+ * brackets, and no real selection comes near either bound (issue 6: one request must not hold
+ * the event loop). Danbooru has none; Roster refuses longer or deeper selections with a 400.
+ */
+export const ONLY_MAX_LENGTH = 1024;
+export const ONLY_MAX_DEPTH = 5;
+
+/**
+ * Reads `only`; null when absent or not a string (then the full record is sent).
+ *
+ * @throws CoreError `invalid_param` (`only`) past {@link ONLY_MAX_LENGTH} or {@link ONLY_MAX_DEPTH}.
+ */
 export function parseOnly(value: unknown): readonly OnlyItem[] | null {
-  return typeof value === 'string' ? parseItems(value) : null;
+  if (typeof value !== 'string') return null;
+  if (value.length > ONLY_MAX_LENGTH) throw tooCostly('only', `only= is limited to ${ONLY_MAX_LENGTH} characters`);
+  return parseItems(value, 0);
 }
 
-function parseItems(text: string): OnlyItem[] {
+function parseItems(text: string, depth: number): OnlyItem[] {
+  if (depth > ONLY_MAX_DEPTH) throw tooCostly('only', `only= nests at most ${ONLY_MAX_DEPTH} levels deep`);
   return splitTopLevel(text).map((item) => {
     const match = BRACKETED.exec(item);
-    return match ? { name: match[1]!, children: parseItems(match[2]!) } : { name: item, children: null };
+    return match ? { name: match[1]!, children: parseItems(match[2]!, depth + 1) } : { name: item, children: null };
   });
 }
 

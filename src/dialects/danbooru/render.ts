@@ -3,6 +3,7 @@ import { Level } from '../../core/access/levels.js';
 import type { NameChange } from '../../core/users/name-changes.js';
 import type { User } from '../../core/users/user.js';
 import type { Viewer } from '../../core/access/viewer.js';
+import { canRead } from '../../core/access/visibility.js';
 import { levelString } from './levels.js';
 import { anonymousProfile, profileOf, type Profile, type SettingFlag } from './profile.js';
 import { DEFAULT_TIME_ZONE, formatTimestamp } from './time-zone.js';
@@ -17,18 +18,26 @@ export interface DanbooruRecord {
   readonly [key: string]: DanbooruValue;
 }
 
-/** Who is looking: their id (null for anonymous), level and `time_zone` setting. */
+/** Who is looking: their id (null for anonymous), level and `time_zone` setting, and the core viewer. */
 export interface DanbooruViewer {
   readonly id: number | null;
   readonly level: number;
   readonly timeZone: string;
+  /** Whom the core's read rules are asked about. */
+  readonly viewer: Viewer;
 }
 
 export function danbooruViewer(viewer: Viewer): DanbooruViewer {
-  return { id: viewer.id, level: viewer.level, timeZone: viewer.user?.preferences.time_zone ?? DEFAULT_TIME_ZONE };
+  return { id: viewer.id, level: viewer.level, timeZone: viewer.user?.preferences.time_zone ?? DEFAULT_TIME_ZONE, viewer };
 }
 
 type Group = 'base' | 'self' | 'ip';
+
+/**
+ * The core read rule (core/access/visibility.ts) each group follows: Danbooru's self group is
+ * the user's private settings, its ip group the last address. The core decides who reads them.
+ */
+const GROUP_RULES: Readonly<Record<Exclude<Group, 'base'>, string>> = { self: 'preferences', ip: 'last_ip_addr' };
 
 /** The users columns Danbooru serializes, in its database order (db/structure.sql), with who sees each. */
 export const USER_COLUMNS: readonly (readonly [keyof Profile & string, Group])[] = [
@@ -114,9 +123,7 @@ const TIMESTAMP_KEYS: ReadonlySet<string> = new Set(['created_at', 'updated_at',
 const timestamp = (value: number | null, viewer: DanbooruViewer): string | null =>
   value === null ? null : formatTimestamp(value, viewer.timeZone);
 
-function renderProfile(profile: Profile, viewer: DanbooruViewer, options: RenderUserOptions): DanbooruRecord {
-  // `nil == nil`: the anonymous viewer is "self" to the anonymous pseudo-user.
-  const visible: Record<Group, boolean> = { base: true, self: viewer.id === profile.id, ip: viewer.level >= Level.Moderator };
+function renderProfile(profile: Profile, viewer: DanbooruViewer, options: RenderUserOptions, visible: Readonly<Record<Group, boolean>>): DanbooruRecord {
   const record: Record<string, DanbooruValue> = {};
   for (const [key, group] of USER_COLUMNS) {
     if (!visible[group]) continue;
@@ -139,12 +146,14 @@ function renderProfile(profile: Profile, viewer: DanbooruViewer, options: Render
  * Never `bit_prefs`, `unread_dmail_count`, `upload_points` or the email.
  */
 export function renderUser(user: User, viewer: DanbooruViewer, options: RenderUserOptions = {}): DanbooruRecord {
-  return renderProfile(profileOf(user), viewer, options);
+  const may = (group: Exclude<Group, 'base'>): boolean => canRead(viewer.viewer, 'users', GROUP_RULES[group], user.id);
+  return renderProfile(profileOf(user), viewer, options, { base: true, self: may('self'), ip: may('ip') });
 }
 
 /** `GET /profile.json` for anonymous: `User.anonymous`, which sees itself as "self". */
 export function renderAnonymousUser(viewer: DanbooruViewer, now: number, options: RenderUserOptions = { extras: true }): DanbooruRecord {
-  return renderProfile(anonymousProfile(now, viewer.timeZone), viewer, options);
+  // `nil == nil`: the anonymous viewer is "self" to the anonymous pseudo-user, which has no address.
+  return renderProfile(anonymousProfile(now, viewer.timeZone), viewer, options, { base: true, self: true, ip: false });
 }
 
 /** A ban as Roster keeps it; a Danbooru ban has a duration instead of an expiry. */

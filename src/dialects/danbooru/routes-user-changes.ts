@@ -2,13 +2,14 @@ import type { Core } from '../../core/context.js';
 import { forbidden, isCoreError, validationFailed } from '../../core/errors.js';
 import { can } from '../../core/access/policy.js';
 import type { User } from '../../core/users/user.js';
+import { viewerFor } from '../../core/access/viewer.js';
 import { loadUserByName } from '../../core/users/user-store.js';
 import { deleteUser, getUser, signUp as signUpUser, updateUser } from '../../core/users/users.js';
 import { clientIp } from '../../http/client-ip.js';
 import { redirectOn } from './errors.js';
 import { parseSettingsUpdate, parseSignup } from './params.js';
 import { INVALID_SIGNUP_RULE, SIGNUP_RULE, updateRule } from './rate-limits.js';
-import { renderUser, USER_COLUMNS } from './render.js';
+import { danbooruViewer, renderUser, USER_COLUMNS } from './render.js';
 import type { DanbooruCall, DanbooruResponse, DanbooruRoutes, Params, RouteGroup } from './routes.js';
 import { isHash, recordId, requireHash, textParam } from './routes.js';
 
@@ -48,7 +49,8 @@ async function signup(core: Core, call: DanbooruCall): Promise<DanbooruResponse>
       throw error;
     },
   );
-  const self = { id: user.id, level: user.level, timeZone: user.preferences.time_zone };
+  // The reply shows the new account as its owner sees it.
+  const self = danbooruViewer(viewerFor(user, call.viewer.credential, call.viewer.ip));
   return { kind: 'record', root: 'user', record: renderUser(user, self), status: 201, location: call.url(`/users/${user.id}`) };
 }
 

@@ -1,6 +1,6 @@
 import { invalidParam } from '../../core/errors.js';
 import { and, cmp, eq, exists, FALSE, isIn, isNull, match, or, type Filter } from '../../query/ast.js';
-import { tierAllows, type SearchTier } from '../../query/fields.js';
+import { isSearchableRelation, type SearchTier } from '../../query/fields.js';
 import type { SortKey } from '../../query/search.js';
 import {
   hashOf,
@@ -80,11 +80,10 @@ const BANS: ModelSearch = {
   extra: (params, scope) => banKeys(params, scope),
 };
 
-/** Past names as the viewer may see them (A11): anonymous none, members those of undeleted users. */
+/** Past names as the viewer may read them (A11); the core's row rule narrows which, none for anonymous. */
 export function pastNameFilter(name: string, tier: SearchTier): Filter {
-  if (!tierAllows(tier, 'member')) return FALSE;
-  const renamed = exists('name_changes', match('old_name', 'exact', normalizeSearchName(name), false));
-  return tierAllows(tier, 'moderator') ? renamed : and(eq('is_deleted', false), renamed);
+  if (!isSearchableRelation('users', 'name_changes', { tier })) return FALSE;
+  return exists('name_changes', match('old_name', 'exact', normalizeSearchName(name), false));
 }
 
 const currentNameFilter = (name: string): Filter => match('name', 'exact', normalizeSearchName(name), false);

@@ -4,7 +4,7 @@ import type { AuditLogEntry, AuditLogPage } from '../../core/moderation/audit-lo
 import { levelName } from '../../core/access/levels.js';
 import type { Sanction } from '../../core/moderation/moderation.js';
 import { administersOrganizations, type Organization } from '../../core/orgs/organizations.js';
-import { visibleFields } from '../../core/access/policy.js';
+import { canRead } from '../../core/access/visibility.js';
 import type { User } from '../../core/users/user.js';
 import type { Viewer } from '../../core/access/viewer.js';
 import type { ListPage } from '../../query/list-page.js';
@@ -12,15 +12,35 @@ import type { UserSearchResult } from '../../query/search-users.js';
 import type { AuditEntrySchema, OrganizationSchema, SanctionSchema, UserSchema } from './schemas.js';
 
 /**
- * Core results → native JSON. Only what `visibleFields` allows is built; the response schemas
+ * Core results → native JSON. Only what the core's read rules (core/access/visibility.ts) allow is built; the response schemas
  * (schemas.ts) then drop anything not declared. No queries here: the core loaded everything.
  */
 export type NativeUser = Static<typeof UserSchema>;
 
-/** A user as `viewer` may see them. */
+/** Fields of a user that only some viewers read, in the order they are rendered. */
+const GUARDED_USER_FIELDS = [
+  'email',
+  'email_verified',
+  'has_password',
+  'client_metadata',
+  'client_read_only_metadata',
+  'selected_team_id',
+  'preferences',
+  'last_forum_read_at',
+  'last_logged_in_at',
+  'last_active_at',
+  'last_ip_addr',
+  'restricted_by_admin_reason',
+  'restricted_by_admin_private_details',
+  'server_metadata',
+  'risk_scores',
+  'country_code',
+] as const satisfies readonly (keyof User & keyof NativeUser)[];
+
+/** A user as `viewer` may see them: every guarded field is asked of the core's read rules. */
 export function renderUser(viewer: Viewer, user: User): NativeUser {
-  const see = visibleFields(viewer, user);
-  const rendered: NativeUser = {
+  const may = (field: string): boolean => canRead(viewer, 'users', field, user.id);
+  const rendered: Record<string, unknown> = {
     id: user.id,
     uuid: user.uuid,
     name: user.name,
@@ -37,29 +57,15 @@ export function renderUser(viewer: Viewer, user: User): NativeUser {
     is_banned: user.ban !== null,
     is_muted: user.mute !== null,
     ban: user.ban,
-    mute: user.mute,
+    // That a user is muted is public; what the mute says is not (as /v1/mutes).
+    ...(may('mute') ? { mute: user.mute } : {}),
     restricted_by_admin: user.restricted_by_admin,
     counters: user.counters,
     created_at: user.created_at,
     updated_at: user.updated_at,
   };
-  if (see.email) Object.assign(rendered, { email: user.email, email_verified: user.email_verified });
-  if (see.private || see.serverData) {
-    Object.assign(rendered, {
-      has_password: user.has_password,
-      client_metadata: user.client_metadata,
-      client_read_only_metadata: user.client_read_only_metadata,
-      selected_team_id: user.selected_team_id,
-    });
-  }
-  if (see.private) Object.assign(rendered, { preferences: user.preferences, last_forum_read_at: user.last_forum_read_at });
-  if (see.private || see.lastIp) Object.assign(rendered, { last_logged_in_at: user.last_logged_in_at, last_active_at: user.last_active_at });
-  if (see.lastIp) rendered.last_ip_addr = user.last_ip_addr;
-  // Stack Auth shows users why they are restricted; the private details are for admins.
-  if (see.private || see.restrictionDetails) rendered.restricted_by_admin_reason = user.restricted_by_admin_reason;
-  if (see.restrictionDetails) rendered.restricted_by_admin_private_details = user.restricted_by_admin_private_details;
-  if (see.serverData) Object.assign(rendered, { server_metadata: user.server_metadata, risk_scores: user.risk_scores, country_code: user.country_code });
-  return rendered;
+  for (const field of GUARDED_USER_FIELDS) if (may(field)) rendered[field] = user[field];
+  return rendered as NativeUser;
 }
 
 /** A keyset page envelope: `{items, next_cursor, has_more, total?}`. */

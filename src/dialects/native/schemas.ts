@@ -40,7 +40,7 @@ const SanctionInForce = Type.Object({
   expires_at: Nullable(Timestamp),
 });
 
-/** A user. Optional fields appear only for viewers allowed to see them (core/policy.ts visibleFields). */
+/** A user. Optional fields appear only for viewers allowed to see them (core/access/visibility.ts). */
 export const UserSchema = Type.Object(
   {
     id: Type.Integer(),
@@ -59,7 +59,8 @@ export const UserSchema = Type.Object(
     is_banned: Type.Boolean(),
     is_muted: Type.Boolean(),
     ban: Nullable(SanctionInForce),
-    mute: Nullable(SanctionInForce),
+    /** Moderators and the user themself (core/access/visibility.ts). */
+    mute: Type.Optional(Nullable(SanctionInForce)),
     restricted_by_admin: Type.Boolean(),
     counters: CountersSchema,
     created_at: Timestamp,

@@ -4,7 +4,7 @@ import type { ApiKey } from '../../../src/core/auth/api-keys.js';
 import type { NameChange } from '../../../src/core/users/name-changes.js';
 import { DEFAULT_PREFERENCES } from '../../../src/core/users/preferences.js';
 import type { User } from '../../../src/core/users/user.js';
-import { ANONYMOUS } from '../../../src/core/access/viewer.js';
+import { ANONYMOUS, viewerFor } from '../../../src/core/access/viewer.js';
 import { COUNTER_NAMES, type Counters } from '../../../src/db/schema.js';
 import {
   activeBanOf,
@@ -65,7 +65,12 @@ function makeUser(overrides: Partial<User> = {}): User {
   };
 }
 
-const viewer = (id: number | null, level: number, timeZone = EASTERN): DanbooruViewer => ({ id, level, timeZone });
+/** A core viewer of that id and level (anonymous for a null id), with that time zone setting. */
+function viewer(id: number | null, level: number, timeZone = EASTERN): DanbooruViewer {
+  if (id === null) return { ...danbooruViewer(ANONYMOUS), timeZone };
+  const user = makeUser({ id, level, preferences: { ...DEFAULT_PREFERENCES, time_zone: timeZone } });
+  return danbooruViewer(viewerFor(user, { kind: 'session', id: 1 }, null));
+}
 
 const selfColumns = (ip: boolean): string[] => [
   'id', 'created_at', 'updated_at', 'name', 'inviter_id', 'level', 'last_logged_in_at', 'last_forum_read_at',
@@ -179,7 +184,7 @@ test('limits per level; infinite ones are null', () => {
 
 test('the anonymous pseudo-user of /profile.json', () => {
   const anonymous = danbooruViewer(ANONYMOUS);
-  assert.deepEqual(anonymous, { id: null, level: 0, timeZone: EASTERN });
+  assert.deepEqual(anonymous, { id: null, level: 0, timeZone: EASTERN, viewer: ANONYMOUS });
   assert.deepEqual(
     { ...renderAnonymousUser(anonymous, T) },
     {

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SYSTEM } from '../../src/core/access/viewer.js';
+import { CoreError } from '../../src/core/errors.js';
+import { createUser } from '../../src/core/users/users.js';
+import { match, TRUE, type Filter } from '../../src/query/ast.js';
+import { MAX_OFFSET } from '../../src/query/pages.js';
+import { searchIds, type PageRequest, type SearchContext } from '../../src/query/search.js';
+import { createTestCore, type TestCore } from '../support/database.js';
+
+/**
+ * Issue 6: the bounds that keep one search from holding the event loop, shown by behaviour
+ * (the refusal), never by timing.
+ */
+describe('bounds on hostile searches', () => {
+  let core: TestCore;
+  const FIRST: PageRequest = { kind: 'offset', limit: 20, offset: 0 };
+  const context = (extra: Partial<SearchContext> = {}): SearchContext => ({ db: core.db, caps: core.caps, now: core.now(), tier: 'public', ...extra });
+  const refusal = async (run: () => Promise<unknown>): Promise<CoreError> => {
+    try {
+      await run();
+    } catch (error) {
+      if (error instanceof CoreError) return error;
+      throw error;
+    }
+    assert.fail('the search was not refused');
+  };
+
+  before(async () => {
+    core = await createTestCore();
+    for (const name of ['alice', 'bob', 'carol']) await createUser(core, SYSTEM, { name, level: 20, password: null });
+  });
+  after(() => core.dispose());
+
+  test('SQLite: a search statement that examines more rows than its budget is aborted, with the timeout answer', async () => {
+    // Every row qualifies; newest first, a page of 20 examines all three.
+    const run = (rows: number, filter: Filter = TRUE) => searchIds(context({ budget: { token: -rows, rows } }), { entity: 'users', filter, sort: [], page: FIRST });
+    if (!core.caps.rowBudget) {
+      // PostgreSQL runs statements off the event loop under `statement_timeout` instead.
+      assert.equal((await run(2)).ids.length, 3);
+      return;
+    }
+    const error = await refusal(() => run(2));
+    assert.equal(error.code, 'invalid_param');
+    assert.equal(error.details.problem, 'query_timeout');
+    assert.equal(error.message, 'The database timed out running your query.');
+    assert.equal((await run(3)).ids.length, 3);
+    assert.equal((await searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: FIRST })).ids.length, 3);
+  });
+
+  test('SQLite: a regular expression costs ten rows of the budget', async () => {
+    const regex = match('name', 'regex', 'o', true);
+    const run = (rows: number) => searchIds(context({ budget: { token: -100 - rows, rows } }), { entity: 'users', filter: regex, sort: [], page: FIRST });
+    if (!core.caps.rowBudget) return assert.equal((await run(32)).ids.length, 2);
+    assert.equal((await refusal(() => run(32))).details.problem, 'query_timeout');
+    assert.deepEqual((await run(33)).ids.length, 2);
+  });
+
+  test('an offset past Danbooru’s deepest page is refused before any query runs', async () => {
+    const error = await refusal(() => searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: { kind: 'offset', limit: 20, offset: 1_000_000_000 } }));
+    assert.equal(error.details.param, 'offset');
+    assert.equal(error.details.problem, 'too_costly');
+    const deepest = await searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: { kind: 'offset', limit: 20, offset: MAX_OFFSET } });
+    assert.deepEqual(deepest.ids, []);
+  });
+
+  test('an unfiltered count answers even when a filtered one would need the row budget', async () => {
+    const counted = await searchIds(context(), { entity: 'users', filter: TRUE, sort: [], page: FIRST, count: true });
+    assert.equal(counted.total, 3);
+  });
+
+  test('a pattern longer than 256 characters and a back-reference are refused as bad patterns', async () => {
+    for (const pattern of ['a'.repeat(257), '(a)\\1']) {
+      const error = await refusal(() => searchIds(context(), { entity: 'users', filter: match('name', 'regex', pattern, true), sort: [], page: FIRST }));
+      assert.equal(error.details.problem, 'invalid_pattern', pattern);
+    }
+  });
+});

@@ -1,54 +1,49 @@
 /**
- * The benchmark: seeds N users (default 1,000,000) with `roster seed`, starts Roster and a bare
- * Node `http` server returning a fixed user (the ceiling) as separate processes, then drives
- * load at each scenario from this process with autocannon, and prints req/s, p50, p99 and the
- * ratio to the ceiling measured in the same run.
+ * The benchmark. Seeds N users (default 1,000,000) with `roster seed`, starts Roster and the
+ * limit server (bench/limit-server.ts: the bare node:http ceiling, and per scenario the least
+ * work answering the same query from the same database) as separate processes, and drives load
+ * from further child processes (bench/load.ts). For every scenario: the maximum rate, then
+ * p50/p99 at a fixed rate of half that maximum, the limit's maximum, and both ratios. Then
+ * password login, and who-am-I while 16 clients keep logging in. Prints one table and writes it
+ * as JSON under bench/results/.
  *
- *   npm run bench                         # 1,000,000 users on SQLite
- *   BENCH_USERS=100000 npm run bench      # fewer users
- *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/roster_bench npm run bench
- *   BENCH_SECONDS=10 npm run bench        # longer runs per scenario
+ *   npm run bench                                   # 1,000,000 users on SQLite
+ *   BENCH_USERS=20000 BENCH_SECONDS=2 npm run bench # a quick check
+ *   npm run bench -- --pg postgres://postgres@127.0.0.1:5432/roster_bench   # or BENCH_DATABASE_URL
+ *   npm run bench -- --wrk                          # throughput pass with wrk, when installed
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { parseArgs } from 'node:util';
+import { SEED_DEMO_PASSWORD } from '../src/ops/seed.js';
+import type { LimitServerConfig } from './limit-server.js';
+import { load, wrkAvailable, type LoadOptions, type LoadResult } from './load.js';
+import { printTable, writeJson, type Row } from './report.js';
+import { sameRows } from './same-rows.js';
 import { SCENARIO_SOURCES } from './scenarios/index.js';
-import type { BenchContext, Scenario } from './scenarios/scenario.js';
+import type { BenchContext, LimitStatement, Scenario } from './scenarios/scenario.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ROSTER_PORT = 3790;
-const CEILING_PORT = 3791;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const STORM_CLIENTS = 16;
+const ROSTER_PORT = Number(process.env.BENCH_PORT ?? 3790);
+const LIMIT_PORT = ROSTER_PORT + 1;
 
-interface Figures {
-  readonly name: string;
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-  readonly non2xx: number;
-}
+const { values: flags } = parseArgs({ options: { pg: { type: 'string' }, wrk: { type: 'boolean', default: false } }, strict: true });
+const preferWrk = flags.wrk || process.env.BENCH_GENERATOR === 'wrk';
 
-const CEILING_SOURCE = `
-const body = JSON.stringify({ id: 12345, name: 'bench_user', level: 20, level_string: 'Member', created_at: '2024-05-01T12:00:00.123-04:00', post_upload_count: 0 });
-require('node:http').createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}).listen(${CEILING_PORT}, '127.0.0.1');
-`;
-
-function roster(args: string[], env: NodeJS.ProcessEnv): string {
+function roster(args: readonly string[], env: NodeJS.ProcessEnv): string {
   const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'roster.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) throw new Error(`roster ${args.join(' ')} failed with ${result.status}`);
   return result.stdout.trim();
 }
 
-async function waitForPort(port: number, path = '/'): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+async function waitForPort(port: number, path: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
     try {
       await fetch(`http://127.0.0.1:${port}${path}`);
       return;
@@ -59,79 +54,162 @@ async function waitForPort(port: number, path = '/'): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
-async function measure(port: number, scenario: Scenario): Promise<Figures> {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${scenario.path}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    method: scenario.method ?? 'GET',
-    headers: scenario.headers ?? {},
-    ...(scenario.body === undefined ? {} : { body: scenario.body }),
-  });
-  return {
-    name: scenario.name,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
+/** `?` placeholders become `$1…` on PostgreSQL (the bench's SQL has no `?` inside literals). */
+function engineSql(statement: LimitStatement, engine: 'sqlite' | 'postgres'): { sql: string; params: readonly (string | number)[] } {
+  const text = typeof statement.sql === 'string' ? statement.sql : statement.sql[engine];
+  let n = 0;
+  return { sql: engine === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text, params: statement.params ?? [] };
 }
 
-function printTable(rows: readonly Figures[], ceiling: Figures): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'non-2xx', 'errors'];
-  const lines = rows.map((r) => [
-    r.name,
-    r.rps.toFixed(0),
-    r.p50.toFixed(1),
-    r.p99.toFixed(1),
-    (r.rps / ceiling.rps).toFixed(3),
-    String(r.non2xx),
-    String(r.errors),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(format(header));
-  for (const line of lines) console.log(format(line));
+/** VmRSS and VmHWM (peak) of a process, in MB; null where /proc is not there. */
+function rss(pid: number | undefined): { now: number | null; peak: number | null } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number | null => {
+      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+      return match ? Number(match[1]) / 1024 : null;
+    };
+    return { now: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return { now: null, peak: null };
+  }
+}
+
+const target = (port: number, scenario: Scenario): LoadOptions => ({
+  url: `http://127.0.0.1:${port}${scenario.path}`,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  method: scenario.method ?? 'GET',
+  headers: scenario.headers ?? {},
+  ...(scenario.body === undefined ? {} : { body: scenario.body }),
+});
+
+/** Maximum rate, then latency at half of it. */
+async function maxThenHalf(options: LoadOptions): Promise<{ max: LoadResult; fixed: LoadResult }> {
+  const max = await load(options, preferWrk);
+  const fixed = await load({ ...options, rate: Math.max(1, max.rps / 2) }, false);
+  return { max, fixed };
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
-  const databaseUrl = process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`;
-  const env = { ...process.env, ROSTER_DATABASE_URL: databaseUrl, ROSTER_LOG_LEVEL: 'silent', PORT: String(ROSTER_PORT) };
+  const databaseUrl = flags.pg ?? process.env.BENCH_DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`;
+  const engine = databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+  const env = { ...process.env, ROSTER_DATABASE_URL: databaseUrl, ROSTER_LOG_LEVEL: 'silent', PORT: String(ROSTER_PORT), HOST: '127.0.0.1' };
   const children: ChildProcess[] = [];
+  const stop = (): void => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('SIGINT', () => {
+    stop();
+    process.exit(130);
+  });
   try {
     const seedStarted = performance.now();
     roster(['seed', '--users', String(USERS)], env);
-    console.log(`seeded ${USERS} users in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s (${databaseUrl.split(':')[0]})`);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
     roster(['users', 'create', '--name', 'bench_admin', '--password', 'bench-password-1', '--level', 'admin'], env);
-    const key = roster(['tokens', 'create', '--user', 'bench_admin'], env);
+    const adminKey = roster(['tokens', 'create', '--user', 'bench_admin'], env);
 
-    children.push(spawn(process.execPath, ['-e', CEILING_SOURCE], { stdio: 'inherit' }));
-    children.push(spawn(process.execPath, [join(ROOT, 'bin', 'roster.js'), 'serve'], { env, stdio: 'inherit' }));
-    await Promise.all([waitForPort(CEILING_PORT), waitForPort(ROSTER_PORT, '/v1/users/1')]);
-
+    const server = spawn(process.execPath, [join(ROOT, 'bin', 'roster.js'), 'serve'], { env, stdio: 'inherit' });
+    children.push(server);
+    await waitForPort(ROSTER_PORT, '/healthz');
+    const baseUrl = `http://127.0.0.1:${ROSTER_PORT}`;
     const context: BenchContext = {
       users: USERS,
       someId: Math.max(1, Math.floor(USERS / 2)),
       adminName: 'bench_admin',
-      adminKey: key,
-      roster: (args) => roster([...args], env),
-      baseUrl: `http://127.0.0.1:${ROSTER_PORT}`,
+      adminKey,
+      engine,
+      roster: (args) => roster(args, env),
+      baseUrl,
     };
     const scenarios: Scenario[] = [];
     for (const source of SCENARIO_SOURCES) scenarios.push(...(await source(context)));
 
-    // Warm both servers so JIT and caches settle before measuring.
-    await measure(CEILING_PORT, { name: 'warm-up', path: '/' });
-    const ceiling = await measure(CEILING_PORT, { name: 'ceiling: bare node http, fixed user', path: '/' });
-    const rows = [ceiling];
-    for (const scenario of scenarios) rows.push(await measure(ROSTER_PORT, scenario));
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per scenario, node ${process.version}\n`);
-    printTable(rows, ceiling);
+    const withLimit = scenarios.filter((s) => s.limit !== undefined);
+    const limitConfig: LimitServerConfig = {
+      databaseUrl,
+      port: LIMIT_PORT,
+      limits: withLimit.map((s) => s.limit!.statements.map((st) => engineSql(st, engine))),
+    };
+    children.push(
+      spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'limit-server.ts')], {
+        env: { ...process.env, BENCH_LIMIT_CONFIG: JSON.stringify(limitConfig) },
+        stdio: 'inherit',
+      }),
+    );
+    await waitForPort(LIMIT_PORT, '/');
+    const limitUrl = (scenario: Scenario): string => `http://127.0.0.1:${LIMIT_PORT}/limit/${withLimit.indexOf(scenario)}`;
+
+    const ceilingTarget: Scenario = { name: 'ceiling: bare node:http, fixed body', path: '/' };
+    // Warm-up: JIT and caches settle before anything is measured.
+    await load({ ...target(LIMIT_PORT, ceilingTarget), seconds: 1 }, preferWrk);
+    if (scenarios[0]) await load({ ...target(ROSTER_PORT, scenarios[0]), seconds: 1 }, preferWrk);
+    const ceiling = await maxThenHalf(target(LIMIT_PORT, ceilingTarget));
+    const rows: Row[] = [{ name: ceilingTarget.name, ...ceiling }];
+    for (const scenario of scenarios) {
+      const measured = await maxThenHalf(target(ROSTER_PORT, scenario));
+      if (!scenario.limit) {
+        rows.push({ name: scenario.name, ...measured });
+        continue;
+      }
+      const same = await sameRows(baseUrl, limitUrl(scenario), scenario);
+      const result = await load({ ...target(LIMIT_PORT, scenario), url: limitUrl(scenario) }, preferWrk);
+      rows.push({ name: scenario.name, ...measured, limit: { family: scenario.limit.family, result, sameRows: same } });
+    }
+
+    // Password login as a seeded account; Roster verifies Argon2id off the main thread.
+    const someone = (await (await fetch(`${baseUrl}/v1/users/${context.someId}`)).json()) as { name: string };
+    const login: Scenario = {
+      name: 'native POST /v1/sessions (password)',
+      path: '/v1/sessions',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: someone.name, password: SEED_DEMO_PASSWORD }),
+    };
+    // Each login is tens of ms of Argon2id: 16 clients and at least 5 s, or short runs end
+    // with every answer still in flight.
+    const loginTarget = { ...target(ROSTER_PORT, login), connections: STORM_CLIENTS, seconds: Math.max(SECONDS, 5) };
+    const loginFigures = await maxThenHalf(loginTarget);
+    rows.push({ name: login.name, ...loginFigures });
+
+    // Who-am-I at half its own maximum while 16 clients keep logging in.
+    const whoAmI: Scenario = {
+      name: `native GET /v1/me during ${STORM_CLIENTS}-client login storm`,
+      path: '/v1/me',
+      headers: { authorization: `Bearer ${adminKey}` },
+    };
+    const quiet = await load(target(ROSTER_PORT, whoAmI), preferWrk);
+    const storm = load({ ...loginTarget, seconds: loginTarget.seconds + 1 }, false);
+    const during = await load({ ...target(ROSTER_PORT, whoAmI), seconds: loginTarget.seconds, rate: Math.max(1, quiet.rps / 2) }, false);
+    const stormFigures = await storm;
+    rows.push({
+      name: whoAmI.name,
+      max: quiet,
+      fixed: during,
+      note: `req/s measured without the storm; p50/p99 at half of it during the storm (${stormFigures.rps.toFixed(0)} logins/s, ${stormFigures.non2xx} non-2xx)`,
+    });
+
+    const memory = rss(server.pid);
+    const info = {
+      engine,
+      users: USERS,
+      seedSeconds,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      generator: preferWrk && wrkAvailable() ? 'wrk (max) + autocannon (fixed rate), child processes' : 'autocannon in child processes',
+      node: process.version,
+      rssMb: memory.now,
+      peakRssMb: memory.peak,
+      ceiling: ceiling.max,
+      loginsPerSecondDuringStorm: stormFigures.rps,
+    } as const;
+    printTable(rows, info);
+    console.log(`\nJSON: ${writeJson(join(import.meta.dirname, 'results'), rows, info)}`);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    if (!process.env.BENCH_DATABASE_URL) rmSync(dir, { recursive: true, force: true });
+    stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,3 +1,21 @@
+/**
+ * The least work that answers a scenario from the same database: one or two statements run by
+ * the bare limit server, whose rows it sends as `JSON.stringify`. `?` placeholders (turned into
+ * `$1…` on PostgreSQL). The first statement's rows must be the scenario's rows, in its order:
+ * the bench compares their ids with Roster's answer and flags a mismatch.
+ */
+export interface LimitStatement {
+  /** Text for both engines, or one per engine where their SQL differs. */
+  readonly sql: string | { readonly sqlite: string; readonly postgres: string };
+  readonly params?: readonly (string | number)[];
+}
+
+export interface Limit {
+  /** Family name shown in the table (`by id`, `keyset page`, …). */
+  readonly family: string;
+  readonly statements: readonly LimitStatement[];
+}
+
 /** One load target: a path on Roster's port, with the headers it needs. */
 export interface Scenario {
   readonly name: string;
@@ -5,6 +23,8 @@ export interface Scenario {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** Optional: the limit this scenario is measured against (see `LimitStatement`). */
+  readonly limit?: Limit;
 }
 
 /** What a dialect's scenarios can use to prepare their data before the load starts. */
@@ -16,6 +36,8 @@ export interface BenchContext {
   /** An admin account, `bench_admin`, and one API key of it. */
   readonly adminName: string;
   readonly adminKey: string;
+  /** `sqlite` or `postgres`: the engine under test. */
+  readonly engine: 'sqlite' | 'postgres';
   /** Runs the `roster` CLI against the bench database and returns its standard output. */
   readonly roster: (args: readonly string[]) => string;
   /** Base URL of the Roster server under load (for set-up requests made before measuring). */

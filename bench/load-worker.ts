@@ -1,0 +1,24 @@
+/** Child process of bench/load.ts: runs one autocannon load and prints its figures as JSON. */
+import autocannon from 'autocannon';
+import type { LoadOptions, LoadResult } from './load.js';
+
+const options = JSON.parse(process.argv[2] ?? '') as LoadOptions;
+const result = await autocannon({
+  url: options.url,
+  connections: options.connections,
+  duration: options.seconds,
+  method: (options.method ?? 'GET') as autocannon.Request['method'],
+  headers: { ...options.headers },
+  ...(options.body === undefined ? {} : { body: options.body }),
+  ...(options.rate === undefined ? {} : { overallRate: Math.max(1, Math.round(options.rate)) }),
+});
+const figures: LoadResult = {
+  // Completed responses over the run's length: per-second averages read 0 for slow answers.
+  rps: result.duration > 0 ? result.requests.total / result.duration : 0,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  errors: result.errors + result.timeouts,
+  non2xx: result.non2xx,
+  generator: 'autocannon',
+};
+process.stdout.write(JSON.stringify(figures));

@@ -27,6 +27,7 @@ abstract class BaseChangeFeed implements ChangeFeed {
   abstract poll(): void;
   /** Whether changes from other instances are being heard right now. */
   abstract readonly listening: boolean;
+  abstract readonly reconnects: number;
   abstract close(): Promise<void>;
 }
 
@@ -56,6 +57,7 @@ class SqliteChangeFeed extends BaseChangeFeed {
 
   /** Every commit is visible to `PRAGMA data_version`: nothing can be missed. */
   readonly listening = true;
+  readonly reconnects = 0;
 
   async close(): Promise<void> {}
 }
@@ -75,6 +77,7 @@ const PING_INTERVAL_MS = 10_000;
 class PostgresChangeFeed extends BaseChangeFeed {
   private client: pg.Client | null = null;
   private live = false;
+  private connections = 0;
   private closed = false;
   private delay = RECONNECT_FIRST_DELAY_MS;
   private retry: NodeJS.Timeout | null = null;
@@ -110,6 +113,7 @@ class PostgresChangeFeed extends BaseChangeFeed {
       return;
     }
     this.client = client;
+    this.connections += 1;
     this.delay = RECONNECT_FIRST_DELAY_MS;
     // Whatever was announced while nobody listened is unknown: forget it all, then trust again.
     this.deliver({ kind: 'everything' });
@@ -143,6 +147,10 @@ class PostgresChangeFeed extends BaseChangeFeed {
     } catch {
       this.lost(client);
     }
+  }
+
+  get reconnects(): number {
+    return Math.max(0, this.connections - 1);
   }
 
   get listening(): boolean {

@@ -25,6 +25,8 @@ export interface ChangeFeed {
    * store entries.
    */
   readonly listening: boolean;
+  /** Times the feed had to re-establish its connection since it started (metrics). */
+  readonly reconnects: number;
   close(): Promise<void>;
 }
 

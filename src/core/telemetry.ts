@@ -4,9 +4,7 @@
  */
 export type TelemetryEvent =
   | { readonly kind: 'login'; readonly outcome: 'success' | 'failure'; readonly reason: LoginReason }
-  | { readonly kind: 'credential_cache'; readonly result: 'hit' | 'miss' }
-  | { readonly kind: 'change_feed_reconnect' }
-  | { readonly kind: 'change_feed_lag'; readonly seconds: number };
+  | { readonly kind: 'credential_cache'; readonly result: 'hit' | 'miss' };
 
 /** Why a password sign-in ended as it did: a closed set, so a metric label can never carry input. */
 export type LoginReason = 'ok' | 'unknown_login' | 'no_password' | 'wrong_password' | 'deleted' | 'banned' | 'throttled' | 'malformed';

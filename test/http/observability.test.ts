@@ -111,6 +111,7 @@ describe('request log, request ids and metrics', () => {
     assert.match(text, /^roster_accounts 1$/m);
     assert.match(text, /^roster_active_bans 0$/m);
     assert.match(text, /^roster_change_feed_listening 1$/m);
+    assert.match(text, /^roster_change_feed_reconnects_total 0$/m);
     assert.match(text, /^process_resident_memory_bytes \d+/m);
     assert.match(text, /^roster_db_statement_duration_seconds_count \d+/m);
   });

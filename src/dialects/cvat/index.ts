@@ -3,7 +3,7 @@ import { authorizeCredential } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
 import { clientIp } from '../../http/client-ip.js';
-import { routeScope } from '../../http/credentials.js';
+import { declareRouteScopes, routeScope } from '../../http/credentials.js';
 import { classifyError, sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { authenticateCvat, isSafeMethod } from './auth.js';
 import { CVAT_MEDIA_TYPE, notAuthenticated, permissionDenied, renderCvatError, renderCvatThrown } from './errors.js';
@@ -15,6 +15,7 @@ import { invitationRoutes } from './routes-invitations.js';
 import { membershipRoutes } from './routes-memberships.js';
 import { organizationRoutes } from './routes-organizations.js';
 import { userRoutes } from './routes-users.js';
+import { CVAT_SCOPES } from './scopes.js';
 import { installJsonBodyParser } from '../../http/body-parsers.js';
 
 const ROUTE_GROUPS: readonly RouteGroup[] = [userRoutes, organizationRoutes, membershipRoutes, invitationRoutes, authRoutes];
@@ -57,7 +58,7 @@ function installAuthentication(app: FastifyInstance, core: Core): void {
     const { viewer, auth } = await authenticateCvat(core, request);
     request.viewer = viewer;
     rememberAuth(request, auth);
-    // Key scopes and permitted addresses (core): no CVAT route declares a scope, so a scoped key is refused.
+    // Key scopes and permitted addresses (core), against the scope the route declares (./scopes.ts).
     authorizeCredential(viewer, routeScope(request), clientIp(request));
     if (request.routeOptions.config.cvatPublic) return;
     if (auth === 'anonymous') throw notAuthenticated();
@@ -76,6 +77,7 @@ async function cvatPlugin(app: FastifyInstance, options: { core: Core }): Promis
   installJsonBodyParser(app, { jsonOnly: false, mediaTypes: [CVAT_MEDIA_TYPE] });
   installErrors(app);
   installAuthentication(app, options.core);
+  declareRouteScopes(app, CVAT_SCOPES);
   const routes = cvatRoutes(options.core, app.prefix);
   for (const group of ROUTE_GROUPS) group(app, routes);
 }

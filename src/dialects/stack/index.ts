@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
+import { declareRouteScopes } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
 import { sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { stackPath, type StackRoutes } from './context.js';
 import { renderStackFailure, renderStackThrown, renderText, type ErrorContext } from './errors.js';
 import { authRoutes } from './routes-auth.js';
 import { userRoutes } from './routes-users.js';
+import { STACK_SCOPES } from './scopes.js';
 
 /** Stack answers every response with these (spec §3.2). */
 const ALWAYS: Readonly<Record<string, string>> = { 'cache-control': 'no-store, max-age=0', 'access-control-allow-origin': '*' };
@@ -49,6 +51,7 @@ async function stackPlugin(app: FastifyInstance, options: { core: Core }): Promi
   const routes: StackRoutes = { core: options.core, prefix: app.prefix };
   installJsonParser(app);
   installHooks(app);
+  declareRouteScopes(app, STACK_SCOPES);
   app.setErrorHandler((error: unknown, request, reply) => {
     const { rendered, internal } = renderStackThrown(error, errorContext(request, routes.prefix));
     if (internal) {

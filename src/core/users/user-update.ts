@@ -105,6 +105,32 @@ const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'passwo
  * Changing one's own password or email needs `proof` (reauthenticate.ts).
  */
 export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch, proof: Reauthentication = {}): Promise<User> {
+  const prepared = await prepareUserPatch(core, viewer, userId, patch, proof);
+  const now = core.now();
+  try {
+    await core.db.transaction().execute((trx) => writeUserPatch(trx, viewer, now, prepared));
+  } catch (error) {
+    // Email addresses are unique ignoring case: another account's gives `email_taken`.
+    throw userConflict(error);
+  }
+  await core.changes.publish(core.db, { kind: 'user', userId });
+  return requireUser(core, userId);
+}
+
+/** A patch checked against the user as read before writing, with its password hashed. */
+export interface PreparedUserPatch {
+  readonly userId: number;
+  readonly patch: UserPatch;
+  readonly keys: readonly (keyof UserPatch)[];
+  readonly passwordHash: string | null | undefined;
+}
+
+/**
+ * What `updateUser` does before its transaction: authorizes and validates every key, checks the
+ * proof a password or email change needs, and hashes a new password (slow, so never inside a
+ * transaction). Callers writing several things at once (core/users/account-update.ts) use it too.
+ */
+export async function prepareUserPatch(core: Core, viewer: Viewer, userId: number, patch: UserPatch, proof: Reauthentication = {}): Promise<PreparedUserPatch> {
   const keys = patchKeys(patch);
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
@@ -113,30 +139,30 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
   const passwordHash =
     typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password !== undefined ? patch.password : patch.passwordHash;
-  const now = core.now();
-  try {
-    await core.db.transaction().execute(async (trx) => {
-      const locked = await lockUser(trx, now, userId);
-      authorizePatch(viewer, locked, keys);
-      if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
-      if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
-      const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
-      await trx
-        .updateTable('users')
-        .set(patchRow(patch, locked, passwordHash, stored, now))
-        .where('id', '=', userId)
-        .execute();
-      if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
-      if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
-        await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
-      }
-    });
-  } catch (error) {
-    // Email addresses are unique ignoring case: another account's gives `email_taken`.
-    throw userConflict(error);
+  return { userId, patch, keys, passwordHash };
+}
+
+/**
+ * Writes a prepared patch inside the caller's transaction: locks the user and authorizes again
+ * against the row as locked. An address another account holds fails on the unique index of
+ * `email_lower`; callers map that with `userConflict`.
+ */
+export async function writeUserPatch(trx: Kysely<Database>, viewer: Viewer, now: number, prepared: PreparedUserPatch): Promise<void> {
+  const { userId, patch, keys, passwordHash } = prepared;
+  const locked = await lockUser(trx, now, userId);
+  authorizePatch(viewer, locked, keys);
+  if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+  if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
+  const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
+  await trx
+    .updateTable('users')
+    .set(patchRow(patch, locked, passwordHash, stored, now))
+    .where('id', '=', userId)
+    .execute();
+  if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
+  if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
+    await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
   }
-  await core.changes.publish(core.db, { kind: 'user', userId });
-  return requireUser(core, userId);
 }
 
 function patchKeys(patch: UserPatch): (keyof UserPatch)[] {

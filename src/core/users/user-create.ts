@@ -12,7 +12,6 @@ import { hashPassword, isSupportedPasswordHash, passwordProblems } from '../auth
 import { can, outranks } from '../access/policy.js';
 import { requireUser } from './require-user.js';
 import { userConflict } from '../unique-violation.js';
-import { assertEmailAvailable } from './email-uniqueness.js';
 import type { User } from './user.js';
 import {
   DISPLAY_NAME_MAX,
@@ -97,7 +96,6 @@ async function insertAccount(core: Core, viewer: Viewer, input: CreateUserInput,
   try {
     id = await core.db.transaction().execute(async (trx) => {
       if (input.inviterId != null) await requireInviter(trx, input.inviterId);
-      await assertEmailAvailable(trx, input.email ?? null, null);
       const row = {
         ...buildRow(input, now, passwordHash, name ?? (await generateUserName(trx)), await chooseLevel(core, trx, input)),
         self_signed_up: selfSignedUp ? 1 : 0,

@@ -13,7 +13,6 @@ import { requireReauthentication, type Reauthentication } from '../auth/reauthen
 import { revokeAllSessions } from '../auth/sessions.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
-import { assertEmailAvailable } from './email-uniqueness.js';
 import {
   DISPLAY_NAME_MAX,
   NAME_PART_MAX,
@@ -152,7 +151,6 @@ export async function writeUserPatch(trx: Kysely<Database>, viewer: Viewer, now:
   const locked = await lockUser(trx, now, userId);
   authorizePatch(viewer, locked, keys);
   if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
-  if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
   const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
   await trx
     .updateTable('users')

@@ -20,12 +20,8 @@ import { insertViewer, type UserViewer } from '../../support/users.js';
 const DAY = 24 * 60 * 60 * 1000;
 let clock = Date.UTC(2026, 0, 1);
 let core: TestCore;
-before(async () => {
-  core = await createTestCore({ now: () => clock });
-});
-after(async () => {
-  await core.dispose();
-});
+before(async () => (core = await createTestCore({ now: () => clock })));
+after(() => core.dispose());
 
 let serial = 0;
 async function makeUser(level: number = Level.Member): Promise<UserViewer> {

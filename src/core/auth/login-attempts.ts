@@ -3,7 +3,7 @@ import type { Core } from '../context.js';
 import { forbidden, invalidParam } from '../errors.js';
 import { can } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
-import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage } from '../paginator.js';
+import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage, type BeforeIdRequest } from '../paginator.js';
 
 /** Why a login was refused, or `success`. Callers never see it; admins read it here. */
 export type LoginOutcome =
@@ -20,7 +20,8 @@ export interface LoginAttempt {
   readonly reason: LoginOutcome;
 }
 
-export interface LoginAttemptQuery {
+/** `limit` from 1 to {@link LOGIN_ATTEMPTS_MAX_LIMIT}; `beforeId`: attempts older than it. */
+export interface LoginAttemptQuery extends BeforeIdRequest {
   readonly userId?: number;
   readonly ip?: string;
   readonly success?: boolean;
@@ -28,10 +29,6 @@ export interface LoginAttemptQuery {
   readonly since?: number;
   /** Attempts before this time (ms). */
   readonly until?: number;
-  /** 1 to 1000. */
-  readonly limit: number;
-  /** Attempts older than this id (the previous page's `nextBeforeId`). */
-  readonly beforeId?: number;
 }
 
 export type LoginAttemptPage = BeforeIdPage<LoginAttempt>;

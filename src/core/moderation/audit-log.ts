@@ -3,7 +3,7 @@ import { forbidden } from '../errors.js';
 import { can } from '../access/policy.js';
 import { parseJson } from '../users/user.js';
 import type { Viewer } from '../access/viewer.js';
-import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage } from '../paginator.js';
+import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage, type BeforeIdRequest } from '../paginator.js';
 
 /** One audited change, as admins read it. `details` never holds a secret (see audit.ts). */
 export interface AuditLogEntry {
@@ -18,13 +18,10 @@ export interface AuditLogEntry {
   readonly created_at: number;
 }
 
-export interface AuditLogQuery {
+/** `limit` from 1 to {@link AUDIT_LOG_MAX_LIMIT}; `beforeId`: entries older than it. */
+export interface AuditLogQuery extends BeforeIdRequest {
   readonly targetUserId?: number;
   readonly actorId?: number;
-  /** 1 to 1000. */
-  readonly limit: number;
-  /** Entries older than this id (the `nextBeforeId` of the previous page). */
-  readonly beforeId?: number;
 }
 
 export type AuditLogPage = BeforeIdPage<AuditLogEntry>;

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseIpRange } from './core/auth/ip-ranges.js';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -203,11 +203,7 @@ export function parseTrustProxy(text: string): readonly string[] {
     .map((part) => part.trim())
     .filter(Boolean);
   for (const entry of entries) {
-    const [address = '', prefix, extra] = entry.split('/');
-    const version = isIP(address);
-    const maxPrefix = version === 4 ? 32 : 128;
-    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
-    if (version === 0 || !prefixOk || extra !== undefined) throw new ConfigError(`ROSTER_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
+    if (parseIpRange(entry) === null) throw new ConfigError(`ROSTER_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
   }
   return Object.freeze(entries);
 }

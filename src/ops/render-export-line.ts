@@ -1,6 +1,6 @@
 import { type NameChangeRow, type SanctionRow, type SubscriptionRow, type UserRow } from '../db/schema.js';
 import type { UserLine } from './transfer-format.js';
-import { countersOf, parseJson, stringList } from '../core/users/user.js';
+import { accountFieldsOf, countersOf, metadataOf, parseJson, stringList } from '../core/users/user.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -17,23 +17,9 @@ export function renderExportLine(
     email: user.email,
     email_verified: user.email_verified === 1,
     password_hash: user.password_hash,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    display_name: user.display_name,
-    profile_image_url: user.profile_image_url,
-    avatar_id: user.avatar_id,
-    avatar_nsfw: user.avatar_nsfw,
-    level: user.level,
-    inviter_id: user.inviter_id,
-    is_deleted: user.is_deleted === 1,
-    is_anonymous: user.is_anonymous === 1,
-    restricted_by_admin: user.restricted_by_admin === 1,
-    restricted_by_admin_reason: user.restricted_by_admin_reason,
-    restricted_by_admin_private_details: user.restricted_by_admin_private_details,
+    ...accountFieldsOf(user),
     preferences: storedObject(user.preferences),
-    client_metadata: parseJson(user.client_metadata),
-    client_read_only_metadata: parseJson(user.client_read_only_metadata),
-    server_metadata: parseJson(user.server_metadata),
+    ...metadataOf(user),
     country_code: user.country_code,
     risk_scores: parseJson(user.risk_scores),
     created_at: iso(user.created_at),

@@ -49,4 +49,5 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'DELETE /subscriptions/:id': 'subscriptions:destroy',
   'GET /audit-log': 'audit_log:index',
   'GET /login-attempts': 'login_attempts:index',
+  'GET /stats': 'stats:index',
 });

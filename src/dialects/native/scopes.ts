@@ -38,6 +38,7 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'PATCH /organizations/:id': 'organizations:update',
   'DELETE /organizations/:id': 'organizations:destroy',
   'GET /organizations/:id/memberships': 'memberships:index',
+  'GET /users/:id/memberships': 'memberships:index',
   'PATCH /memberships/:id': 'memberships:update',
   'DELETE /memberships/:id': 'memberships:destroy',
   'GET /organizations/:id/invitations': 'invitations:index',

@@ -56,6 +56,12 @@ export const SCOPES = Object.freeze([
   'subscriptions:destroy',
   'audit_log:index',
   'login_attempts:index',
+  'stats:index',
+  'stack_projects:index',
+  'stack_projects:create',
+  'stack_projects:update',
+  'users:export',
+  'users:import',
 ] as const);
 
 export type Scope = (typeof SCOPES)[number];

@@ -82,6 +82,8 @@ export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
 
 /** Reads stored preferences over the defaults, keeping only known keys of the right type. */
 export function parsePreferences(json: string): Preferences {
+  // Most users never change a setting.
+  if (json === '{}') return DEFAULT_PREFERENCES;
   let stored: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(json);

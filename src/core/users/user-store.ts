@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Core } from '../context.js';
 import { nameKey } from './names.js';
-import { toUser, type ActiveSanction, type User } from './user.js';
+import { toUser, USER_COLUMNS, type ActiveSanction, type User } from './user.js';
 
 type Reader = Pick<Core, 'now'> & { readonly db: Kysely<Database> };
 
@@ -15,7 +15,11 @@ export async function loadUsers(core: Reader, ids: readonly number[]): Promise<U
   const unique = [...new Set(ids)];
   const now = core.now();
   const [rows, sanctions] = await Promise.all([
-    core.db.selectFrom('users').selectAll().where('id', 'in', unique).execute(),
+    core.db
+      .selectFrom('users')
+      .select([...USER_COLUMNS, sql<number | boolean>`password_hash is not null`.as('has_password')])
+      .where('id', 'in', unique)
+      .execute(),
     core.db
       .selectFrom('sanctions')
       .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])

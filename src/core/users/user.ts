@@ -79,19 +79,87 @@ export const stringList = (value: unknown): string[] => (Array.isArray(value) ? 
 
 /** The activity counters of a user row, by name. */
 export function countersOf(row: Readonly<Counters>): Counters {
-  return Object.fromEntries(COUNTER_NAMES.map((name) => [name, row[name]])) as Counters;
+  const counters = {} as Counters;
+  for (const name of COUNTER_NAMES) counters[name] = row[name];
+  return counters;
 }
 
-/** Builds the domain user from its row and the sanctions in force. */
-export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
-  const counters = countersOf(row);
+/**
+ * The columns a user is built from: every column but the lower-cased lookup keys and the
+ * password hash, of which only its presence is read (`has_password`, selected as an expression).
+ */
+export const USER_COLUMNS = [
+  'id',
+  'uuid',
+  'name',
+  'email',
+  'email_verified',
+  'first_name',
+  'last_name',
+  'display_name',
+  'profile_image_url',
+  'avatar_id',
+  'avatar_nsfw',
+  'level',
+  'inviter_id',
+  'is_deleted',
+  'is_anonymous',
+  'restricted_by_admin',
+  'restricted_by_admin_reason',
+  'restricted_by_admin_private_details',
+  'preferences',
+  'client_metadata',
+  'client_read_only_metadata',
+  'server_metadata',
+  'selected_team_id',
+  'country_code',
+  'risk_scores',
+  'created_at',
+  'updated_at',
+  'last_logged_in_at',
+  'last_active_at',
+  'last_forum_read_at',
+  'last_ip_addr',
+  'self_signed_up',
+  'artist_tags',
+  ...COUNTER_NAMES,
+] as const satisfies readonly (keyof UserRow)[];
+
+/** A user row as read for building a user: `USER_COLUMNS` and whether a password is set (0/1 or a boolean). */
+export type UserReadRow = Pick<UserRow, (typeof USER_COLUMNS)[number]> & { readonly has_password: number | boolean };
+
+/** A value computed on its first read and kept: most users rendered are never asked for it. */
+function once<T>(compute: () => T): () => T {
+  let computed = false;
+  let value: T;
+  return () => {
+    if (!computed) {
+      value = compute();
+      computed = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * Builds the domain user from its row and the sanctions in force. Preferences, counters and the
+ * JSON fields are parsed on first read: a page of other users mostly renders none of them.
+ */
+export function toUser(row: UserReadRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
+  const preferences = once(() => parsePreferences(row.preferences));
+  const counters = once(() => Object.freeze(countersOf(row)));
+  const clientMetadata = once(() => parseJson(row.client_metadata));
+  const clientReadOnlyMetadata = once(() => parseJson(row.client_read_only_metadata));
+  const serverMetadata = once(() => parseJson(row.server_metadata));
+  const riskScores = once(() => parseJson(row.risk_scores));
+  const artistTags = once(() => Object.freeze(stringList(parseJson(row.artist_tags))));
   return Object.freeze({
     id: row.id,
     uuid: row.uuid,
     name: row.name,
     email: row.email,
     email_verified: row.email_verified === 1,
-    has_password: row.password_hash !== null,
+    has_password: row.has_password === 1 || row.has_password === true,
     first_name: row.first_name,
     last_name: row.last_name,
     display_name: row.display_name,
@@ -105,22 +173,36 @@ export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mu
     restricted_by_admin: row.restricted_by_admin === 1,
     restricted_by_admin_reason: row.restricted_by_admin_reason,
     restricted_by_admin_private_details: row.restricted_by_admin_private_details,
-    preferences: parsePreferences(row.preferences),
-    client_metadata: parseJson(row.client_metadata),
-    client_read_only_metadata: parseJson(row.client_read_only_metadata),
-    server_metadata: parseJson(row.server_metadata),
+    get preferences() {
+      return preferences();
+    },
+    get client_metadata() {
+      return clientMetadata();
+    },
+    get client_read_only_metadata() {
+      return clientReadOnlyMetadata();
+    },
+    get server_metadata() {
+      return serverMetadata();
+    },
     selected_team_id: row.selected_team_id,
     country_code: row.country_code,
-    risk_scores: parseJson(row.risk_scores),
+    get risk_scores() {
+      return riskScores();
+    },
     created_at: row.created_at,
     updated_at: row.updated_at,
     last_logged_in_at: row.last_logged_in_at,
     last_active_at: row.last_active_at,
     last_forum_read_at: row.last_forum_read_at,
     last_ip_addr: row.last_ip_addr,
-    counters: Object.freeze(counters),
+    get counters() {
+      return counters();
+    },
     self_signed_up: row.self_signed_up === 1,
-    artist_tags: Object.freeze(stringList(parseJson(row.artist_tags))),
+    get artist_tags() {
+      return artistTags();
+    },
     ban: sanctions.ban,
     mute: sanctions.mute,
   });

@@ -1,10 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/context.js';
 import { listSessions, login, revokeSession } from '../../core/auth/sessions.js';
-import { getUser } from '../../core/users/users.js';
 import { viewerFor } from '../../core/access/viewer.js';
 import { clientIp } from '../../http/client-ip.js';
-import { currentSessionId, signedInId } from './params.js';
+import { currentSessionId, signedInUser } from './params.js';
 import { renderUser } from './render.js';
 import { LoginBody } from './request-schemas.js';
 import { IdParams, LoginResponseSchema, responses, SessionSchema, UserSchema } from './schemas.js';
@@ -51,6 +50,6 @@ export function sessionRoutes(app: NativeApp, core: Core): void {
   );
 
   app.get('/me', { schema: { tags: ['users'], summary: 'The signed-in user', response: responses({ 200: UserSchema }) } }, async (request) =>
-    renderUser(request.viewer, await getUser(core, signedInId(request.viewer))),
+    renderUser(request.viewer, signedInUser(request.viewer)),
   );
 }

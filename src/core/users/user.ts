@@ -128,31 +128,15 @@ export const USER_COLUMNS = [
 /** A user row as read for building a user: `USER_COLUMNS` and whether a password is set (0/1 or a boolean). */
 export type UserReadRow = Pick<UserRow, (typeof USER_COLUMNS)[number]> & { readonly has_password: number | boolean };
 
-/** A value computed on its first read and kept: most users rendered are never asked for it. */
-function once<T>(compute: () => T): () => T {
-  let computed = false;
-  let value: T;
-  return () => {
-    if (!computed) {
-      value = compute();
-      computed = true;
-    }
-    return value;
-  };
-}
+const NO_ARTIST_TAGS: readonly string[] = Object.freeze([]);
 
 /**
- * Builds the domain user from its row and the sanctions in force. Preferences, counters and the
- * JSON fields are parsed on first read: a page of other users mostly renders none of them.
+ * Builds the domain user from its row and the sanctions in force. Cheap for the common row
+ * (a page of other users builds twenty): untouched settings (`{}`) are the shared defaults,
+ * other settings documents are parsed once each (preferences.ts), empty JSON fields cost nothing.
+ * Plain data properties only: accessors would make every user slower to build than to parse.
  */
 export function toUser(row: UserReadRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
-  const preferences = once(() => parsePreferences(row.preferences));
-  const counters = once(() => Object.freeze(countersOf(row)));
-  const clientMetadata = once(() => parseJson(row.client_metadata));
-  const clientReadOnlyMetadata = once(() => parseJson(row.client_read_only_metadata));
-  const serverMetadata = once(() => parseJson(row.server_metadata));
-  const riskScores = once(() => parseJson(row.risk_scores));
-  const artistTags = once(() => Object.freeze(stringList(parseJson(row.artist_tags))));
   return Object.freeze({
     id: row.id,
     uuid: row.uuid,
@@ -173,36 +157,22 @@ export function toUser(row: UserReadRow, sanctions: { ban: ActiveSanction | null
     restricted_by_admin: row.restricted_by_admin === 1,
     restricted_by_admin_reason: row.restricted_by_admin_reason,
     restricted_by_admin_private_details: row.restricted_by_admin_private_details,
-    get preferences() {
-      return preferences();
-    },
-    get client_metadata() {
-      return clientMetadata();
-    },
-    get client_read_only_metadata() {
-      return clientReadOnlyMetadata();
-    },
-    get server_metadata() {
-      return serverMetadata();
-    },
+    preferences: parsePreferences(row.preferences),
+    client_metadata: parseJson(row.client_metadata),
+    client_read_only_metadata: parseJson(row.client_read_only_metadata),
+    server_metadata: parseJson(row.server_metadata),
     selected_team_id: row.selected_team_id,
     country_code: row.country_code,
-    get risk_scores() {
-      return riskScores();
-    },
+    risk_scores: parseJson(row.risk_scores),
     created_at: row.created_at,
     updated_at: row.updated_at,
     last_logged_in_at: row.last_logged_in_at,
     last_active_at: row.last_active_at,
     last_forum_read_at: row.last_forum_read_at,
     last_ip_addr: row.last_ip_addr,
-    get counters() {
-      return counters();
-    },
+    counters: Object.freeze(countersOf(row)),
     self_signed_up: row.self_signed_up === 1,
-    get artist_tags() {
-      return artistTags();
-    },
+    artist_tags: row.artist_tags === '[]' ? NO_ARTIST_TAGS : Object.freeze(stringList(parseJson(row.artist_tags))),
     ban: sanctions.ban,
     mute: sanctions.mute,
   });

@@ -36,12 +36,8 @@ export interface Profile {
   readonly extras: Readonly<Record<string, number | null>>;
 }
 
-/**
- * The profile of a stored user. Settings are read through getters: only the user's own record
- * shows them, so a page of other users never parses their preferences.
- */
 export function profileOf(user: User): Profile {
-  const counters = user.counters;
+  const { preferences: prefs, counters } = user;
   return {
     id: user.id,
     created_at: user.created_at,
@@ -55,36 +51,18 @@ export function profileOf(user: User): Profile {
     post_update_count: counters.post_update_count,
     note_update_count: counters.note_update_count,
     favorite_count: counters.favorite_count,
-    get comment_threshold() {
-      return user.preferences.comment_threshold;
-    },
-    get default_image_size() {
-      return user.preferences.default_image_size;
-    },
-    get favorite_tags() {
-      return user.preferences.favorite_tags;
-    },
-    get blacklisted_tags() {
-      return user.preferences.blacklisted_tags;
-    },
-    get time_zone() {
-      return user.preferences.time_zone;
-    },
-    get per_page() {
-      return user.preferences.per_page;
-    },
-    get custom_style() {
-      return user.preferences.custom_style;
-    },
+    comment_threshold: prefs.comment_threshold,
+    default_image_size: prefs.default_image_size,
+    favorite_tags: prefs.favorite_tags,
+    blacklisted_tags: prefs.blacklisted_tags,
+    time_zone: prefs.time_zone,
+    per_page: prefs.per_page,
+    custom_style: prefs.custom_style,
     last_ip_addr: user.last_ip_addr,
-    get theme() {
-      return user.preferences.theme;
-    },
+    theme: prefs.theme,
     is_deleted: user.is_deleted,
     is_banned: user.ban !== null,
-    get flags() {
-      return { ...user.preferences.flags, is_verified: user.email_verified };
-    },
+    flags: { ...prefs.flags, is_verified: user.email_verified },
     extras: counters,
   };
 }

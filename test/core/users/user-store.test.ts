@@ -75,11 +75,24 @@ describe('loadUser reads a narrow projection', () => {
     assert.equal(user?.has_password, false);
     assert.equal(user?.preferences, DEFAULT_PREFERENCES);
     assert.deepEqual(user?.artist_tags, []);
-    // Read twice, the same parsed value (computed once).
-    assert.equal(user?.counters, user?.counters);
   });
 
-  test('the user stays frozen with its lazily read fields', async () => {
+  test('identical settings documents are parsed once and shared, frozen', async () => {
+    const settings = JSON.stringify({ per_page: 75, flags: { enable_safe_mode: true } });
+    const ids: number[] = [];
+    for (const name of ['same_a', 'same_b']) {
+      const created = await createUser(core, SYSTEM, { name });
+      await core.db.updateTable('users').set({ preferences: settings }).where('id', '=', created.id).execute();
+      ids.push(created.id);
+    }
+    const [a, b] = await Promise.all(ids.map((id) => loadUser(core, id)));
+    assert.equal(a?.preferences.per_page, 75);
+    assert.equal(a?.preferences.flags.enable_safe_mode, true);
+    assert.equal(a?.preferences, b?.preferences);
+    assert.ok(Object.isFrozen(a?.preferences.flags));
+  });
+
+  test('the user stays frozen, its parsed fields too', async () => {
     const created = await createUser(core, SYSTEM, { name: 'frozen' });
     const user = (await loadUser(core, created.id))!;
     assert.ok(Object.isFrozen(user));

@@ -102,7 +102,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   const mounted = mounts(options.only);
   const app = Fastify({
     logger: { ...loggerOptions(core.config.logLevel, core.config.logFormat), ...(options.logStream ? { stream: options.logStream } : {}) },
-    // installRequestLog writes one line per request instead of Fastify's two.
+    // installRequestLog writes one line per request (when ROSTER_ACCESS_LOG asks) instead of Fastify's two.
     disableRequestLogging: true,
     ...requestIdOptions(),
     bodyLimit: BODY_LIMIT,
@@ -116,7 +116,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   });
   app.setValidatorCompiler(validatorCompiler);
   const metrics = metricsFor(core);
-  installRequestLog(app, metrics, (url) => dialectFor(url, mounted).name);
+  installRequestLog(app, metrics, (url) => dialectFor(url, mounted).name, { accessLog: core.config.accessLog });
   registerHealth(app, core, options.lifecycle ?? { draining: false });
   if (options.only === undefined) registerMetricsRoute(app, metrics, core.config.metrics);
   decorateViewer(app);

@@ -30,7 +30,14 @@ export const EnvSchema = Type.Object({
     Type.String({
       pattern: '^(fatal|error|warn|info|debug|trace|silent)$',
       default: 'info',
-      description: '`fatal` … `trace`, or `silent`; `info` logs one line per request',
+      description: '`fatal` … `trace`, or `silent`',
+    }),
+  ),
+  ROSTER_ACCESS_LOG: Type.Optional(
+    Type.String({
+      pattern: '^(true|false|1|0)$',
+      default: 'false',
+      description: 'log one line per request at `info` (request id, dialect, route, status, duration, viewer id; secret query values redacted, no headers)',
     }),
   ),
   ROSTER_LOG_FORMAT: Type.Optional(
@@ -99,6 +106,8 @@ export interface Config {
   readonly signupsOpen: boolean;
   readonly logLevel: string;
   readonly logFormat: 'json' | 'pretty';
+  /** One log line per request (at `info`); off by default, as it costs more than a cached read. */
+  readonly accessLog: boolean;
   /** Where metrics are served: behind a bearer token on the main port, on their own port, or not at all. */
   readonly metrics: MetricsConfig;
   readonly readyTimeoutMs: number;
@@ -232,6 +241,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
     logFormat: e.ROSTER_LOG_FORMAT === 'pretty' ? 'pretty' : 'json',
+    accessLog: ['true', '1'].includes(e.ROSTER_ACCESS_LOG ?? 'false'),
     metrics: Object.freeze(metricsConfig(e.ROSTER_METRICS_TOKEN, e.ROSTER_METRICS_PORT)),
     readyTimeoutMs: e.ROSTER_READY_TIMEOUT_MS ? Number(e.ROSTER_READY_TIMEOUT_MS) : 1000,
     drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,

@@ -174,6 +174,8 @@ export async function login(core: Core, input: LoginInput): Promise<{ session: S
       await trx.updateTable('users').set({ password_hash: newHash }).where('id', '=', userId).where('password_hash', '=', outcome.rehash).execute();
     }
     await trx.updateTable('users').set({ last_logged_in_at: now, last_ip_addr: input.ip }).where('id', '=', userId).execute();
+    // Cached viewers of this user (who-am-I renders them) must show this sign-in.
+    await core.changes.publish(trx, { kind: 'user', userId });
     return trx
       .insertInto('sessions')
       .values({

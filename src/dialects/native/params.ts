@@ -8,6 +8,7 @@ import { assertPagingAllowed } from '../../core/access/paging.js';
 import type { Sanction, SanctionInput } from '../../core/moderation/moderation.js';
 import { normalizeName } from '../../core/users/names.js';
 import type { OffsetPage, OrganizationInput, OrganizationPatch } from '../../core/orgs/organizations.js';
+import type { User } from '../../core/users/user.js';
 import type { CreateUserInput, UserPatch } from '../../core/users/users.js';
 import type { Viewer } from '../../core/access/viewer.js';
 import { and, cmp, exists, match, TRUE, type Filter } from '../../query/ast.js';
@@ -156,15 +157,18 @@ export function apiKeyInput(body: Static<typeof ApiKeyBody>): NewApiKey {
   return renamed(body, { name: 'name', scopes: 'scopes', permitted_ips: 'permittedIps', expires_at: 'expiresAt' });
 }
 
-/** `me` and `current` need a signed-in viewer; anonymous requests get the uniform 401. */
-export function signedInId(viewer: Viewer): number {
-  if (viewer.id === null) throw unauthenticated('no credentials');
-  return viewer.id;
+/**
+ * `me` and `current` need a signed-in viewer; anonymous requests get the uniform 401. The user is
+ * the one the credential check loaded (cached, and dropped on any change to it): who-am-I needs no query.
+ */
+export function signedInUser(viewer: Viewer): User {
+  if (viewer.user === null) throw unauthenticated('no credentials');
+  return viewer.user;
 }
 
 /** `DELETE /v1/sessions/current`: the session the request was authenticated with. */
 export function currentSessionId(viewer: Viewer): number {
-  signedInId(viewer);
+  signedInUser(viewer);
   if (viewer.credential.kind !== 'session') throw invalidParam('authorization', 'the request is not authenticated by a session token');
   return viewer.credential.id;
 }

@@ -2,10 +2,9 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/context.js';
 import { csrfTokenFor } from '../../core/auth/csrf.js';
 import { currentSession, listSessions, login, revokeSession } from '../../core/auth/sessions.js';
-import { getUser } from '../../core/users/users.js';
 import { viewerFor } from '../../core/access/viewer.js';
 import { clientIp } from '../../http/client-ip.js';
-import { currentSessionId, signedInId } from './params.js';
+import { currentSessionId, signedInUser } from './params.js';
 import { renderUser } from './render.js';
 import { LoginBody } from './request-schemas.js';
 import { clearSessionCookie, csrfTokenOf, setSessionCookie } from './console-session.js';
@@ -52,7 +51,7 @@ export function sessionRoutes(app: NativeApp, core: Core): void {
     async (request) => {
       const session = await currentSession(core, request.viewer, currentSessionId(request.viewer));
       const csrf = csrfTokenOf(request);
-      return { session, user: renderUser(request.viewer, await getUser(core, session.user_id)), ...(csrf === null ? {} : { csrf_token: csrf }) };
+      return { session, user: renderUser(request.viewer, signedInUser(request.viewer)), ...(csrf === null ? {} : { csrf_token: csrf }) };
     },
   );
 
@@ -79,6 +78,6 @@ export function sessionRoutes(app: NativeApp, core: Core): void {
   );
 
   app.get('/me', { schema: { tags: ['users'], summary: 'The signed-in user', response: responses({ 200: UserSchema }) } }, async (request) =>
-    renderUser(request.viewer, await getUser(core, signedInId(request.viewer))),
+    renderUser(request.viewer, signedInUser(request.viewer)),
   );
 }

@@ -57,7 +57,7 @@ function fakeUser(id: number, level: number, state: State = 'ok'): User {
     last_ip_addr: null,
   } as UserRow;
   const ban: ActiveSanction | null = state === 'banned' ? { id: 1, reason: 'x', actor_id: null, created_at: 0, expires_at: null } : null;
-  return toUser(row, { ban, mute: null });
+  return toUser({ ...row, has_password: 0 }, { ban, mute: null });
 }
 
 /** A viewer by name: a ladder level (`Member`), optionally `banned`/`deleted`, or `anonymous`/`system`. */

@@ -12,6 +12,7 @@ import { danbooruDialect } from './dialects/danbooru/index.js';
 import { e621Dialect } from './dialects/e621/index.js';
 import { nativeDialect } from './dialects/native/index.js';
 import { stackDialect } from './dialects/stack/index.js';
+import { registerAdminConsole } from './http/admin-console.js';
 import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
 import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
@@ -118,6 +119,8 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   void app.register(formbody, { bodyLimit: BODY_LIMIT, parser: parseQueryString });
   const native = mounted.find(({ dialect }) => dialect.name === 'native');
   if (native) registerDocs(app, native.prefix);
+  // The console runs on the native API, so it is served where that API is, on the main listener.
+  if (native && options.only === undefined) registerAdminConsole(app);
   if (!mounted.some(({ prefix }) => prefix === '')) {
     app.setNotFoundHandler((_request, reply) =>
       sendRendered(reply, nativeDialect.renderError({ kind: 'core', error: notFound('route', 'No route matches this path') })),

@@ -58,7 +58,16 @@ export const OffsetQuery = strict({
 export const UserRefParams = strict({ id: Type.String({ minLength: 1, maxLength: 64, description: 'A user id or uuid' }) });
 export const KeyParams = strict({ key: Type.String({ minLength: 1, maxLength: 256 }) });
 
-export const LoginBody = strict({ login: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const LoginBody = strict({
+  login: Type.String({ minLength: 1, maxLength: 320 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  cookie: Type.Optional(
+    Type.Boolean({
+      description:
+        'Open an admin console session (staff only): the token goes into an HttpOnly `roster_session` cookie instead of the body, and writes must send `X-CSRF-Token`.',
+    }),
+  ),
+});
 
 /** The picture and the three metadata blobs users and organizations both carry. */
 const IMAGE_AND_METADATA = {

@@ -7,6 +7,7 @@ import type { Scope } from '../../core/auth/scopes.js';
  */
 export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.freeze({
   'POST /sessions': 'sessions:create',
+  'GET /sessions/current': 'sessions:index',
   'DELETE /sessions/current': 'sessions:destroy',
   'DELETE /sessions/:id': 'sessions:destroy',
   'GET /users/:id/sessions': 'sessions:index',

@@ -9,19 +9,19 @@ import { SignInPage } from './pages/sign-in.js';
 import { StackProjectsPage } from './pages/stack-projects.js';
 import { UserPage } from './pages/user.js';
 import { UsersPage } from './pages/users.js';
-import { isAdmin, mayGlobally } from './policy.js';
+import { mayGlobally } from './policy.js';
 import { href, useRoute } from './router.js';
 import type { ApiUser, SessionState } from './types.js';
 import { ErrorNote, Loading } from './ui.js';
 
 function Nav({ viewer, onSignOut }: { viewer: ApiUser; onSignOut: () => void }) {
   const links: [string, string, boolean][] = [
-    ['Dashboard', href(), true],
+    ['Dashboard', href(), mayGlobally(viewer, 'stats.view')],
     ['Users', href('users'), true],
     ['Organizations', href('organizations'), true],
     ['Stack projects', href('stack-projects'), mayGlobally(viewer, 'stack_project.manage')],
     ['Audit log', href('audit'), mayGlobally(viewer, 'audit.view')],
-    ['Import / export', href('import-export'), isAdmin(viewer)],
+    ['Import / export', href('import-export'), mayGlobally(viewer, 'data.transfer')],
   ];
   return (
     <header class="top">

@@ -34,6 +34,5 @@ export function assignableLevels(viewer: ApiUser, target: ApiUser): number[] {
 }
 
 export const isAdmin = (viewer: ApiUser): boolean => viewer.level >= Level.Admin;
-export const isStaff = (viewer: ApiUser): boolean => viewer.level >= Level.Moderator;
 
 export const mayOrg = (viewer: ApiUser, action: OrgAction, target: OrgTarget): boolean => can(viewerOf(viewer), action, target);

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { isStaff } from '../policy.js';
+import { mayGlobally } from '../policy.js';
 import type { SessionState } from '../types.js';
 import { ErrorNote } from '../ui.js';
 
@@ -17,7 +17,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (state: SessionState) =
     setError(null);
     try {
       const state = await api<SessionState>('POST', '/sessions', { login, password, cookie: true });
-      if (!isStaff(state.user)) throw new Error('The console is for moderators and above.');
+      // The server refuses non-staff already; this guards a server that would not.
+      if (!mayGlobally(state.user, 'console.sign_in')) throw new Error('The console is for moderators and above.');
       onSignedIn(state);
     } catch (caught) {
       setError(caught);

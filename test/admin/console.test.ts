@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ADMIN_CSP } from '../../src/http/admin-console.js';
+import { apiAs, openPage, seriousViolations, signIn, startConsole, type Console } from './harness.js';
+
+let target: Console;
+
+before(async () => {
+  target = await startConsole();
+});
+
+after(async () => {
+  await target?.close();
+});
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  assert.deepEqual(await seriousViolations(page), [], `axe-core on ${what}`);
+}
+
+/** The audit entries about a user, newest first, as the API shows them. */
+async function auditActions(userId: number): Promise<string[]> {
+  const api = await apiAs(target.url, 'console_admin');
+  const { body } = await api('GET', `/audit-log?target_user_id=${userId}`);
+  return body.items.map((entry: { action: string }) => entry.action);
+}
+
+test('/admin serves the built page with a strict Content-Security-Policy and no inline script or style', async () => {
+  const response = await fetch(`${target.url}/admin/`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-security-policy'), ADMIN_CSP);
+  assert.match(ADMIN_CSP, /default-src 'self'/);
+  assert.doesNotMatch(ADMIN_CSP, /unsafe-inline|unsafe-eval/);
+  const html = await response.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script is a file');
+  assert.doesNotMatch(html, /\sstyle=|<style/, 'no inline style');
+  const redirect = await fetch(`${target.url}/admin`, { redirect: 'manual' });
+  assert.equal(redirect.headers.get('location'), '/admin/');
+  const missing = await fetch(`${target.url}/admin/assets/none.js`);
+  assert.equal(missing.status, 404);
+  assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not_found');
+});
+
+test('a member cannot sign in to the console', async () => {
+  const { page } = await openPage(target);
+  await page.goto(`${target.url}/admin/`);
+  await page.getByRole('heading', { name: 'Roster admin console' }).waitFor();
+  await expectAccessible(page, 'the sign-in page');
+  await signIn(page, target.url, 'console_member');
+  await page.getByRole('alert').waitFor();
+  assert.match((await page.getByRole('alert').textContent()) ?? '', /./);
+  assert.equal(await page.getByRole('navigation', { name: 'Console' }).count(), 0);
+  await page.context().close();
+});
+
+test('an admin signs in, sees the dashboard charts, and every page passes axe-core', async () => {
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.locator('figure.chart canvas').nth(3).waitFor();
+  assert.equal(await page.locator('figure.chart').count(), 4);
+  await expectAccessible(page, 'the dashboard');
+  const pages: [string, string][] = [
+    ['users', 'Users'],
+    [`users/${target.staff.target}`, 'console_target'],
+    ['organizations', 'Organizations'],
+    ['stack-projects', 'Stack projects'],
+    ['audit', 'Audit log'],
+    ['import-export', 'Import and export'],
+  ];
+  for (const [path, heading] of pages) {
+    await page.goto(`${target.url}/admin/#/${path}`);
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await expectAccessible(page, path);
+  }
+  // A reload keeps the session (the cookie), and the phone-width layout is as accessible.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${target.url}/admin/#/users`);
+  await page.getByRole('link', { name: /./ }).filter({ hasText: /^[a-z0-9_]+$/i }).first().waitFor();
+  await expectAccessible(page, 'users at phone width');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('users: search 10,000 seeded users by name prefix and by substring', async () => {
+  const api = await apiAs(target.url, 'console_admin');
+  const { body } = await api('GET', '/users?limit=1&sort=id&offset=5000');
+  const name: string = body.items[0].name;
+  const { page } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('link', { name: 'Users' }).click();
+
+  const prefix = name.slice(0, 4);
+  await page.getByLabel('Search users').fill(prefix);
+  await page.getByLabel('Match').selectOption('prefix');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('status').filter({ hasText: 'users match' }).waitFor();
+  const prefixNames = await page.locator('table.users tbody td[data-label="Name"]').allTextContents();
+  assert.ok(prefixNames.length > 0);
+  for (const found of prefixNames) assert.ok(found.toLowerCase().startsWith(prefix.toLowerCase()), `${found} starts with ${prefix}`);
+
+  const middle = name.slice(2, 6);
+  await page.getByLabel('Search users').fill(middle);
+  await page.getByLabel('Match').selectOption('contains');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('status').filter({ hasText: 'users match' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  const containing = await page.locator('table.users tbody td[data-label="Name"]').allTextContents();
+  assert.ok(containing.length > 0);
+  for (const found of containing) assert.ok(found.toLowerCase().includes(middle.toLowerCase()), `${found} contains ${middle}`);
+
+  // Keyset paging: the next page holds other users.
+  await page.getByLabel('Search users').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('status').filter({ hasText: 'users match' }).waitFor();
+  const first = await page.locator('table.users tbody td[data-label="ID"]').allTextContents();
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.getByText('Page 2').waitFor();
+  await page.waitForLoadState('networkidle');
+  const second = await page.locator('table.users tbody td[data-label="ID"]').allTextContents();
+  assert.equal(second.length, 25);
+  assert.ok(Number(second[0]) < Number(first.at(-1)), 'newest first, the next page continues below');
+  await page.context().close();
+});
+
+test('an admin changes a level, bans and lifts, and edits metadata; the API shows each change, audited', async () => {
+  const id = target.staff.target;
+  const api = await apiAs(target.url, 'console_admin');
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.goto(`${target.url}/admin/#/users/${id}`);
+  await page.getByRole('heading', { name: 'console_target', level: 1 }).waitFor();
+
+  await page.getByLabel(/New level/).selectOption({ label: 'Gold' });
+  await page.getByRole('button', { name: 'Change level' }).click();
+  await page.getByText('Level set to Gold').waitFor();
+  assert.equal((await api('GET', `/users/${id}`)).body.level_name, 'Gold');
+
+  await page.getByLabel('Ban reason').fill('spam in the forum');
+  await page.getByLabel('Ban duration').selectOption('3d');
+  await page.getByRole('button', { name: 'Ban console_target' }).click();
+  await page.getByRole('button', { name: 'Lift ban' }).waitFor();
+  const banned = (await api('GET', `/users/${id}`)).body;
+  assert.equal(banned.is_banned, true);
+  assert.equal(banned.ban.reason, 'spam in the forum');
+  await page.getByRole('button', { name: 'Lift ban' }).click();
+  await page.getByRole('button', { name: 'Ban console_target' }).waitFor();
+  assert.equal((await api('GET', `/users/${id}`)).body.is_banned, false);
+
+  const editor = page.getByLabel('Server metadata', { exact: true });
+  await editor.fill('{"plan": ');
+  await page.getByText(/Not saved/).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Save server metadata' }).isDisabled(), true);
+  await editor.fill('{"plan": "pro", "seats": 3}');
+  await page.getByRole('button', { name: 'Save server metadata' }).click();
+  await page.getByText('server metadata saved').waitFor();
+  assert.deepEqual((await api('GET', `/users/${id}`)).body.server_metadata, { plan: 'pro', seats: 3 });
+
+  const actions = await auditActions(id);
+  for (const action of ['user.set_level', 'user.ban', 'user.unban', 'user.update']) assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('an admin revokes an API key from the console; the API no longer lists it, and the revocation is audited', async () => {
+  const api = await apiAs(target.url, 'console_admin');
+  const admin = target.staff.admin;
+  const created = await api('POST', `/users/${admin}/api-keys`, { name: 'deploy-bot' });
+  assert.equal(created.status, 201);
+  const { page } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.goto(`${target.url}/admin/#/users/${admin}`);
+  await page.getByRole('button', { name: 'Revoke key deploy-bot' }).click();
+  await page.getByText('Revoked').first().waitFor();
+  const keys = (await api('GET', `/users/${admin}/api-keys`)).body.items;
+  assert.equal(
+    keys.some((key: { id: number }) => key.id === created.body.api_key.id),
+    false,
+  );
+  assert.ok((await auditActions(admin)).includes('api_key.revoke'));
+  await page.context().close();
+});
+
+test('a moderator signs in and is offered only what a moderator may do', async () => {
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_moderator');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Console' });
+  assert.equal(await nav.getByRole('link', { name: 'Audit log' }).count(), 0);
+  assert.equal(await nav.getByRole('link', { name: 'Import / export' }).count(), 0);
+  await page.goto(`${target.url}/admin/#/users/${target.staff.member}`);
+  await page.getByRole('heading', { name: 'console_member', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Ban console_member' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Change level' }).count(), 0, 'moderators set no level');
+  assert.equal(await page.getByRole('button', { name: /^Save .*metadata/ }).count(), 0, 'moderators edit no metadata');
+  assert.equal(await page.getByRole('button', { name: 'Delete user' }).count(), 0, 'only owners delete');
+  await expectAccessible(page, "a user's page, seen by a moderator");
+  // Nothing about an admin: a moderator does not outrank them.
+  await page.goto(`${target.url}/admin/#/users/${target.staff.admin}`);
+  await page.getByRole('heading', { name: 'console_admin', level: 1 }).waitFor();
+  await page.getByText('Your level allows no action on this user.').waitFor();
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test('a write without the CSRF token is refused, though the session cookie is sent', async () => {
+  const { page } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const id = target.staff.member;
+  const answer = await page.evaluate(async (userId) => {
+    const response = await fetch(`/v1/users/${userId}/level`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ level: 'Gold' }),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }, id);
+  assert.equal(answer.status, 403);
+  assert.equal((answer.body as { error: { code: string } }).error.code, 'csrf_failed');
+  const api = await apiAs(target.url, 'console_admin');
+  assert.equal((await api('GET', `/users/${id}`)).body.level_name, 'Member');
+  await page.context().close();
+});

@@ -16,7 +16,19 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, DoughnutController, ArcElement, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  DoughnutController,
+  ArcElement,
+  Legend,
+  Tooltip,
+);
 
 /** Dark enough on white for the 3:1 that graphics need. */
 const PALETTE = ['#1f4e99', '#b3261e', '#2e7d32', '#8e44ad', '#a35200', '#00695c', '#5d4037', '#37474f', '#ad1457', '#283593'];

@@ -8,7 +8,7 @@ export interface Loaded<T> {
   readonly data: T | null;
   readonly error: unknown;
   readonly loading: boolean;
-  reload(): void;
+  readonly reload: () => void;
 }
 
 /** Runs `load` when `key` changes (and on `reload`); the latest answer wins. */
@@ -57,7 +57,14 @@ export function Notice({ text }: { text: string | null }) {
 }
 
 /** Runs a write, reporting its error or its success line; `busy` while it runs. */
-export function useAction(): { busy: boolean; error: unknown; done: string | null; run(work: () => Promise<unknown>, done: string): Promise<boolean> } {
+export interface Action {
+  readonly busy: boolean;
+  readonly error: unknown;
+  readonly done: string | null;
+  readonly run: (work: () => Promise<unknown>, done: string) => Promise<boolean>;
+}
+
+export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -118,7 +125,11 @@ export function JsonEditor({ label, value, onSave }: { label: string; value: Jso
   const [text, setText] = useState(initial);
   useEffect(() => setText(initial), [initial]);
   const parsed = parseJson(text);
-  const problem = !parsed.ok ? parsed.message : parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value) ? 'must be a JSON object' : null;
+  const problem = !parsed.ok
+    ? parsed.message
+    : parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)
+      ? 'must be a JSON object'
+      : null;
   return (
     <div class="json-editor">
       <label for={id}>{label}</label>

@@ -77,7 +77,11 @@ test('an admin signs in, sees the dashboard charts, and every page passes axe-co
   // A reload keeps the session (the cookie), and the phone-width layout is as accessible.
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${target.url}/admin/#/users`);
-  await page.getByRole('link', { name: /./ }).filter({ hasText: /^[a-z0-9_]+$/i }).first().waitFor();
+  await page
+    .getByRole('link', { name: /./ })
+    .filter({ hasText: /^[a-z0-9_]+$/i })
+    .first()
+    .waitFor();
   await expectAccessible(page, 'users at phone width');
   assert.deepEqual(problems, []);
   await page.context().close();
@@ -159,7 +163,8 @@ test('an admin changes a level, bans and lifts, and edits metadata; the API show
   assert.deepEqual((await api('GET', `/users/${id}`)).body.server_metadata, { plan: 'pro', seats: 3 });
 
   const actions = await auditActions(id);
-  for (const action of ['user.set_level', 'user.ban', 'user.unban', 'user.update']) assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
+  for (const action of ['user.set_level', 'user.ban', 'user.unban', 'user.update'])
+    assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
   assert.deepEqual(problems, []);
   await page.context().close();
 });

@@ -24,10 +24,22 @@ export function DashboardPage({ viewer }: { viewer: ApiUser }) {
       values: rows.map(count),
     });
     return {
-      signups: series(data.signups_per_day, (row) => label(row.day), (row) => row.count),
-      levels: series(data.users_by_level, (row) => row.level_name, (row) => row.count),
+      signups: series(
+        data.signups_per_day,
+        (row) => label(row.day),
+        (row) => row.count,
+      ),
+      levels: series(
+        data.users_by_level,
+        (row) => row.level_name,
+        (row) => row.count,
+      ),
       sanctions: { labels: ['Bans', 'Mutes'], values: [data.active_bans, data.active_mutes] },
-      failures: series(data.login_failures_per_hour, (row) => label(row.hour), (row) => row.count),
+      failures: series(
+        data.login_failures_per_hour,
+        (row) => label(row.hour),
+        (row) => row.count,
+      ),
     };
   }, [stats.data]);
 

@@ -59,7 +59,8 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
 function ProjectCard({ project, onDone }: { project: StackProject; onDone: () => void }) {
   const [name, setName] = useState(project.display_name);
   const action = useAction();
-  const patch = (body: object, message: string) => action.run(() => api('PATCH', `/stack-projects/${project.id}`, body), message).then((ok) => (ok && onDone(), ok));
+  const patch = (body: object, message: string) =>
+    action.run(() => api('PATCH', `/stack-projects/${project.id}`, body), message).then((ok) => (ok && onDone(), ok));
   return (
     <Section title={project.display_name}>
       <p class="muted">

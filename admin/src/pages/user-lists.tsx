@@ -32,7 +32,12 @@ function RevokeButton({ label, path, onDone }: { label: string; path: string; on
   const action = useAction();
   return (
     <>
-      <button type="button" class="danger" disabled={action.busy} onClick={() => void action.run(() => api('DELETE', path), 'Revoked').then((ok) => ok && onDone())}>
+      <button
+        type="button"
+        class="danger"
+        disabled={action.busy}
+        onClick={() => void action.run(() => api('DELETE', path), 'Revoked').then((ok) => ok && onDone())}
+      >
         {label}
       </button>
       <ErrorNote error={action.error} />
@@ -52,7 +57,14 @@ export function ApiKeys({ userId, mayRevoke }: { userId: number; mayRevoke: bool
         { title: 'Created', cell: (key) => formatTime(key.created_at) },
         { title: 'Last used', cell: (key) => formatTime(key.last_used_at) },
         ...(mayRevoke
-          ? [{ title: 'Action', cell: (key: ApiKey, reload: () => void) => <RevokeButton label={`Revoke key ${key.name || key.id}`} path={`/api-keys/${key.id}`} onDone={reload} /> }]
+          ? [
+              {
+                title: 'Action',
+                cell: (key: ApiKey, reload: () => void) => (
+                  <RevokeButton label={`Revoke key ${key.name || key.id}`} path={`/api-keys/${key.id}`} onDone={reload} />
+                ),
+              },
+            ]
           : []),
       ]}
     />
@@ -141,7 +153,11 @@ export const auditColumns = [
   {
     title: 'About',
     cell: (entry: AuditEntry) =>
-      entry.target_user_id != null ? <a href={href('users', entry.target_user_id)}>user #{entry.target_user_id}</a> : `${entry.subject_type ?? ''} ${entry.subject_id ?? ''}`,
+      entry.target_user_id != null ? (
+        <a href={href('users', entry.target_user_id)}>user #{entry.target_user_id}</a>
+      ) : (
+        `${entry.subject_type ?? ''} ${entry.subject_id ?? ''}`
+      ),
   },
 ];
 

@@ -10,8 +10,7 @@ const SHOWN_ELSEWHERE = new Set(['client_metadata', 'client_read_only_metadata',
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function Fields({ user }: { user: ApiUser }) {
@@ -39,7 +38,9 @@ function LevelForm({ viewer, user, onDone }: { viewer: ApiUser; user: ApiUser; o
   if (levels.length === 0) return null;
   const submit = (event: Event) => {
     event.preventDefault();
-    void action.run(() => api('PUT', `/users/${user.id}/level`, { level: Number(level) }), `Level set to ${levelName(Number(level))}`).then((ok) => ok && onDone());
+    void action
+      .run(() => api('PUT', `/users/${user.id}/level`, { level: Number(level) }), `Level set to ${levelName(Number(level))}`)
+      .then((ok) => ok && onDone());
   };
   return (
     <form class="action" onSubmit={submit}>
@@ -182,10 +183,13 @@ function DeleteForm({ user, onDone }: { user: ApiUser; onDone: Done }) {
 
 function Metadata({ viewer, user, onDone }: { viewer: ApiUser; user: ApiUser; onDone: Done }) {
   const action = useAction();
-  const save = (field: string) => (value: Json) => action.run(() => api('PATCH', `/users/${user.id}`, { [field]: value }), `${field.replaceAll('_', ' ')} saved`).then((ok) => {
-    if (ok) onDone();
-    return ok;
-  });
+  const save = (field: string) => (value: Json) =>
+    action
+      .run(() => api('PATCH', `/users/${user.id}`, { [field]: value }), `${field.replaceAll('_', ' ')} saved`)
+      .then((ok) => {
+        if (ok) onDone();
+        return ok;
+      });
   const profile = mayOnUser(viewer, 'user.update_profile', user);
   const serverData = mayOnUser(viewer, 'user.write_server_data', user);
   const tiers: [string, string, boolean][] = [

@@ -53,6 +53,7 @@ export const SCOPES = Object.freeze([
   'subscriptions:destroy',
   'audit_log:index',
   'login_attempts:index',
+  'stats:index',
 ] as const);
 
 export type Scope = (typeof SCOPES)[number];

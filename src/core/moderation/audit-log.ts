@@ -20,6 +20,12 @@ export interface AuditLogEntry {
 export interface AuditLogQuery {
   readonly targetUserId?: number;
   readonly actorId?: number;
+  /** Exactly this action (`user.ban`). */
+  readonly action?: string;
+  /** At or after this time (ms). */
+  readonly since?: number;
+  /** Before this time (ms). */
+  readonly until?: number;
   /** 1 to 1000. */
   readonly limit: number;
   /** Entries older than this id (the `nextBeforeId` of the previous page). */
@@ -44,7 +50,7 @@ function asDetails(text: string): Readonly<Record<string, unknown>> {
 }
 
 /**
- * Reads the audit log, newest first, optionally narrowed to a target user or an actor. Paged
+ * Reads the audit log, newest first, optionally narrowed to a target user, an actor, an action and a time range. Paged
  * by id (the indexes are `(target_user_id, id)` and `(actor_id, id)`), so deep pages stay cheap.
  * Admins only (`audit.view`).
  *
@@ -65,6 +71,9 @@ export async function listAuditLog(core: Core, viewer: Viewer, query: AuditLogQu
   let select = core.db.selectFrom('audit_log').selectAll();
   if (query.targetUserId !== undefined) select = select.where('target_user_id', '=', query.targetUserId);
   if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
+  if (query.action !== undefined) select = select.where('action', '=', query.action);
+  if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
+  if (query.until !== undefined) select = select.where('created_at', '<', query.until);
   if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
   const rows = await select
     .orderBy('id', 'desc')

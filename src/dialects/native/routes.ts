@@ -7,6 +7,7 @@ import { loginAttemptRoutes } from './routes-login-attempts.js';
 import { moderationRoutes } from './routes-moderation.js';
 import { invitationRoutes, membershipRoutes, organizationRoutes, subscriptionRoutes } from './routes-orgs.js';
 import { sessionRoutes } from './routes-sessions.js';
+import { statsRoutes } from './routes-stats.js';
 import { userChangeRoutes, userRoutes } from './routes-users.js';
 
 /** The native plugin's instance, typed by its TypeBox schemas. */
@@ -27,4 +28,5 @@ export const NATIVE_ROUTES: readonly RouteGroup[] = [
   subscriptionRoutes,
   auditRoutes,
   loginAttemptRoutes,
+  statsRoutes,
 ];

@@ -38,6 +38,7 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'PATCH /organizations/:id': 'organizations:update',
   'DELETE /organizations/:id': 'organizations:destroy',
   'GET /organizations/:id/memberships': 'memberships:index',
+  'GET /users/:id/memberships': 'memberships:index',
   'PATCH /memberships/:id': 'memberships:update',
   'DELETE /memberships/:id': 'memberships:destroy',
   'GET /organizations/:id/invitations': 'invitations:index',
@@ -49,4 +50,5 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'DELETE /subscriptions/:id': 'subscriptions:destroy',
   'GET /audit-log': 'audit_log:index',
   'GET /login-attempts': 'login_attempts:index',
+  'GET /stats': 'stats:index',
 });

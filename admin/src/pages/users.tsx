@@ -26,17 +26,12 @@ const SORTABLE = [
   ['created_at', 'Signed up'],
 ] as const;
 
-/** The boxes → the native API's parameters; flags and organization go into one `filter` expression. */
+const flag = (value: TriState): boolean | undefined => (value === '' ? undefined : value === 'yes');
+
+/** The boxes → the native API's parameters (GET /v1/users). Only the first page asks for the total. */
 export function usersQuery(search: Search, sort: string, cursor: string | null): Query {
   const text = search.text.trim();
-  const items: unknown[] = [];
-  const flag = (field: string, value: TriState) => value !== '' && items.push({ kind: 'cmp', field, op: 'eq', value: value === 'yes' });
-  flag('is_banned', search.banned);
-  flag('is_muted', search.muted);
-  flag('is_deleted', search.deleted);
-  if (text !== '' && search.mode === 'email') items.push({ kind: 'match', field: 'email', mode: 'contains', value: text });
-  if (/^[0-9]+$/.test(search.organization.trim()))
-    items.push({ kind: 'exists', relation: 'memberships', where: { kind: 'cmp', field: 'organization_id', op: 'eq', value: Number(search.organization) } });
+  const organization = search.organization.trim();
   return {
     limit: 25,
     sort,
@@ -44,8 +39,12 @@ export function usersQuery(search: Search, sort: string, cursor: string | null):
     ...(cursor !== null ? { cursor } : {}),
     ...(text !== '' && search.mode === 'prefix' ? { name_prefix: text } : {}),
     ...(text !== '' && search.mode === 'contains' ? { q: text } : {}),
+    ...(text !== '' && search.mode === 'email' ? { email: text } : {}),
     ...(search.level !== '' ? { level: search.level } : {}),
-    ...(items.length > 0 ? { filter: JSON.stringify({ kind: 'and', items }) } : {}),
+    is_banned: flag(search.banned),
+    is_muted: flag(search.muted),
+    is_deleted: flag(search.deleted),
+    ...(/^[0-9]+$/.test(organization) ? { organization_id: organization } : {}),
   };
 }
 

@@ -12,7 +12,8 @@ interface Stats {
   readonly login_failures_per_hour: { hour: string | number; count: number }[];
 }
 
-const label = (value: string | number): string => (typeof value === 'number' ? new Date(value).toISOString().slice(0, 13) : value).replace('T', ' ');
+/** A day (`2026-11-30`) or an hour (ISO text or milliseconds) → `2026-11-30 14:00`. */
+const label = (value: string | number): string => (typeof value === 'number' ? new Date(value).toISOString() : value).replace('T', ' ').slice(0, 16);
 
 export function DashboardPage({ viewer }: { viewer: ApiUser }) {
   const stats = useLoad(() => get<Stats>('/stats', { days: 30, hours: 24 }), 'stats');

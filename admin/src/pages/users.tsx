@@ -86,8 +86,9 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
     setCursors([null]);
     setTotal(null);
   };
-  const sortBy = (field: string) => {
-    setSort(sort === field ? `-${field}` : field);
+  /** A column header toggles its field's direction; the select names the order exactly. */
+  const sortBy = (field: string, exact = false) => {
+    setSort(exact ? field : sort === field ? `-${field}` : field);
     setCursors([null]);
   };
 
@@ -128,6 +129,15 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
             value={draft.organization}
             onInput={(event) => update({ organization: event.currentTarget.value })}
           />
+        </div>
+        <div class="field">
+          <label for="user-sort">Sort by</label>
+          <select id="user-sort" value={sort} onChange={(event) => sortBy(event.currentTarget.value, true)}>
+            {SORTABLE.flatMap(([field, title]) => [
+              <option value={`-${field}`}>{title}, descending</option>,
+              <option value={field}>{title}, ascending</option>,
+            ])}
+          </select>
         </div>
         <button type="submit">Search</button>
       </form>

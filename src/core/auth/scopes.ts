@@ -54,6 +54,9 @@ export const SCOPES = Object.freeze([
   'audit_log:index',
   'login_attempts:index',
   'stats:index',
+  'stack_projects:index',
+  'stack_projects:create',
+  'stack_projects:update',
 ] as const);
 
 export type Scope = (typeof SCOPES)[number];

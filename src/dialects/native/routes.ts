@@ -7,6 +7,7 @@ import { loginAttemptRoutes } from './routes-login-attempts.js';
 import { moderationRoutes } from './routes-moderation.js';
 import { invitationRoutes, membershipRoutes, organizationRoutes, subscriptionRoutes } from './routes-orgs.js';
 import { sessionRoutes } from './routes-sessions.js';
+import { stackProjectRoutes } from './routes-stack-projects.js';
 import { statsRoutes } from './routes-stats.js';
 import { userChangeRoutes, userRoutes } from './routes-users.js';
 
@@ -29,4 +30,5 @@ export const NATIVE_ROUTES: readonly RouteGroup[] = [
   auditRoutes,
   loginAttemptRoutes,
   statsRoutes,
+  stackProjectRoutes,
 ];

@@ -51,4 +51,7 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'GET /audit-log': 'audit_log:index',
   'GET /login-attempts': 'login_attempts:index',
   'GET /stats': 'stats:index',
+  'GET /stack-projects': 'stack_projects:index',
+  'POST /stack-projects': 'stack_projects:create',
+  'PATCH /stack-projects/:id': 'stack_projects:update',
 });

@@ -208,6 +208,39 @@ test('an admin revokes an API key from the console; the API no longer lists it, 
   await page.context().close();
 });
 
+test('an admin creates a Stack project: its keys are shown once, and its settings change', async () => {
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Stack projects' }).click();
+  await page.getByLabel('Display name').first().fill('Shop');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  const keys = page.getByRole('region', { name: 'New keys' });
+  await keys.waitFor();
+  const shown = await keys.locator('code').allTextContents();
+  assert.equal(shown.length, 3);
+  const api = await apiAs(target.url, 'console_admin');
+  const listed = (await api('GET', '/stack-projects')).body.items;
+  const project = listed.find((item: { display_name: string }) => item.display_name === 'Shop');
+  assert.ok(project);
+  for (const key of shown) assert.equal(JSON.stringify(listed).includes(key), false, 'a key is never listed again');
+  await expectAccessible(page, 'stack projects with new keys');
+
+  const card = page.getByRole('region', { name: 'Shop' });
+  const setting = card.getByLabel('Users without a verified email are restricted');
+  const before: boolean = project.config.require_email_verification;
+  await setting.setChecked(!before);
+  await card.getByRole('button', { name: 'Save Shop' }).click();
+  await card.getByText('Saved').waitFor();
+  const after = (await api('GET', '/stack-projects')).body.items.find((item: { id: string }) => item.id === project.id);
+  assert.equal(after.config.require_email_verification, !before);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Shop' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'New keys' }).count(), 0, 'shown once: gone after a reload');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
 test('a moderator signs in and is offered only what a moderator may do', async () => {
   const { page, problems } = await openPage(target);
   await signIn(page, target.url, 'console_moderator');

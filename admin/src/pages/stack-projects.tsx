@@ -1,12 +1,21 @@
 import { useState } from 'preact/hooks';
 import { api, get } from '../api.js';
-import type { Json, Page } from '../types.js';
-import { ErrorNote, formatTime, JsonEditor, Loading, Notice, Section, useAction, useLoad } from '../ui.js';
+import type { Page } from '../types.js';
+import { ErrorNote, formatTime, Loading, Notice, Section, useAction, useLoad } from '../ui.js';
+
+type Settings = Readonly<Record<SettingName, boolean>>;
+type SettingName = 'require_publishable_client_key' | 'require_email_verification' | 'allow_client_user_deletion';
+
+const SETTINGS: readonly [SettingName, string][] = [
+  ['require_publishable_client_key', 'Client requests must carry the publishable client key'],
+  ['require_email_verification', 'Users without a verified email are restricted'],
+  ['allow_client_user_deletion', 'A client may delete its own user'],
+];
 
 interface StackProject {
   readonly id: string;
   readonly display_name: string;
-  readonly config: Json;
+  readonly config: Settings;
   readonly created_at: number;
 }
 
@@ -58,28 +67,35 @@ function CreateForm({ onCreated }: { onCreated: () => void }) {
 
 function ProjectCard({ project, onDone }: { project: StackProject; onDone: () => void }) {
   const [name, setName] = useState(project.display_name);
+  const [settings, setSettings] = useState<Settings>(project.config);
   const action = useAction();
-  const patch = (body: object, message: string) =>
-    action.run(() => api('PATCH', `/stack-projects/${project.id}`, body), message).then((ok) => (ok && onDone(), ok));
+  const changed = name !== project.display_name || SETTINGS.some(([setting]) => settings[setting] !== project.config[setting]);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const body = { ...(name !== project.display_name ? { display_name: name } : {}), config: settings };
+    void action.run(() => api('PATCH', `/stack-projects/${project.id}`, body), 'Saved').then((ok) => ok && onDone());
+  };
   return (
     <Section title={project.display_name}>
       <p class="muted">
         <code>{project.id}</code> · created {formatTime(project.created_at)}
       </p>
-      <form
-        class="action"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void patch({ display_name: name }, 'Renamed');
-        }}
-      >
+      <form class="settings" onSubmit={submit}>
         <label for={`name-${project.id}`}>Display name</label>
-        <input id={`name-${project.id}`} value={name} onInput={(event) => setName(event.currentTarget.value)} />
-        <button type="submit" disabled={action.busy || name === project.display_name}>
-          Save name
+        <input id={`name-${project.id}`} required value={name} onInput={(event) => setName(event.currentTarget.value)} />
+        <fieldset>
+          <legend>Settings</legend>
+          {SETTINGS.map(([setting, description]) => (
+            <label class="check">
+              <input type="checkbox" checked={settings[setting]} onChange={(event) => setSettings({ ...settings, [setting]: event.currentTarget.checked })} />{' '}
+              {description}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={action.busy || !changed}>
+          Save {project.display_name}
         </button>
       </form>
-      <JsonEditor label="Settings" value={project.config} onSave={(config) => patch({ config }, 'Settings saved')} />
       <ErrorNote error={action.error} />
       <Notice text={action.done} />
     </Section>

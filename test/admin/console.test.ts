@@ -241,6 +241,37 @@ test('an admin creates a Stack project: its keys are shown once, and its setting
   await page.context().close();
 });
 
+test('an admin invites to an organization and changes a member role; the API shows both', async () => {
+  const api = await apiAs(target.url, 'console_admin');
+  const org = await api('POST', '/organizations', { slug: 'console-guild', name: 'Console Guild', owner_id: target.staff.member });
+  assert.equal(org.status, 201, JSON.stringify(org.body));
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Organizations' }).click();
+  await page.getByRole('link', { name: 'Console Guild' }).click();
+  await page.getByRole('heading', { name: 'Console Guild', level: 1 }).waitFor();
+  await page.getByLabel('Invite by email').fill('console_target@example.test');
+  await page.getByLabel('Role', { exact: true }).selectOption('worker');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText('Invited console_target@example.test').waitFor();
+  const invitations = (await api('GET', `/organizations/${org.body.id}/invitations`)).body.items;
+  assert.equal(invitations.length, 1);
+  assert.equal(invitations[0].user_id, target.staff.target);
+
+  const invitee = await apiAs(target.url, 'console_target');
+  assert.equal((await invitee('POST', `/invitations/${invitations[0].key}/accept`)).status, 200);
+  await page.reload();
+  await page.getByLabel(`Role of user #${target.staff.target}`).selectOption('supervisor');
+  await page.getByRole('button', { name: `Save role for #${target.staff.target}` }).click();
+  await page.getByText('Role changed').waitFor();
+  const members = (await api('GET', `/organizations/${org.body.id}/memberships`)).body.items;
+  assert.equal(members.find((member: { user_id: number }) => member.user_id === target.staff.target).role, 'supervisor');
+  await expectAccessible(page, 'an organization');
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
 test('a moderator signs in and is offered only what a moderator may do', async () => {
   const { page, problems } = await openPage(target);
   await signIn(page, target.url, 'console_moderator');

@@ -97,7 +97,7 @@ function MemberRow({ viewer, member, viewerRole, onDone }: { viewer: ApiUser; me
               disabled={role === member.role || action.busy}
               onClick={() => void action.run(() => api('PATCH', `/memberships/${member.id}`, { role }), 'Role changed').then((ok) => ok && onDone())}
             >
-              Save role
+              Save role for #{member.user_id}
             </button>
           </>
         ) : (

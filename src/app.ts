@@ -53,6 +53,8 @@ export interface BuildAppOptions {
   readonly lifecycle?: Lifecycle;
   /** Where log lines go (standard output by default); tests read them here. */
   readonly logStream?: { write(line: string): void };
+  /** The built admin console (default dist/admin); tests point it elsewhere. */
+  readonly adminConsoleDir?: string;
 }
 
 /** The dialects to mount, with the prefix each gets. */
@@ -120,7 +122,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   const native = mounted.find(({ dialect }) => dialect.name === 'native');
   if (native) registerDocs(app, native.prefix);
   // The console runs on the native API, so it is served where that API is, on the main listener.
-  if (native && options.only === undefined) registerAdminConsole(app);
+  if (native && options.only === undefined) registerAdminConsole(app, options.adminConsoleDir);
   if (!mounted.some(({ prefix }) => prefix === '')) {
     app.setNotFoundHandler((_request, reply) =>
       sendRendered(reply, nativeDialect.renderError({ kind: 'core', error: notFound('route', 'No route matches this path') })),

@@ -197,8 +197,10 @@ test('an admin revokes an API key from the console; the API no longer lists it, 
   await signIn(page, target.url, 'console_admin');
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await page.goto(`${target.url}/admin/#/users/${admin}`);
-  await page.getByRole('button', { name: 'Revoke key deploy-bot' }).click();
-  await page.getByText('Revoked').first().waitFor();
+  const revoke = page.getByRole('button', { name: 'Revoke key deploy-bot' });
+  await revoke.click();
+  // The list reloads without the key.
+  await revoke.waitFor({ state: 'detached' });
   const keys = (await api('GET', `/users/${admin}/api-keys`)).body.items;
   assert.equal(
     keys.some((key: { id: number }) => key.id === created.body.api_key.id),
@@ -294,7 +296,7 @@ test('a moderator signs in and is offered only what a moderator may do', async (
   await page.context().close();
 });
 
-test('a write without the CSRF token is refused, though the session cookie is sent', async () => {
+test('a write without the CSRF token is refused, though the session cookie is sent; signing out ends the session', async () => {
   const { page } = await openPage(target);
   await signIn(page, target.url, 'console_admin');
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -311,5 +313,10 @@ test('a write without the CSRF token is refused, though the session cookie is se
   assert.equal((answer.body as { error: { code: string } }).error.code, 'csrf_failed');
   const api = await apiAs(target.url, 'console_admin');
   assert.equal((await api('GET', `/users/${id}`)).body.level_name, 'Member');
+
+  // Signing out ends the cookie session: the page is back at sign-in and the API refuses it.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.evaluate(async () => (await fetch('/v1/sessions/current')).status), 401);
   await page.context().close();
 });

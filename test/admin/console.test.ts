@@ -124,7 +124,7 @@ test('users: search 10,000 seeded users by name prefix and by substring', async 
   await page.getByLabel('Search users').fill('console_target@example');
   await page.getByLabel('Match').selectOption('email');
   await search(page);
-  await page.getByRole('status').filter({ hasText: '1 users match' }).waitFor();
+  await page.getByRole('status').filter({ hasText: '1 user matches' }).waitFor();
   assert.deepEqual(await page.locator('table.users tbody td[data-label="Name"]').allTextContents(), ['console_target']);
   await page.getByLabel('Search users').fill('');
   await page.getByLabel('Banned').selectOption('yes');

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, type Query } from '../api.js';
 import { isAdmin, levelName, USER_LEVELS } from '../policy.js';
 import { href } from '../router.js';
@@ -76,7 +76,10 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
   const query = usersQuery(search, sort, cursor);
   const page = useLoad(() => get<Page<ApiUser>>('/users', query), JSON.stringify(query));
   const [total, setTotal] = useState<number | null>(null);
-  if (page.data?.total !== undefined && page.data.total !== total) setTotal(page.data.total);
+  // Only a first page carries the total; later pages keep showing it.
+  useEffect(() => {
+    if (page.data?.total !== undefined) setTotal(page.data.total);
+  }, [page.data]);
   const admin = isAdmin(viewer);
 
   const update = (patch: Partial<Search>) => setDraft({ ...draft, ...patch });
@@ -143,7 +146,7 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
       </form>
       <ErrorNote error={page.error} />
       <p class="muted" role="status" aria-live="polite">
-        {page.loading ? 'Searching…' : total !== null ? `${total.toLocaleString('en')} users match` : ''}
+        {page.loading ? 'Searching…' : total !== null ? `${total.toLocaleString('en')} ${total === 1 ? 'user matches' : 'users match'}` : ''}
       </p>
       {page.data && (
         <div class="table-wrap">

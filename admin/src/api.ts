@@ -70,8 +70,3 @@ export const get = <T>(path: string, query?: Query): Promise<T> => api<T>('GET',
 export async function postNdjson<T>(path: string, text: string): Promise<T> {
   return (await (await send('POST', path, text, 'application/x-ndjson')).json()) as T;
 }
-
-/** JSON Lines out (exports), as text. */
-export async function getText(path: string): Promise<string> {
-  return (await send('GET', path)).text();
-}

@@ -1,42 +1,30 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, getText, postNdjson } from '../api.js';
+import { get, postNdjson } from '../api.js';
 import { ErrorNote, Notice, Section, useAction } from '../ui.js';
 
 interface ImportJob {
-  readonly id: string | number;
-  readonly status: string;
+  readonly id: string;
+  readonly status: 'running' | 'done' | 'failed';
   readonly processed: number;
-  readonly total: number | null;
-  readonly errors: readonly unknown[] | number;
+  readonly total: number;
+  readonly imported: number;
+  /** Refused lines (the first few); line 0 is the import as a whole. */
+  readonly errors: readonly { line: number; message: string }[];
 }
 
 const POLL_MS = 500;
-const finished = (job: ImportJob): boolean => !['queued', 'pending', 'running'].includes(job.status);
+const finished = (job: ImportJob): boolean => job.status !== 'running';
 
+/** A plain link: the browser streams the download itself (the session cookie goes along), however many users. */
 function ExportSection() {
-  const [url, setUrl] = useState<string | null>(null);
-  const action = useAction();
-  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
-  const run = () =>
-    void action.run(async () => {
-      const text = await getText('/export');
-      setUrl(URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' })));
-    }, 'Export ready');
   return (
     <Section title="Export">
-      <p>Every user as JSON Lines, one object a line.</p>
-      <button type="button" disabled={action.busy} onClick={run}>
-        Export users
-      </button>
-      {url && (
-        <p>
-          <a href={url} download="roster-users.ndjson">
-            Download roster-users.ndjson
-          </a>
-        </p>
-      )}
-      <ErrorNote error={action.error} />
-      <Notice text={action.done} />
+      <p>Every user as JSON Lines, one object a line, as `roster export` writes them, without password hashes.</p>
+      <p>
+        <a class="button" href="/v1/export" download="roster-users.jsonl">
+          Download every user (JSON Lines)
+        </a>
+      </p>
     </Section>
   );
 }
@@ -44,11 +32,15 @@ function ExportSection() {
 function ImportSection() {
   const file = useRef<HTMLInputElement>(null);
   const [job, setJob] = useState<ImportJob | null>(null);
+  const [pollError, setPollError] = useState<unknown>(null);
   const action = useAction();
   useEffect(() => {
     if (!job || finished(job)) return;
     const timer = setTimeout(() => {
-      get<ImportJob>(`/imports/${job.id}`).then(setJob, () => setJob({ ...job, status: 'unknown' }));
+      get<ImportJob>(`/imports/${encodeURIComponent(job.id)}`).then(setJob, (error: unknown) => {
+        setPollError(error);
+        setJob({ ...job, status: 'failed' });
+      });
     }, POLL_MS);
     return () => clearTimeout(timer);
   }, [job]);
@@ -56,9 +48,9 @@ function ImportSection() {
     event.preventDefault();
     const chosen = file.current?.files?.[0];
     if (!chosen) return;
+    setPollError(null);
     void action.run(async () => setJob(await postNdjson<ImportJob>('/imports', await chosen.text())), 'Import started');
   };
-  const errors = job ? (typeof job.errors === 'number' ? job.errors : job.errors.length) : 0;
   return (
     <Section title="Import">
       <form class="action" onSubmit={submit}>
@@ -70,12 +62,23 @@ function ImportSection() {
       </form>
       <ErrorNote error={action.error} />
       <Notice text={action.done} />
+      <ErrorNote error={pollError} />
       {job && (
         <div class="progress">
           <label for="import-progress">
-            Import {job.status}: {job.processed} of {job.total ?? '?'} lines, {errors} errors
+            Import {job.status}: {job.processed.toLocaleString('en')} of {job.total.toLocaleString('en')} lines, {job.imported.toLocaleString('en')} imported,{' '}
+            {job.errors.length} refused
           </label>
-          <progress id="import-progress" max={job.total ?? undefined} value={job.processed} />
+          <progress id="import-progress" max={Math.max(job.total, 1)} value={job.processed} />
+          {job.errors.length > 0 && (
+            <ul class="errors" aria-label="Refused lines">
+              {job.errors.map((error) => (
+                <li>
+                  {error.line === 0 ? 'The import' : `Line ${error.line}`}: {error.message}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
     </Section>

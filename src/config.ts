@@ -54,6 +54,9 @@ export const EnvSchema = Type.Object({
   ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,5}$', default: '90', description: 'sign-in attempts older than this are pruned' }),
   ),
+  ROSTER_IMPORT_MAX_MB: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', default: '64', description: 'largest JSON Lines body `POST /v1/imports` accepts, in MiB' }),
+  ),
   ROSTER_BREACHED_PASSWORDS: Type.Optional(
     Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'check new passwords against the shipped list of breached passwords' }),
   ),
@@ -120,6 +123,8 @@ export interface Config {
   readonly loginAttemptsRetentionMs: number;
   /** Whether new passwords are checked against the shipped list of commonly breached ones. */
   readonly breachedPasswordCheck: boolean;
+  /** The largest body `POST /v1/imports` accepts, in bytes. */
+  readonly importMaxBytes: number;
 }
 
 export type MetricsConfig =
@@ -241,5 +246,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sessionIdleMs: Number(e.ROSTER_SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,
     loginAttemptsRetentionMs: Number(e.ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS ?? 90) * 24 * 60 * 60_000,
     breachedPasswordCheck: e.ROSTER_BREACHED_PASSWORDS === undefined ? true : ['true', '1'].includes(e.ROSTER_BREACHED_PASSWORDS),
+    importMaxBytes: Math.max(1, Number(e.ROSTER_IMPORT_MAX_MB ?? 64)) * 1024 * 1024,
   });
 }

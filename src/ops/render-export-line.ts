@@ -5,10 +5,16 @@ import { countersOf, parseJson, stringList } from '../core/users/user.js';
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
+export interface ExportLineOptions {
+  /** Default true. False leaves `password_hash` out (the native API's export: no response carries a hash). */
+  readonly passwordHashes?: boolean;
+}
+
 /** Renders a user and what belongs to them as one line of the transfer format (see transfer-format.ts), without the newline. */
 export function renderExportLine(
   user: UserRow,
   related: { nameChanges: readonly NameChangeRow[]; sanctions: readonly SanctionRow[]; subscriptions: readonly SubscriptionRow[] },
+  options: ExportLineOptions = {},
 ): string {
   const line: UserLine = {
     id: user.id,
@@ -70,6 +76,7 @@ export function renderExportLine(
       canceled_at: isoOrNull(s.canceled_at),
     })),
   };
+  if (options.passwordHashes === false) delete (line as Partial<UserLine>).password_hash;
   return JSON.stringify(line);
 }
 

@@ -57,6 +57,8 @@ export const SCOPES = Object.freeze([
   'stack_projects:index',
   'stack_projects:create',
   'stack_projects:update',
+  'users:export',
+  'users:import',
 ] as const);
 
 export type Scope = (typeof SCOPES)[number];

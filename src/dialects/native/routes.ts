@@ -9,6 +9,7 @@ import { invitationRoutes, membershipRoutes, organizationRoutes, subscriptionRou
 import { sessionRoutes } from './routes-sessions.js';
 import { stackProjectRoutes } from './routes-stack-projects.js';
 import { statsRoutes } from './routes-stats.js';
+import { transferRoutes } from './routes-transfer.js';
 import { userChangeRoutes, userRoutes } from './routes-users.js';
 
 /** The native plugin's instance, typed by its TypeBox schemas. */
@@ -31,4 +32,5 @@ export const NATIVE_ROUTES: readonly RouteGroup[] = [
   loginAttemptRoutes,
   statsRoutes,
   stackProjectRoutes,
+  transferRoutes,
 ];

@@ -54,4 +54,7 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'GET /stack-projects': 'stack_projects:index',
   'POST /stack-projects': 'stack_projects:create',
   'PATCH /stack-projects/:id': 'stack_projects:update',
+  'GET /export': 'users:export',
+  'POST /imports': 'users:import',
+  'GET /imports/:id': 'users:import',
 });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ADMIN_CSP } from '../../src/http/admin-console.js';
-import { apiAs, openPage, seriousViolations, signIn, startConsole, type Console } from './harness.js';
+import { apiAs, openPage, SEEDED_USERS, seriousViolations, signIn, startConsole, type Console } from './harness.js';
 
 let target: Console;
 
@@ -272,6 +275,46 @@ test('an admin invites to an organization and changes a member role; the API sho
   await expectAccessible(page, 'an organization');
   assert.deepEqual(problems, []);
   await page.context().close();
+});
+
+test('an admin exports every user and imports JSON Lines, with a progress bar and the refused lines', async () => {
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.getByRole('link', { name: 'Import / export' }).click();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download every user/ }).click()]);
+  const exported = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  assert.ok(exported.length >= SEEDED_USERS, `${exported.length} lines`);
+  assert.doesNotMatch(exported.join('\n'), /password_hash/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'roster-import-'));
+  const file = join(dir, 'users.jsonl');
+  writeFileSync(file, ['{"name":"imported_one"}', '{"name":"imported_two","level":30}', '{"name":""}'].join('\n') + '\n');
+  await page.getByLabel('JSON Lines file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByText(/Import done: 3 of 3 lines, 2 imported, 1 refused/).waitFor();
+  assert.equal(await page.locator('#import-progress').getAttribute('value'), '3');
+  await page
+    .getByRole('list', { name: 'Refused lines' })
+    .getByText(/^Line 3/)
+    .waitFor();
+  await expectAccessible(page, 'import and export after an import');
+
+  const api = await apiAs(target.url, 'console_admin');
+  const found = (await api('GET', '/users?name_prefix=imported_&sort=name')).body.items.map((user: { name: string; level_name: string }) => [
+    user.name,
+    user.level_name,
+  ]);
+  assert.deepEqual(found, [
+    ['imported_one', 'Member'],
+    ['imported_two', 'Gold'],
+  ]);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a moderator signs in and is offered only what a moderator may do', async () => {

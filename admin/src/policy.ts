@@ -5,7 +5,7 @@
  * deletion, ban); the rest of the core's `User` is filled with neutral values.
  */
 import { Level, USER_LEVELS, levelName } from '../../src/core/access/levels.js';
-import { can, canAssignLevel, type GlobalAction, type OrgAction, type OrgTarget, type UserAction } from '../../src/core/access/policy.js';
+import { can, canAssignLevel, visibleFields, type GlobalAction, type OrgAction, type OrgTarget, type UserAction } from '../../src/core/access/policy.js';
 import type { Viewer } from '../../src/core/access/viewer.js';
 import type { User } from '../../src/core/users/user.js';
 import type { ApiUser } from './types.js';
@@ -32,6 +32,10 @@ export const mayGlobally = (viewer: ApiUser, action: GlobalAction): boolean => c
 export function assignableLevels(viewer: ApiUser, target: ApiUser): number[] {
   return USER_LEVELS.filter((level) => level !== target.level && canAssignLevel(viewerOf(viewer), asCoreUser(target), level));
 }
+
+/** Server-written data (subscriptions, server metadata) is read by the user and by admins. */
+export const readsServerData = (viewer: ApiUser, target: ApiUser): boolean =>
+  viewer.id === target.id || visibleFields(viewerOf(viewer), asCoreUser(target)).serverData;
 
 export const isAdmin = (viewer: ApiUser): boolean => viewer.level >= Level.Admin;
 

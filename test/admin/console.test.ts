@@ -84,6 +84,7 @@ test('an admin signs in, sees the dashboard charts, and every page passes axe-co
     await page.goto(`${target.url}/admin/#/${path}`);
     await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
     await page.waitForLoadState('networkidle');
+    assert.equal(await page.getByRole('alert').count(), 0, `no section of ${path} fails`);
     await expectAccessible(page, path);
   }
   // A reload keeps the session (the cookie), and the phone-width layout is as accessible.
@@ -330,6 +331,9 @@ test('a moderator signs in and is offered only what a moderator may do', async (
   assert.equal(await page.getByRole('button', { name: 'Change level' }).count(), 0, 'moderators set no level');
   assert.equal(await page.getByRole('button', { name: /^Save .*metadata/ }).count(), 0, 'moderators edit no metadata');
   assert.equal(await page.getByRole('button', { name: 'Delete user' }).count(), 0, 'only owners delete');
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.getByRole('alert').count(), 0, 'no section asks for what a moderator may not read');
+  assert.equal(await page.getByRole('heading', { name: 'Subscriptions' }).count(), 0);
   await expectAccessible(page, "a user's page, seen by a moderator");
   // Nothing about an admin: a moderator does not outrank them.
   await page.goto(`${target.url}/admin/#/users/${target.staff.admin}`);

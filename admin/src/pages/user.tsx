@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, get } from '../api.js';
-import { assignableLevels, isAdmin, levelName, mayGlobally, mayOnUser } from '../policy.js';
+import { assignableLevels, levelName, mayGlobally, mayOnUser, readsServerData } from '../policy.js';
 import type { ApiUser, Json, SanctionInForce } from '../types.js';
 import { ErrorNote, formatTime, JsonEditor, Loading, Notice, Section, useAction, useLoad } from '../ui.js';
 import { ApiKeys, AuditAbout, LoginAttempts, Memberships, NameHistory, Sessions, Subscriptions } from './user-lists.js';
@@ -13,15 +13,34 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Counters and other flat records read best as a list of name: value. */
+function FieldValue({ field, value }: { field: string; value: unknown }) {
+  if (field.endsWith('_at') && typeof value === 'number') return <>{formatTime(value)}</>;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return (
+      <ul class="record">
+        {Object.entries(value).map(([name, item]) => (
+          <li>
+            {name.replaceAll('_', ' ')}: {show(item)}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return <>{show(value)}</>;
+}
+
 function Fields({ user }: { user: ApiUser }) {
   const entries = Object.entries(user).filter(([field]) => !SHOWN_ELSEWHERE.has(field));
   return (
     <Section title="Fields">
       <dl class="fields">
         {entries.map(([field, value]) => (
-          <div>
+          <div class={value !== null && typeof value === 'object' && !Array.isArray(value) ? 'wide' : undefined}>
             <dt>{field.replaceAll('_', ' ')}</dt>
-            <dd>{field.endsWith('_at') && typeof value === 'number' ? formatTime(value) : show(value)}</dd>
+            <dd>
+              <FieldValue field={field} value={value} />
+            </dd>
           </div>
         ))}
       </dl>
@@ -237,10 +256,10 @@ export function UserPage({ viewer, id }: { viewer: ApiUser; id: string }) {
       {credentials && <ApiKeys userId={user.id} mayRevoke={credentials} />}
       {credentials && <Sessions userId={user.id} mayRevoke={credentials} />}
       {may('user.view_name_history') && <NameHistory userId={user.id} />}
-      {isAdmin(viewer) && <LoginAttempts userId={user.id} />}
+      {mayGlobally(viewer, 'audit.view') && <LoginAttempts userId={user.id} />}
       {mayGlobally(viewer, 'audit.view') && <AuditAbout userId={user.id} />}
       <Memberships userId={user.id} />
-      <Subscriptions userId={user.id} />
+      {readsServerData(viewer, user) && <Subscriptions userId={user.id} />}
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, get } from '../api.js';
 import { assignableLevels, levelName, mayGlobally, mayOnUser, readsServerData } from '../policy.js';
 import type { ApiUser, Json, SanctionInForce } from '../types.js';
+import { statusOf } from '../status.js';
 import { ErrorNote, formatTime, JsonEditor, Loading, Notice, Section, useAction, useLoad } from '../ui.js';
 import { ApiKeys, AuditAbout, LoginAttempts, Memberships, NameHistory, Sessions, Subscriptions } from './user-lists.js';
 
@@ -250,8 +251,11 @@ export function UserPage({ viewer, id }: { viewer: ApiUser; id: string }) {
       <h1>
         {user.name} <span class="muted">#{user.id}</span>
       </h1>
-      <Fields user={user} />
+      <p class="muted">
+        {user.level_name} · {statusOf(user)}
+      </p>
       <Section title="Actions">{actions.length > 0 ? actions : <p class="muted">Your level allows no action on this user.</p>}</Section>
+      <Fields user={user} />
       <Metadata viewer={viewer} user={user} onDone={reload} />
       {credentials && <ApiKeys userId={user.id} mayRevoke={credentials} />}
       {credentials && <Sessions userId={user.id} mayRevoke={credentials} />}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, type Query } from '../api.js';
 import { isAdmin, levelName, USER_LEVELS } from '../policy.js';
 import { href } from '../router.js';
+import { statusOf } from '../status.js';
 import type { ApiUser, Page } from '../types.js';
 import { ErrorNote, formatTime, Loading, useLoad } from '../ui.js';
 
@@ -59,11 +60,6 @@ function TriSelect({ id, label, value, onChange }: { id: string; label: string; 
       </select>
     </div>
   );
-}
-
-function status(user: ApiUser): string {
-  const marks = [user.is_deleted && 'deleted', user.is_banned && 'banned', user.is_muted && 'muted', user.restricted_by_admin && 'restricted'];
-  return marks.filter(Boolean).join(', ') || 'active';
 }
 
 export function UsersPage({ viewer }: { viewer: ApiUser }) {
@@ -176,7 +172,7 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
                   <td data-label="Level">{user.level_name}</td>
                   <td data-label="Signed up">{formatTime(user.created_at)}</td>
                   {admin && <td data-label="Email">{user.email ?? '—'}</td>}
-                  <td data-label="Status">{status(user)}</td>
+                  <td data-label="Status">{statusOf(user)}</td>
                 </tr>
               ))}
             </tbody>

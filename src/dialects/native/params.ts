@@ -181,6 +181,13 @@ export function auditQuery(query: Static<typeof AuditListQuery>): AuditLogQuery 
     ...(query.target_user_id !== undefined ? { targetUserId: query.target_user_id } : {}),
     ...(query.actor_id !== undefined ? { actorId: query.actor_id } : {}),
     ...(query.action !== undefined ? { action: query.action } : {}),
+    ...timeRangeAndCursor(query),
+  };
+}
+
+/** The time range and id cursor the audit log and login attempts are read by. */
+export function timeRangeAndCursor(query: { since?: number; until?: number; cursor?: string }): { since?: number; until?: number; beforeId?: number } {
+  return {
     ...(query.since !== undefined ? { since: query.since } : {}),
     ...(query.until !== undefined ? { until: query.until } : {}),
     ...(query.cursor !== undefined ? { beforeId: Number(query.cursor) } : {}),

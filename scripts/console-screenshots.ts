@@ -10,6 +10,14 @@ const OUT = 'docs/screenshots';
 const target = await startConsole();
 try {
   mkdirSync(OUT, { recursive: true });
+  // A few failed sign-ins, so that the failures chart has something to draw.
+  for (const login of ['console_member', 'console_member', 'nobody_here', 'console_target', 'nobody_here']) {
+    await fetch(`${target.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, password: 'wrong-password-123' }),
+    });
+  }
   const { page } = await openPage(target, 1280);
   await signIn(page, target.url, 'console_admin');
   await page.locator('figure.chart canvas').nth(3).waitFor();

@@ -95,6 +95,23 @@ describe('native console (cookie) sessions', () => {
     assert.deepEqual((await withCookie(cookie, 'GET', url)).json().client_metadata, { tried: true });
   });
 
+  test('an Authorization header wins over the cookie, and needs no CSRF token', async () => {
+    const cookie = sessionCookie(await signIn('console_admin'));
+    const response = await f.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${f.users.member.id}`,
+      headers: { cookie: `roster_session=${cookie}`, authorization: `Bearer ${f.keys.member}` },
+      payload: { client_metadata: { via: 'bearer' } },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const current = await f.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { cookie: `roster_session=${cookie}`, authorization: `Bearer ${f.keys.member}` },
+    });
+    assert.equal(current.json().id, f.users.member.id);
+  });
+
   test("another session's CSRF token does not do", async () => {
     const first = await signIn('console_owner');
     const second = await signIn('console_owner');

@@ -190,6 +190,34 @@ test('an admin changes a level, bans and lifts, and edits metadata; the API show
   await page.context().close();
 });
 
+test('an admin renames and restricts a seeded user; the API shows both, audited', async () => {
+  const api = await apiAs(target.url, 'console_admin');
+  const seeded = (await api('GET', '/users?level=20&is_banned=false&is_deleted=false&limit=1&sort=id')).body.items[0];
+  const { page, problems } = await openPage(target);
+  await signIn(page, target.url, 'console_admin');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await page.goto(`${target.url}/admin/#/users/${seeded.id}`);
+  await page.getByRole('heading', { name: seeded.name, level: 1 }).waitFor();
+
+  await page.getByLabel('New name').fill('renamed_by_console');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await page.getByRole('heading', { name: 'renamed_by_console', level: 1 }).waitFor();
+  assert.equal((await api('GET', `/users/${seeded.id}`)).body.name, 'renamed_by_console');
+
+  await page.getByLabel(/Restriction reason/).fill('verify your email');
+  await page.getByLabel(/Private details/).fill('bounced twice');
+  await page.getByRole('button', { name: 'Restrict' }).click();
+  await page.getByRole('button', { name: 'Lift restriction' }).waitFor();
+  const restricted = (await api('GET', `/users/${seeded.id}`)).body;
+  assert.equal(restricted.restricted_by_admin, true);
+  assert.equal(restricted.restricted_by_admin_private_details, 'bounced twice');
+
+  const actions = await auditActions(seeded.id);
+  for (const action of ['user.rename', 'user.restrict']) assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
 test('an admin revokes an API key from the console; the API no longer lists it, and the revocation is audited', async () => {
   const api = await apiAs(target.url, 'console_admin');
   const admin = target.staff.admin;

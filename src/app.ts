@@ -12,6 +12,7 @@ import { danbooruDialect } from './dialects/danbooru/index.js';
 import { e621Dialect } from './dialects/e621/index.js';
 import { nativeDialect } from './dialects/native/index.js';
 import { stackDialect } from './dialects/stack/index.js';
+import { registerAdminConsole } from './http/admin-console.js';
 import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
 import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
@@ -52,6 +53,8 @@ export interface BuildAppOptions {
   readonly lifecycle?: Lifecycle;
   /** Where log lines go (standard output by default); tests read them here. */
   readonly logStream?: { write(line: string): void };
+  /** The built admin console (default dist/admin); tests point it elsewhere. */
+  readonly adminConsoleDir?: string;
 }
 
 /** The dialects to mount, with the prefix each gets. */
@@ -124,6 +127,8 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   void app.register(formbody, { bodyLimit: BODY_LIMIT, parser: parseQueryString });
   const native = mounted.find(({ dialect }) => dialect.name === 'native');
   if (native) registerDocs(app, native.prefix);
+  // The console runs on the native API, so it is served where that API is, on the main listener.
+  if (native && options.only === undefined) registerAdminConsole(app, options.adminConsoleDir);
   if (!mounted.some(({ prefix }) => prefix === '')) {
     app.setNotFoundHandler((_request, reply) =>
       sendRendered(reply, nativeDialect.renderError({ kind: 'core', error: notFound('route', 'No route matches this path') })),

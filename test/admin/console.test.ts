@@ -218,25 +218,30 @@ test('an admin renames and restricts a seeded user; the API shows both, audited'
   await page.context().close();
 });
 
-test('an admin revokes an API key from the console; the API no longer lists it, and the revocation is audited', async () => {
-  const api = await apiAs(target.url, 'console_admin');
-  const admin = target.staff.admin;
-  const created = await api('POST', `/users/${admin}/api-keys`, { name: 'deploy-bot' });
+test("an admin revokes a member's API key from the console; the API no longer lists it, and the revocation is audited", async () => {
+  const admin = await apiAs(target.url, 'console_admin');
+  const member = await apiAs(target.url, 'console_member');
+  const memberId = target.staff.member;
+  const created = await member('POST', `/users/${memberId}/api-keys`, { name: 'deploy-bot' });
   assert.equal(created.status, 201);
   const { page } = await openPage(target);
   await signIn(page, target.url, 'console_admin');
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  await page.goto(`${target.url}/admin/#/users/${admin}`);
+  await page.goto(`${target.url}/admin/#/users/${memberId}`);
   const revoke = page.getByRole('button', { name: 'Revoke key deploy-bot' });
   await revoke.click();
   // The list reloads without the key.
   await revoke.waitFor({ state: 'detached' });
-  const keys = (await api('GET', `/users/${admin}/api-keys`)).body.items;
+  const keys = (await member('GET', `/users/${memberId}/api-keys`)).body.items;
   assert.equal(
     keys.some((key: { id: number }) => key.id === created.body.api_key.id),
     false,
   );
-  assert.ok((await auditActions(admin)).includes('api_key.revoke'));
+  const audit = (await admin('GET', `/audit-log?target_user_id=${memberId}&action=api_key.revoke`)).body.items;
+  assert.ok(
+    audit.some((entry: { actor_id: number }) => entry.actor_id === target.staff.admin),
+    'audited with the admin as actor',
+  );
   await page.context().close();
 });
 

@@ -245,7 +245,7 @@ export function UserPage({ viewer, id }: { viewer: ApiUser; id: string }) {
     may('user.restrict') && <RestrictForm user={user} onDone={reload} />,
     may('user.delete') && !user.is_deleted && <DeleteForm user={user} onDone={reload} />,
   ].filter(Boolean);
-  const credentials = may('user.manage_credentials');
+  const credentials = may('user.oversee_credentials');
   return (
     <>
       <h1>

@@ -27,7 +27,10 @@ export type UserAction =
   | 'user.restrict'
   /** Server-written data: client-read-only and server metadata, counters, subscriptions, verification. */
   | 'user.write_server_data'
+  /** Create API keys and sign in as oneself: the user alone. */
   | 'user.manage_credentials'
+  /** List and revoke someone's API keys and sessions (the admin console; never a secret): self, or an admin above them. */
+  | 'user.oversee_credentials'
   /** Open a session for someone else (Stack Auth `POST /auth/sessions`, impersonation): the system, or an admin above them. */
   | 'user.open_session'
   | 'user.view_name_history'
@@ -150,6 +153,8 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return isAdmin(viewer) && (self || above);
     case 'user.manage_credentials':
       return self && !target.is_deleted;
+    case 'user.oversee_credentials':
+      return (self && !target.is_deleted) || (isAdmin(viewer) && above);
     case 'user.open_session':
       return isAdmin(viewer) && !self && above && !target.is_deleted;
     case 'user.view_name_history':

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
-import { loadCredentialOwner } from './api-keys.js';
+import { loadCredentialOwner, type CredentialReach } from './api-keys.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { flushCredentialUse } from './credential-cache.js';
@@ -203,8 +203,8 @@ export async function currentSession(core: Core, viewer: Viewer, id: number): Pr
 }
 
 /** The user's sessions that are neither revoked nor expired, newest first. */
-export async function listSessions(core: Core, viewer: Viewer, userId: number): Promise<Session[]> {
-  await loadCredentialOwner(core, viewer, userId);
+export async function listSessions(core: Core, viewer: Viewer, userId: number, reach?: CredentialReach): Promise<Session[]> {
+  await loadCredentialOwner(core, viewer, userId, reach);
   await flushCredentialUse(core);
   const rows = await core.db
     .selectFrom('sessions')
@@ -218,10 +218,10 @@ export async function listSessions(core: Core, viewer: Viewer, userId: number): 
 }
 
 /** Ends one session (ASVS 7.5.2); someone else's is `not_found`. Ending it twice returns it unchanged. */
-export async function revokeSession(core: Core, viewer: Viewer, sessionId: number): Promise<Session> {
+export async function revokeSession(core: Core, viewer: Viewer, sessionId: number, reach: CredentialReach = 'user.manage_credentials'): Promise<Session> {
   const row = Number.isSafeInteger(sessionId) ? await core.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst() : undefined;
   const owner = row ? await loadUser(core, row.user_id) : null;
-  if (!row || !owner || !can(viewer, 'user.manage_credentials', owner)) throw notFound('session');
+  if (!row || !owner || !can(viewer, reach, owner)) throw notFound('session');
   if (row.revoked_at !== null) return toSession(row);
   const now = core.now();
   const revoked = await core.db.transaction().execute(async (trx) => {

@@ -68,13 +68,13 @@ export function sessionRoutes(app: NativeApp, core: Core): void {
   app.delete(
     '/sessions/:id',
     { schema: { tags, summary: 'Revoke a session', params: IdParams, response: responses({ 200: SessionSchema }) } },
-    async (request) => revokeSession(core, request.viewer, request.params.id),
+    async (request) => revokeSession(core, request.viewer, request.params.id, 'user.oversee_credentials'),
   );
 
   app.get(
     '/users/:id/sessions',
     { schema: { tags, summary: "A user's sessions", params: IdParams, response: responses({ 200: Type.Object({ items: Type.Array(SessionSchema) }) }) } },
-    async (request) => ({ items: await listSessions(core, request.viewer, request.params.id) }),
+    async (request) => ({ items: await listSessions(core, request.viewer, request.params.id, 'user.oversee_credentials') }),
   );
 
   app.get('/me', { schema: { tags: ['users'], summary: 'The signed-in user', response: responses({ 200: UserSchema }) } }, async (request) =>

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import { DEFAULT_PG_POOL_SIZE, type DatabaseConfig } from '../config.js';
 import { regexpMatches } from './linear-regex.js';
 import { REGEX_CALL_UNITS, RowBudget } from './row-budget.js';
 import type { Database } from './schema.js';
@@ -159,7 +159,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 /** Opens the configured database with the settings Roster relies on. */
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
-  return config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url);
+  return config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, config.poolSize ?? DEFAULT_PG_POOL_SIZE);
 }
 
 function openSqlite(path: string): DatabaseHandle {
@@ -193,15 +193,18 @@ function openSqlite(path: string): DatabaseHandle {
   };
 }
 
-function openPostgres(url: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function openPostgres(url: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client whose connection dies (server restart, database dropped) is replaced by the
   // pool on next use; without a listener the error would crash the process.
   pool.on('error', () => {});
   // A client checked out of the pool (inside a transaction, between two queries) whose connection
   // is killed emits 'error' with nobody listening: without this, one terminated backend would
   // crash the process. The query in flight fails on its own (a 503); the pool drops the client.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    usePreparedStatements(client);
+  });
   const statements = new StatementListeners();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
@@ -214,6 +217,28 @@ function openPostgres(url: string): DatabaseHandle {
       onStatement: (listener) => statements.add(listener),
     },
     close: () => db.destroy(),
+  };
+}
+
+/** SQL texts of the fixed lookups (query/fixed-query.ts), each with its statement name. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks a SQL text whose statement PostgreSQL should parse and plan once per connection: the
+ * fixed lookups run on every request. Only fixed texts are marked, so that the statements each
+ * connection keeps stay few (searches build SQL that varies with the request).
+ */
+export function markPrepared(text: string): void {
+  if (!preparedNames.has(text)) preparedNames.set(text, `roster_${preparedNames.size + 1}`);
+}
+
+/** Sends the marked texts as named statements (`pg` prepares each on first use per connection). */
+function usePreparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
+    if (name === undefined || typeof values === 'function') return query(text, values, callback);
+    return query({ name, text, values }, callback);
   };
 }
 

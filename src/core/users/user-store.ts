@@ -1,10 +1,44 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, SanctionRow, UserRow } from '../../db/schema.js';
+import { fixedQuery } from '../../db/fixed-query.js';
 import type { Core } from '../context.js';
 import { nameKey } from './names.js';
 import { toUser, type ActiveSanction, type User } from './user.js';
 
 type Reader = Pick<Core, 'now'> & { readonly db: Kysely<Database> };
+
+/** Rows of the ids (one parameter), each with whether a sanction is in force (an index probe each). */
+const usersById = fixedQuery<[now: number, ids: readonly number[]], UserRow & { sanctioned: unknown }>((db, args) =>
+  db
+    .selectFrom('users')
+    .selectAll('users')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('sanctions')
+            .select(sql.lit(1).as('one'))
+            .whereRef('sanctions.user_id', '=', 'users.id')
+            .where('sanctions.lifted_at', 'is', null)
+            .where((inner) => inner.or([inner('sanctions.expires_at', 'is', null), inner('sanctions.expires_at', '>', args.value<number>(0))])),
+        )
+        .as('sanctioned'),
+    )
+    .where(args.idIn('users.id', 1)),
+);
+
+/** The sanctions in force of these users (only those that have one), newest first. */
+const sanctionsInForce = fixedQuery<[now: number, userIds: readonly number[]], Pick<SanctionRow, 'id' | 'kind' | 'user_id' | 'reason' | 'actor_id' | 'created_at' | 'expires_at'>>(
+  (db, args) =>
+    db
+      .selectFrom('sanctions')
+      .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])
+      .where(args.idIn('sanctions.user_id', 1))
+      .where('lifted_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', args.value<number>(0))]))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc'),
+);
 
 /**
  * Loads users by id with their sanctions in force, in two queries whatever the count (no N+1).
@@ -14,18 +48,9 @@ export async function loadUsers(core: Reader, ids: readonly number[]): Promise<U
   if (ids.length === 0) return [];
   const unique = [...new Set(ids)];
   const now = core.now();
-  const [rows, sanctions] = await Promise.all([
-    core.db.selectFrom('users').selectAll().where('id', 'in', unique).execute(),
-    core.db
-      .selectFrom('sanctions')
-      .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])
-      .where('user_id', 'in', unique)
-      .where('lifted_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute(),
-  ]);
+  const rows = await usersById(core.db, now, unique);
+  const sanctioned = rows.flatMap((row) => (row.sanctioned ? [row.id] : []));
+  const sanctions = sanctioned.length === 0 ? [] : await sanctionsInForce(core.db, now, sanctioned);
   const inForce = new Map<number, { ban: ActiveSanction | null; mute: ActiveSanction | null }>();
   for (const s of sanctions) {
     const entry = inForce.get(s.user_id) ?? { ban: null, mute: null };
@@ -50,13 +75,17 @@ export async function loadUser(core: Reader, id: number): Promise<User | null> {
   return (await loadUsers(core, [id]))[0] ?? null;
 }
 
+const idByName = fixedQuery<[nameLower: string], { id: number }>((db, args) => db.selectFrom('users').select('id').where('name_lower', '=', args.value<string>(0)));
+
+const idByUuid = fixedQuery<[uuid: string], { id: number }>((db, args) => db.selectFrom('users').select('id').where('uuid', '=', args.value<string>(0)));
+
 /** The user currently holding `name` (ignoring case), or null. */
 export async function loadUserByName(core: Reader, name: string): Promise<User | null> {
-  const row = await core.db.selectFrom('users').select('id').where('name_lower', '=', nameKey(name)).executeTakeFirst();
+  const [row] = await idByName(core.db, nameKey(name));
   return row ? loadUser(core, row.id) : null;
 }
 
 export async function loadUserByUuid(core: Reader, uuid: string): Promise<User | null> {
-  const row = await core.db.selectFrom('users').select('id').where('uuid', '=', uuid.toLowerCase()).executeTakeFirst();
+  const [row] = await idByUuid(core.db, uuid.toLowerCase());
   return row ? loadUser(core, row.id) : null;
 }

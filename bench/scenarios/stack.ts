@@ -28,6 +28,6 @@ export const stackScenarios: ScenarioSource = async ({ roster, baseUrl }) => {
   const cursor = pagination.next_cursor === null ? '' : `&cursor=${pagination.next_cursor}`;
   return [
     { name: 'stack /users/me (access token)', path: '/stack/api/v1/users/me', headers: { ...client, 'x-stack-access-token': accessToken } },
-    { name: 'stack /users?limit=20&cursor (server)', path: `/stack/api/v1/users?limit=20${cursor}`, headers: server },
+    { name: 'stack /users?limit=20&cursor (server)', path: `/stack/api/v1/users?limit=20${cursor}`, headers: server, indexOrder: true },
   ];
 };

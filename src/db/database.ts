@@ -72,6 +72,12 @@ export interface EngineCapabilities {
    * the statement once it has spent `units` (see row-budget.ts).
    */
   readonly rowBudget: boolean;
+  /**
+   * The planner chooses between a filter's index and the order's index without weighing the
+   * `LIMIT` (SQLite): for a filter keeping many rows it reads them all and sorts them, where
+   * walking the order's index would fill the page after a few rows. PostgreSQL weighs the limit.
+   */
+  readonly limitBlindPlanner: boolean;
 }
 
 export { StatementBudgetExceeded } from './row-budget.js';
@@ -86,8 +92,8 @@ export interface PoolUse {
 /** What metrics read of the database layer: pool use and the time each statement took. */
 export interface DatabaseObserver {
   poolUse(): PoolUse | null;
-  /** Calls `listener` with every statement's duration in seconds; returns the function that stops it. */
-  onStatement(listener: (seconds: number) => void): () => void;
+  /** Calls `listener` with every statement's duration in seconds (and its SQL); returns the function that stops it. */
+  onStatement(listener: StatementListener): () => void;
 }
 
 const SQLITE_CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -106,6 +112,7 @@ const SQLITE_CAPABILITIES: EngineCapabilities = Object.freeze({
   prefixSearch: 'range',
   statementTimeout: false,
   rowBudget: true,
+  limitBlindPlanner: true,
 });
 
 const POSTGRES_CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -124,6 +131,7 @@ const POSTGRES_CAPABILITIES: EngineCapabilities = Object.freeze({
   prefixSearch: 'like',
   statementTimeout: true,
   rowBudget: false,
+  limitBlindPlanner: false,
 });
 
 export interface DatabaseHandle {
@@ -140,17 +148,25 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** A statement that ran: its text and bound values (for plan checks; never logged, values may be secret). */
+export interface RanStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+export type StatementListener = (seconds: number, statement: RanStatement) => void;
+
 /** Statement listeners, fed by Kysely's query log (which measures each query's duration). */
 class StatementListeners {
-  private readonly listeners = new Set<(seconds: number) => void>();
+  private readonly listeners = new Set<StatementListener>();
 
-  add(listener: (seconds: number) => void): () => void {
+  add(listener: StatementListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  readonly log = (event: { readonly queryDurationMillis: number }): void => {
-    for (const listener of this.listeners) listener(event.queryDurationMillis / 1000);
+  readonly log = (event: { readonly queryDurationMillis: number; readonly query: RanStatement }): void => {
+    for (const listener of this.listeners) listener(event.queryDurationMillis / 1000, event.query);
   };
 }
 

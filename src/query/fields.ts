@@ -26,6 +26,12 @@ export interface FieldDef {
   readonly sortable: boolean;
   /** A boolean field defined as a filter over relations, given the current time. */
   readonly derived?: (now: number) => Filter;
+  /**
+   * Few values, each held by many rows (levels): a filter on it usually keeps a large share of
+   * the rows, so a page ordered by another field is best read by walking that field's index and
+   * filtering (see `walkOrder` in compile.ts) rather than through this field's index and a sort.
+   */
+  readonly coarse?: boolean;
 }
 
 export interface RelationDef {
@@ -70,7 +76,7 @@ const USER_FIELDS = byName([
   field('first_name', 'string', { substringIndexed: true, sortable: true }),
   field('last_name', 'string', { substringIndexed: true, sortable: true }),
   field('display_name', 'string', { substringIndexed: true, nullable: true, sortable: true }),
-  field('level', 'integer', { sortable: true }),
+  field('level', 'integer', { sortable: true, coarse: true }),
   field('inviter_id', 'integer', { nullable: true, sortable: true }),
   field('avatar_id', 'integer', { nullable: true }),
   field('is_deleted', 'boolean'),

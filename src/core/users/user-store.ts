@@ -27,7 +27,7 @@ const usersById = fixedQuery<[now: number, ids: readonly number[]], UserRow & { 
     .where(args.idIn('users.id', 1)),
 );
 
-/** The sanctions in force of these users (only those that have one), newest first. */
+/** The sanctions in force of these users (only those that have one), in no order. */
 const sanctionsInForce = fixedQuery<[now: number, userIds: readonly number[]], Pick<SanctionRow, 'id' | 'kind' | 'user_id' | 'reason' | 'actor_id' | 'created_at' | 'expires_at'>>(
   (db, args) =>
     db
@@ -35,10 +35,12 @@ const sanctionsInForce = fixedQuery<[now: number, userIds: readonly number[]], P
       .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])
       .where(args.idIn('sanctions.user_id', 1))
       .where('lifted_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', args.value<number>(0))]))
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc'),
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', args.value<number>(0))])),
 );
+
+/** Whether sanction `a` is newer than `b` (later, or as late with a higher id). */
+const newer = (a: { created_at: number; id: number }, b: { created_at: number; id: number }): boolean =>
+  a.created_at > b.created_at || (a.created_at === b.created_at && a.id > b.id);
 
 /**
  * Loads users by id with their sanctions in force, in two queries whatever the count (no N+1).
@@ -62,8 +64,8 @@ export async function loadUsers(core: Reader, ids: readonly number[]): Promise<U
       expires_at: s.expires_at,
     });
     // The newest sanction of each kind is the one shown; any one in force makes the user banned/muted.
-    if (s.kind === 'ban' && !entry.ban) entry.ban = sanction;
-    if (s.kind === 'mute' && !entry.mute) entry.mute = sanction;
+    if (s.kind === 'ban' && (!entry.ban || newer(sanction, entry.ban))) entry.ban = sanction;
+    if (s.kind === 'mute' && (!entry.mute || newer(sanction, entry.mute))) entry.mute = sanction;
     inForce.set(s.user_id, entry);
   }
   const byId = new Map(rows.map((row) => [row.id, toUser(row, inForce.get(row.id) ?? { ban: null, mute: null })]));

@@ -21,12 +21,14 @@ export async function explain(db: Kysely<Database>, engine: Engine, statement: R
 }
 
 /**
- * Lines that read a whole table: SQLite's bare `SCAN t` (no index), PostgreSQL's `Seq Scan` of one
+ * Lines that read a whole table (but for an unfiltered count): SQLite's bare `SCAN t` (no index), PostgreSQL's `Seq Scan` of one
  * of `largeTables` (the planner rightly scans a table of a few rows). On SQLite a bare scan of a
  * page ordered by id, unsorted and limited, walks the table's own B-tree (keyed by id) and stops
  * at the limit: an index walk, as PostgreSQL's `Index Scan using users_pkey`.
  */
 export function fullScans(engine: Engine, plan: StatementPlan, largeTables: ReadonlySet<string>): string[] {
+  // Counting every row reads every row (SQLite through its smallest index, PostgreSQL as it likes).
+  if (/^select count\(\*\) as "n" from "\w+" as "\w+" where 1 = 1$/.test(plan.sql)) return [];
   if (engine === 'sqlite') {
     const idWalk = /order by "\w+"\."id" (?:asc|desc) limit\b/.test(plan.sql) && sorts(engine, plan).length === 0;
     return plan.lines.filter((line) => /^SCAN \S+(?: AS \S+)?$/.test(line.trim()) && !line.includes('CONSTANT ROW') && !idWalk);
@@ -39,5 +41,7 @@ export function fullScans(engine: Engine, plan: StatementPlan, largeTables: Read
 
 /** Lines that sort rows the page reads: SQLite's temp B-tree for ORDER BY, PostgreSQL's Sort node. */
 export function sorts(engine: Engine, plan: StatementPlan): string[] {
-  return plan.lines.filter((line) => (engine === 'sqlite' ? /USE TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY/.test(line) : /->\s+(?:Incremental )?Sort\b|^\s*(?:Incremental )?Sort\b/.test(line)));
+  return plan.lines.filter((line) =>
+    engine === 'sqlite' ? /USE TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY/.test(line) : /->\s+(?:Incremental )?Sort\b|^\s*(?:Incremental )?Sort\b/.test(line),
+  );
 }

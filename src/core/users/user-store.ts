@@ -7,35 +7,39 @@ import { toUser, type ActiveSanction, type User } from './user.js';
 
 type Reader = Pick<Core, 'now'> & { readonly db: Kysely<Database> };
 
-/** Rows of the ids (one parameter), each with whether a sanction is in force (an index probe each). */
+/**
+ * Rows of the ids (one parameter), each with whether a sanction is in force: a scalar subquery,
+ * one index probe per row on both engines (PostgreSQL would hash the whole sanctions table for
+ * an `exists`).
+ */
 const usersById = fixedQuery<[now: number, ids: readonly number[]], UserRow & { sanctioned: unknown }>((db, args) =>
   db
     .selectFrom('users')
     .selectAll('users')
     .select((eb) =>
       eb
-        .exists(
-          eb
-            .selectFrom('sanctions')
-            .select(sql.lit(1).as('one'))
-            .whereRef('sanctions.user_id', '=', 'users.id')
-            .where('sanctions.lifted_at', 'is', null)
-            .where((inner) => inner.or([inner('sanctions.expires_at', 'is', null), inner('sanctions.expires_at', '>', args.value<number>(0))])),
-        )
+        .selectFrom('sanctions')
+        .select(sql.lit(1).as('one'))
+        .whereRef('sanctions.user_id', '=', 'users.id')
+        .where('sanctions.lifted_at', 'is', null)
+        .where((inner) => inner.or([inner('sanctions.expires_at', 'is', null), inner('sanctions.expires_at', '>', args.value<number>(0))]))
+        .limit(1)
         .as('sanctioned'),
     )
     .where(args.idIn('users.id', 1)),
 );
 
 /** The sanctions in force of these users (only those that have one), in no order. */
-const sanctionsInForce = fixedQuery<[now: number, userIds: readonly number[]], Pick<SanctionRow, 'id' | 'kind' | 'user_id' | 'reason' | 'actor_id' | 'created_at' | 'expires_at'>>(
-  (db, args) =>
-    db
-      .selectFrom('sanctions')
-      .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])
-      .where(args.idIn('sanctions.user_id', 1))
-      .where('lifted_at', 'is', null)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', args.value<number>(0))])),
+const sanctionsInForce = fixedQuery<
+  [now: number, userIds: readonly number[]],
+  Pick<SanctionRow, 'id' | 'kind' | 'user_id' | 'reason' | 'actor_id' | 'created_at' | 'expires_at'>
+>((db, args) =>
+  db
+    .selectFrom('sanctions')
+    .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])
+    .where(args.idIn('sanctions.user_id', 1))
+    .where('lifted_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', args.value<number>(0))])),
 );
 
 /** Whether sanction `a` is newer than `b` (later, or as late with a higher id). */
@@ -51,7 +55,7 @@ export async function loadUsers(core: Reader, ids: readonly number[]): Promise<U
   const unique = [...new Set(ids)];
   const now = core.now();
   const rows = await usersById(core.db, now, unique);
-  const sanctioned = rows.flatMap((row) => (row.sanctioned ? [row.id] : []));
+  const sanctioned = rows.flatMap((row) => (row.sanctioned === null ? [] : [row.id]));
   const sanctions = sanctioned.length === 0 ? [] : await sanctionsInForce(core.db, now, sanctioned);
   const inForce = new Map<number, { ban: ActiveSanction | null; mute: ActiveSanction | null }>();
   for (const s of sanctions) {
@@ -77,7 +81,9 @@ export async function loadUser(core: Reader, id: number): Promise<User | null> {
   return (await loadUsers(core, [id]))[0] ?? null;
 }
 
-const idByName = fixedQuery<[nameLower: string], { id: number }>((db, args) => db.selectFrom('users').select('id').where('name_lower', '=', args.value<string>(0)));
+const idByName = fixedQuery<[nameLower: string], { id: number }>((db, args) =>
+  db.selectFrom('users').select('id').where('name_lower', '=', args.value<string>(0)),
+);
 
 const idByUuid = fixedQuery<[uuid: string], { id: number }>((db, args) => db.selectFrom('users').select('id').where('uuid', '=', args.value<string>(0)));
 

@@ -248,13 +248,22 @@ export function markPrepared(text: string): void {
   if (!preparedNames.has(text)) preparedNames.set(text, `roster_${preparedNames.size + 1}`);
 }
 
-/** Sends the marked texts as named statements (`pg` prepares each on first use per connection). */
+/**
+ * Sends the marked texts as named statements (`pg` prepares each on first use per connection).
+ * A statement prepared before another instance migrated the schema fails once with "cached plan
+ * must not change result type" (0A000); that connection then sends its text unnamed.
+ */
 function usePreparedStatements(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const stale = new Set<string>();
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
     const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
-    if (name === undefined || typeof values === 'function') return query(text, values, callback);
-    return query({ name, text, values }, callback);
+    if (name === undefined || stale.has(name) || typeof values === 'function' || callback !== undefined) return query(text, values, callback);
+    return query({ name, text, values }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== '0A000') throw error;
+      stale.add(name);
+      return query(text, values);
+    });
   };
 }
 

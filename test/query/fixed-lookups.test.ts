@@ -96,4 +96,14 @@ describe(`fixed lookups (${TEST_ENGINE})`, () => {
         JSON.stringify(rows),
       );
     });
+
+  // Another instance may migrate the schema while this one keeps its prepared statements.
+  test('a lookup still answers after the users table gains a column', async () => {
+    await loadUsers(core, [ids[0]!]);
+    await sql`alter table users add column added_later integer`.execute(core.db);
+    assert.deepEqual(
+      (await loadUsers(core, [ids[0]!, ids[1]!])).map((user) => user.name),
+      ['ann', 'ben'],
+    );
+  });
 });

@@ -76,8 +76,14 @@ function registerDocs(app: FastifyInstance, nativePrefix: string): void {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Roster native API', description: 'The users service behind every dialect.', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The admin console's session (`POST /v1/sessions` with `cookie: true`); writes also need `X-CSRF-Token`.
+          cookie: { type: 'apiKey', in: 'cookie', name: 'roster_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
     },
     // Only the native API is described here; dialects follow their own systems' documents.
     transform: ({ schema, url }) => ({

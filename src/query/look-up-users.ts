@@ -5,7 +5,7 @@ import type { User } from '../core/users/user.js';
 import { loadUsers } from '../core/users/user-store.js';
 import { and, cmp, eq, isIn, match, type Filter } from './ast.js';
 import { namePrefixShortestFirst, type NamePrefixContext } from './name-prefix-shortest.js';
-import { searchIds } from './search.js';
+import { searchIds, underSearchLimits } from './search.js';
 
 /**
  * A lean user lookup (Civitai's `GET /api/v1/users`): by ids, by name prefix, or the first
@@ -45,7 +45,8 @@ async function lookUpIds(ctx: NamePrefixContext, lookup: UserLookup): Promise<nu
       return found.ids;
     }
     case 'prefix':
-      return namePrefixShortestFirst(ctx, lookup.prefix, lookup.limit);
+      // Several statements: all under one statement timeout (PostgreSQL), as every search is.
+      return underSearchLimits(ctx, (db) => namePrefixShortestFirst({ ...ctx, db }, lookup.prefix, lookup.limit));
     case 'first': {
       const found = await searchIds(ctx, {
         entity: 'users',

@@ -160,6 +160,19 @@ async function withStatementTimeout<T>(ctx: SearchContext, run: (db: Kysely<Data
   });
 }
 
+/**
+ * Runs statements of a search that does not go through {@link searchIds} (the shortest-first
+ * name prefix lookup) under the same limits: the statement timeout, and its refusal as a search
+ * error.
+ */
+export async function underSearchLimits<T>(ctx: SearchContext, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  try {
+    return await withStatementTimeout(ctx, run);
+  } catch (error) {
+    throw asSearchError(error);
+  }
+}
+
 // A pattern RE2 accepts may still be refused by PostgreSQL's regex engine (SQLSTATE 2201B, e.g.
 // too complex); a statement past its timeout is cancelled (57014).
 function asSearchError(error: unknown): unknown {

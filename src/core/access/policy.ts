@@ -45,7 +45,13 @@ export type GlobalAction =
   /** Act on any organization: owners, memberships, server-written metadata. */
   | 'org.administer'
   | 'stack_project.manage'
-  | 'audit.view';
+  | 'audit.view'
+  /** Open an admin console session (a cookie session): staff, Moderator and above. */
+  | 'console.sign_in'
+  /** Site-wide figures for the console's dashboard: staff. */
+  | 'stats.view'
+  /** Export every user as JSON Lines, or import them: admins. */
+  | 'data.transfer';
 
 /** The viewer's and the target's standing in one organization, as org rules need them. */
 export interface OrgTarget {
@@ -91,6 +97,9 @@ const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>([
   'org.administer',
   'stack_project.manage',
   'audit.view',
+  'console.sign_in',
+  'stats.view',
+  'data.transfer',
 ]);
 
 function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
@@ -106,7 +115,11 @@ function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
     case 'org.administer':
     case 'stack_project.manage':
     case 'audit.view':
+    case 'data.transfer':
       return isAdmin(viewer);
+    case 'console.sign_in':
+    case 'stats.view':
+      return isUsable(viewer) && isModerator(viewer);
   }
 }
 

@@ -1,5 +1,5 @@
 import { forbidden } from '../errors.js';
-import { ipInRanges, parseIpRange } from './ip-ranges.js';
+import { ipInRanges, rangeWithin } from './ip-ranges.js';
 import type { Viewer } from '../access/viewer.js';
 
 /**
@@ -43,16 +43,25 @@ export const SCOPES = Object.freeze([
   'organizations:update',
   'organizations:destroy',
   'memberships:index',
+  'memberships:show',
   'memberships:update',
   'memberships:destroy',
   'invitations:index',
+  'invitations:show',
   'invitations:create',
   'invitations:update',
+  'invitations:destroy',
   'subscriptions:index',
   'subscriptions:create',
   'subscriptions:destroy',
   'audit_log:index',
   'login_attempts:index',
+  'stats:index',
+  'stack_projects:index',
+  'stack_projects:create',
+  'stack_projects:update',
+  'users:export',
+  'users:import',
 ] as const);
 
 export type Scope = (typeof SCOPES)[number];
@@ -77,20 +86,6 @@ export function authorizeCredential(viewer: Viewer, scope: Scope | null | undefi
   if (credential.permittedIps.length > 0 && (ip === null || !ipInRanges(ip, credential.permittedIps))) {
     throw forbidden('Access denied', { entity: 'api_key' });
   }
-}
-
-/**
- * Whether every address of the range `inner` lies within one of `outer`'s ranges: a container of
- * the same family with a prefix no longer than inner's that holds inner's address (all addresses
- * of inner share its first bits, so they are then all inside).
- */
-function rangeWithin(inner: string, outer: readonly string[]): boolean {
-  const range = parseIpRange(inner);
-  if (!range) return false;
-  return outer.some((text) => {
-    const container = parseIpRange(text);
-    return container !== null && container.family === range.family && container.prefix <= range.prefix && ipInRanges(range.address, [text]);
-  });
 }
 
 export interface CredentialLimits {

@@ -4,7 +4,7 @@ import { loadCredentialOwner } from './api-keys.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { flushCredentialUse } from './credential-cache.js';
-import { notFound, unauthenticated } from '../errors.js';
+import { forbidden, notFound, unauthenticated } from '../errors.js';
 import { recordLoginAttempt, type LoginOutcome } from './login-attempts.js';
 import { loginThrottleKeys, reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
 import { nameKey } from '../users/names.js';
@@ -13,7 +13,7 @@ import { can } from '../access/policy.js';
 import { generateSecret, hashSecret } from './secrets.js';
 import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
-import type { Viewer } from '../access/viewer.js';
+import { viewerFor, type Viewer } from '../access/viewer.js';
 import type { LoginReason } from '../telemetry.js';
 import { hasNul } from '../text.js';
 
@@ -37,6 +37,8 @@ export interface LoginInput {
   readonly userAgent?: string | null;
   /** Opens a Stack Auth refresh token of this project instead of a native session. */
   readonly stackProjectId?: string | null;
+  /** Opens an admin console session: refused (`forbidden`, no session) unless policy allows `console.sign_in`. */
+  readonly console?: boolean;
 }
 
 /** How long a session lasts after login. */
@@ -159,6 +161,9 @@ export async function verifyCredentials(core: Core, input: LoginInput): Promise<
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
   const now = core.now();
   const outcome = await checkThrottledLogin(core, input, now);
+  if (input.console === true && !can(viewerFor(outcome.user, { kind: 'password' }, input.ip), 'console.sign_in')) {
+    throw forbidden('Only staff may sign in to the console');
+  }
   core.telemetry.emit({ kind: 'login', outcome: 'success', reason: 'ok' });
   const newHash = outcome.rehash === null ? null : await hashPassword(input.password);
   const token = generateSecret();
@@ -186,6 +191,13 @@ export async function login(core: Core, input: LoginInput): Promise<{ session: S
   });
   const user = (await loadUser(core, userId)) ?? outcome.user;
   return { session: toSession(row), token, user };
+}
+
+/** The session `viewer` is signed in with (`id`, from its credential); another user's is `not_found`. */
+export async function currentSession(core: Core, viewer: Viewer, id: number): Promise<Session> {
+  const row = await core.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.user_id !== viewer.id) throw notFound('session');
+  return toSession(row);
 }
 
 /** The user's sessions that are neither revoked nor expired, newest first. */

@@ -55,29 +55,32 @@ export function muteUser(core: Core, viewer: Viewer, input: SanctionInput): Prom
 
 async function imposeSanction(core: Core, viewer: Viewer, kind: SanctionKind, input: SanctionInput): Promise<Sanction> {
   const now = core.now();
-  const id = await core.db.transaction().execute(async (trx) => {
-    const target = await lockUser(trx, now, input.userId);
-    if (!can(viewer, ACTIONS[kind], target)) throw forbidden();
-    const reason = validateSanction(input);
-    if (target[kind] !== null) throw conflict(kind, { user_id: [kind === 'ban' ? 'is already banned' : 'is already muted'] });
-    const expiresAt = input.durationMs === null ? null : now + input.durationMs;
-    const row = await trx
-      .insertInto('sanctions')
-      .values({ kind, user_id: target.id, actor_id: viewer.id, reason, created_at: now, updated_at: now, expires_at: expiresAt })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (kind === 'ban') await revokeAllSessions(trx, target.id, now);
-    await recordAudit(trx, viewer, now, {
-      action: ACTIONS[kind],
-      subjectType: kind,
-      subjectId: row.id,
-      targetUserId: target.id,
-      details: { reason, expires_at: expiresAt },
-    });
-    return row.id;
-  });
+  const id = await core.db.transaction().execute((trx) => writeSanction(trx, viewer, now, kind, input));
   await core.changes.publish(core.db, { kind: 'user', userId: input.userId });
   return toSanction(await requireSanctionRow(core.db, id), core.now());
+}
+
+/** Imposes a ban or mute inside the caller's transaction; returns the sanction's id. */
+export async function writeSanction(trx: Kysely<Database>, viewer: Viewer, now: number, kind: SanctionKind, input: SanctionInput): Promise<number> {
+  const target = await lockUser(trx, now, input.userId);
+  if (!can(viewer, ACTIONS[kind], target)) throw forbidden();
+  const reason = validateSanction(input);
+  if (target[kind] !== null) throw conflict(kind, { user_id: [kind === 'ban' ? 'is already banned' : 'is already muted'] });
+  const expiresAt = input.durationMs === null ? null : now + input.durationMs;
+  const row = await trx
+    .insertInto('sanctions')
+    .values({ kind, user_id: target.id, actor_id: viewer.id, reason, created_at: now, updated_at: now, expires_at: expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (kind === 'ban') await revokeAllSessions(trx, target.id, now);
+  await recordAudit(trx, viewer, now, {
+    action: ACTIONS[kind],
+    subjectType: kind,
+    subjectId: row.id,
+    targetUserId: target.id,
+    details: { reason, expires_at: expiresAt },
+  });
+  return row.id;
 }
 
 function validateSanction(input: SanctionInput): string {
@@ -97,22 +100,25 @@ function validateSanction(input: SanctionInput): string {
  */
 export async function liftSanction(core: Core, viewer: Viewer, sanctionId: number): Promise<Sanction> {
   const now = core.now();
-  const userId = await core.db.transaction().execute(async (trx) => {
-    const sanction = await requireSanctionRow(trx, sanctionId);
-    const target = await lockUser(trx, now, sanction.user_id);
-    if (!can(viewer, ACTIONS[sanction.kind], target)) throw forbidden();
-    if (sanction.lifted_at !== null) throw conflict(sanction.kind, { lifted_at: ['already lifted'] });
-    await trx.updateTable('sanctions').set({ lifted_at: now, lifted_by_id: viewer.id, updated_at: now }).where('id', '=', sanctionId).execute();
-    await recordAudit(trx, viewer, now, {
-      action: sanction.kind === 'ban' ? 'user.unban' : 'user.unmute',
-      subjectType: sanction.kind,
-      subjectId: sanctionId,
-      targetUserId: sanction.user_id,
-    });
-    return sanction.user_id;
-  });
+  const userId = await core.db.transaction().execute((trx) => writeLift(trx, viewer, now, sanctionId));
   await core.changes.publish(core.db, { kind: 'user', userId });
   return toSanction(await requireSanctionRow(core.db, sanctionId), core.now());
+}
+
+/** Lifts a sanction inside the caller's transaction; returns the sanctioned user's id. */
+export async function writeLift(trx: Kysely<Database>, viewer: Viewer, now: number, sanctionId: number): Promise<number> {
+  const sanction = await requireSanctionRow(trx, sanctionId);
+  const target = await lockUser(trx, now, sanction.user_id);
+  if (!can(viewer, ACTIONS[sanction.kind], target)) throw forbidden();
+  if (sanction.lifted_at !== null) throw conflict(sanction.kind, { lifted_at: ['already lifted'] });
+  await trx.updateTable('sanctions').set({ lifted_at: now, lifted_by_id: viewer.id, updated_at: now }).where('id', '=', sanctionId).execute();
+  await recordAudit(trx, viewer, now, {
+    action: sanction.kind === 'ban' ? 'user.unban' : 'user.unmute',
+    subjectType: sanction.kind,
+    subjectId: sanctionId,
+    targetUserId: sanction.user_id,
+  });
+  return sanction.user_id;
 }
 
 /** Bans are public (Danbooru's ban list); mutes only to moderators and the muted user. */

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, validationFailed } from '../errors.js';
@@ -14,22 +16,25 @@ import type { Viewer } from '../access/viewer.js';
  */
 export async function setUserLevel(core: Core, viewer: Viewer, userId: number, level: number): Promise<User> {
   const now = core.now();
-  const changed = await core.db.transaction().execute(async (trx) => {
-    const target = await lockUser(trx, now, userId);
-    if (!can(viewer, 'user.set_level', target)) throw forbidden();
-    if (!isUserLevel(level)) throw validationFailed({ level: ['is not a valid level'] });
-    if (!canAssignLevel(viewer, target, level)) throw forbidden('Cannot assign a level at or above your own');
-    if (target.level === level) return false;
-    await trx.updateTable('users').set({ level, updated_at: now }).where('id', '=', userId).execute();
-    await recordAudit(trx, viewer, now, {
-      action: 'user.set_level',
-      subjectType: 'user',
-      subjectId: userId,
-      targetUserId: userId,
-      details: { from: target.level, to: level },
-    });
-    return true;
-  });
+  const changed = await core.db.transaction().execute((trx) => writeUserLevel(trx, viewer, now, userId, level));
   if (changed) await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);
+}
+
+/** `setUserLevel` inside the caller's transaction; true when the level changed. */
+export async function writeUserLevel(trx: Kysely<Database>, viewer: Viewer, now: number, userId: number, level: number): Promise<boolean> {
+  const target = await lockUser(trx, now, userId);
+  if (!can(viewer, 'user.set_level', target)) throw forbidden();
+  if (!isUserLevel(level)) throw validationFailed({ level: ['is not a valid level'] });
+  if (!canAssignLevel(viewer, target, level)) throw forbidden('Cannot assign a level at or above your own');
+  if (target.level === level) return false;
+  await trx.updateTable('users').set({ level, updated_at: now }).where('id', '=', userId).execute();
+  await recordAudit(trx, viewer, now, {
+    action: 'user.set_level',
+    subjectType: 'user',
+    subjectId: userId,
+    targetUserId: userId,
+    details: { from: target.level, to: level },
+  });
+  return true;
 }

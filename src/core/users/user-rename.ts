@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, validationFailed } from '../errors.js';
@@ -18,39 +20,42 @@ export const SELF_RENAME_INTERVAL_MS = 7 * 24 * 60 * 60 * 1000;
  * must be free ignoring case (conflict otherwise); a case-only change of one's own name is allowed.
  */
 export async function renameUser(core: Core, viewer: Viewer, userId: number, newName: string): Promise<User> {
-  const name = normalizeName(newName);
   const now = core.now();
   try {
-    await core.db.transaction().execute(async (trx) => {
-      const target = await lockUser(trx, now, userId);
-      if (!can(viewer, 'user.rename', target)) throw forbidden();
-      const problems = nameProblems(name);
-      if (problems.length > 0) throw validationFailed({ name: problems });
-      if (name === target.name) throw validationFailed({ name: ['is the same as the current name'] });
-      const self = viewer.id === userId && !isSystem(viewer);
-      if (self && (await countSelfRenamesSince(trx, userId, now - SELF_RENAME_INTERVAL_MS)) > 0) {
-        throw validationFailed({ name: ['can only be changed once per week'] });
-      }
-      // History first: if the name is taken the update below fails and the row goes with it.
-      await insertNameChange(trx, { userId, oldName: target.name, newName: name, actorId: viewer.id, now });
-      await trx
-        .updateTable('users')
-        .set({ name, name_lower: nameKey(name), updated_at: now })
-        .where('id', '=', userId)
-        .execute();
-      if (!self) {
-        await recordAudit(trx, viewer, now, {
-          action: 'user.rename',
-          subjectType: 'user',
-          subjectId: userId,
-          targetUserId: userId,
-          details: { from: target.name, to: name },
-        });
-      }
-    });
+    await core.db.transaction().execute((trx) => writeRename(trx, viewer, now, userId, newName));
   } catch (error) {
     throw userConflict(error);
   }
   await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);
+}
+
+/** `renameUser` inside the caller's transaction; a taken name fails on the unique index (map with `userConflict`). */
+export async function writeRename(trx: Kysely<Database>, viewer: Viewer, now: number, userId: number, newName: string): Promise<void> {
+  const name = normalizeName(newName);
+  const target = await lockUser(trx, now, userId);
+  if (!can(viewer, 'user.rename', target)) throw forbidden();
+  const problems = nameProblems(name);
+  if (problems.length > 0) throw validationFailed({ name: problems });
+  if (name === target.name) throw validationFailed({ name: ['is the same as the current name'] });
+  const self = viewer.id === userId && !isSystem(viewer);
+  if (self && (await countSelfRenamesSince(trx, userId, now - SELF_RENAME_INTERVAL_MS)) > 0) {
+    throw validationFailed({ name: ['can only be changed once per week'] });
+  }
+  // History first: if the name is taken the update below fails and the row goes with it.
+  await insertNameChange(trx, { userId, oldName: target.name, newName: name, actorId: viewer.id, now });
+  await trx
+    .updateTable('users')
+    .set({ name, name_lower: nameKey(name), updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+  if (!self) {
+    await recordAudit(trx, viewer, now, {
+      action: 'user.rename',
+      subjectType: 'user',
+      subjectId: userId,
+      targetUserId: userId,
+      details: { from: target.name, to: name },
+    });
+  }
 }

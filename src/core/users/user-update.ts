@@ -13,17 +13,15 @@ import { requireReauthentication, type Reauthentication } from '../auth/reauthen
 import { revokeAllSessions } from '../auth/sessions.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
-import { assertEmailAvailable } from './email-uniqueness.js';
 import {
-  DISPLAY_NAME_MAX,
-  NAME_PART_MAX,
   Problems,
+  addMetadataProblems,
+  addProfileProblems,
+  addRestrictionTextProblems,
   emailProblems,
   isSafeTimestamp,
   metadataProblems,
-  profileImageProblems,
   serializeMetadata,
-  textProblems,
 } from './user-validation.js';
 import type { Viewer } from '../access/viewer.js';
 
@@ -105,6 +103,32 @@ const SECURITY_KEYS: ReadonlySet<keyof UserPatch> = new Set(['password', 'passwo
  * Changing one's own password or email needs `proof` (reauthenticate.ts).
  */
 export async function updateUser(core: Core, viewer: Viewer, userId: number, patch: UserPatch, proof: Reauthentication = {}): Promise<User> {
+  const prepared = await prepareUserPatch(core, viewer, userId, patch, proof);
+  const now = core.now();
+  try {
+    await core.db.transaction().execute((trx) => writeUserPatch(trx, viewer, now, prepared));
+  } catch (error) {
+    // Email addresses are unique ignoring case: another account's gives `email_taken`.
+    throw userConflict(error);
+  }
+  await core.changes.publish(core.db, { kind: 'user', userId });
+  return requireUser(core, userId);
+}
+
+/** A patch checked against the user as read before writing, with its password hashed. */
+export interface PreparedUserPatch {
+  readonly userId: number;
+  readonly patch: UserPatch;
+  readonly keys: readonly (keyof UserPatch)[];
+  readonly passwordHash: string | null | undefined;
+}
+
+/**
+ * What `updateUser` does before its transaction: authorizes and validates every key, checks the
+ * proof a password or email change needs, and hashes a new password (slow, so never inside a
+ * transaction). Callers writing several things at once (core/users/account-update.ts) use it too.
+ */
+export async function prepareUserPatch(core: Core, viewer: Viewer, userId: number, patch: UserPatch, proof: Reauthentication = {}): Promise<PreparedUserPatch> {
   const keys = patchKeys(patch);
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
@@ -113,30 +137,29 @@ export async function updateUser(core: Core, viewer: Viewer, userId: number, pat
   if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);
   const passwordHash =
     typeof patch.password === 'string' ? await hashPassword(patch.password) : patch.password !== undefined ? patch.password : patch.passwordHash;
-  const now = core.now();
-  try {
-    await core.db.transaction().execute(async (trx) => {
-      const locked = await lockUser(trx, now, userId);
-      authorizePatch(viewer, locked, keys);
-      if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
-      if (patch.email) await assertEmailAvailable(trx, patch.email, userId);
-      const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
-      await trx
-        .updateTable('users')
-        .set(patchRow(patch, locked, passwordHash, stored, now))
-        .where('id', '=', userId)
-        .execute();
-      if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
-      if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
-        await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
-      }
-    });
-  } catch (error) {
-    // Email addresses are unique ignoring case: another account's gives `email_taken`.
-    throw userConflict(error);
+  return { userId, patch, keys, passwordHash };
+}
+
+/**
+ * Writes a prepared patch inside the caller's transaction: locks the user and authorizes again
+ * against the row as locked. An address another account holds fails on the unique index of
+ * `email_lower`; callers map that with `userConflict`.
+ */
+export async function writeUserPatch(trx: Kysely<Database>, viewer: Viewer, now: number, prepared: PreparedUserPatch): Promise<void> {
+  const { userId, patch, keys, passwordHash } = prepared;
+  const locked = await lockUser(trx, now, userId);
+  authorizePatch(viewer, locked, keys);
+  if (patch.selectedTeamId != null) await requireActiveMembership(trx, userId, patch.selectedTeamId);
+  const stored = patch.preferences ? await storedPreferences(trx, userId) : '{}';
+  await trx
+    .updateTable('users')
+    .set(patchRow(patch, locked, passwordHash, stored, now))
+    .where('id', '=', userId)
+    .execute();
+  if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
+  if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
+    await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
   }
-  await core.changes.publish(core.db, { kind: 'user', userId });
-  return requireUser(core, userId);
 }
 
 function patchKeys(patch: UserPatch): (keyof UserPatch)[] {
@@ -156,18 +179,13 @@ function validatePatch(core: Core, patch: UserPatch, target: User, commonPasswor
   const nullable = (field: string, value: unknown, check: (v: unknown) => string[]): void => {
     if (value !== undefined && value !== null) problems.add(field, ...check(value));
   };
-  if (patch.firstName !== undefined) problems.add('first_name', ...textProblems(patch.firstName, NAME_PART_MAX));
-  if (patch.lastName !== undefined) problems.add('last_name', ...textProblems(patch.lastName, NAME_PART_MAX));
-  nullable('display_name', patch.displayName, (v) => textProblems(v, DISPLAY_NAME_MAX));
-  nullable('profile_image_url', patch.profileImageUrl, profileImageProblems);
+  addProfileProblems(problems, patch);
   nullable('avatar_id', patch.avatarId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
   if (patch.avatarNsfw !== undefined) problems.add('avatar_nsfw', ...avatarNsfwProblems(patch.avatarNsfw));
   nullable('email', patch.email === '' ? null : patch.email, emailProblems);
   if (patch.emailVerified !== undefined && typeof patch.emailVerified !== 'boolean') problems.add('email_verified', 'must be true or false');
   nullable('password', patch.password, (v) => (typeof v === 'string' ? [...passwordProblems(core.config, v), ...commonPassword] : ['must be a string']));
-  if (patch.clientMetadata !== undefined) problems.add('client_metadata', ...metadataProblems(patch.clientMetadata));
-  if (patch.clientReadOnlyMetadata !== undefined) problems.add('client_read_only_metadata', ...metadataProblems(patch.clientReadOnlyMetadata));
-  if (patch.serverMetadata !== undefined) problems.add('server_metadata', ...metadataProblems(patch.serverMetadata));
+  addMetadataProblems(problems, patch);
   if (patch.riskScores !== undefined) problems.add('risk_scores', ...metadataProblems(patch.riskScores));
   nullable('selected_team_id', patch.selectedTeamId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
   if (patch.isAnonymous !== undefined && patch.isAnonymous !== false) problems.add('is_anonymous', 'can only be set to false');
@@ -197,17 +215,7 @@ function addArtistTagProblems(problems: Problems, tags: readonly string[]): void
 
 function addRestrictionProblems(problems: Problems, patch: UserPatch, target: User): void {
   if (patch.restrictedByAdmin !== undefined && typeof patch.restrictedByAdmin !== 'boolean') problems.add('restricted_by_admin', 'must be true or false');
-  const restricted = patch.restrictedByAdmin ?? target.restricted_by_admin;
-  const reason = (value: unknown): string[] => [
-    ...textProblems(value, DISPLAY_NAME_MAX * 4),
-    ...(restricted ? [] : ['must be null unless the user is restricted']),
-  ];
-  nullable(problems, 'restricted_by_admin_reason', patch.restrictedByAdminReason, reason);
-  nullable(problems, 'restricted_by_admin_private_details', patch.restrictedByAdminPrivateDetails, reason);
-}
-
-function nullable(problems: Problems, field: string, value: unknown, check: (v: unknown) => string[]): void {
-  if (value !== undefined && value !== null) problems.add(field, ...check(value));
+  addRestrictionTextProblems(problems, patch, patch.restrictedByAdmin ?? target.restricted_by_admin);
 }
 
 function addCounterProblems(problems: Problems, counters: Partial<Counters>): void {

@@ -82,16 +82,24 @@ export function countersOf(row: Readonly<Counters>): Counters {
   return Object.fromEntries(COUNTER_NAMES.map((name) => [name, row[name]])) as Counters;
 }
 
-/** Builds the domain user from its row and the sanctions in force. */
-export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
-  const counters = countersOf(row);
-  return Object.freeze({
-    id: row.id,
-    uuid: row.uuid,
-    name: row.name,
-    email: row.email,
-    email_verified: row.email_verified === 1,
-    has_password: row.password_hash !== null,
+type AccountFields =
+  | 'first_name'
+  | 'last_name'
+  | 'display_name'
+  | 'profile_image_url'
+  | 'avatar_id'
+  | 'avatar_nsfw'
+  | 'level'
+  | 'inviter_id'
+  | 'is_deleted'
+  | 'is_anonymous'
+  | 'restricted_by_admin'
+  | 'restricted_by_admin_reason'
+  | 'restricted_by_admin_private_details';
+
+/** A row's profile, standing and restriction fields, read as the user and the export line carry them. */
+export function accountFieldsOf(row: UserRow): Pick<User, AccountFields> {
+  return {
     first_name: row.first_name,
     last_name: row.last_name,
     display_name: row.display_name,
@@ -105,10 +113,31 @@ export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mu
     restricted_by_admin: row.restricted_by_admin === 1,
     restricted_by_admin_reason: row.restricted_by_admin_reason,
     restricted_by_admin_private_details: row.restricted_by_admin_private_details,
-    preferences: parsePreferences(row.preferences),
+  };
+}
+
+/** A row's three metadata values (Stack Auth), parsed. */
+export function metadataOf(row: UserRow): Pick<User, 'client_metadata' | 'client_read_only_metadata' | 'server_metadata'> {
+  return {
     client_metadata: parseJson(row.client_metadata),
     client_read_only_metadata: parseJson(row.client_read_only_metadata),
     server_metadata: parseJson(row.server_metadata),
+  };
+}
+
+/** Builds the domain user from its row and the sanctions in force. */
+export function toUser(row: UserRow, sanctions: { ban: ActiveSanction | null; mute: ActiveSanction | null }): User {
+  const counters = countersOf(row);
+  return Object.freeze({
+    id: row.id,
+    uuid: row.uuid,
+    name: row.name,
+    email: row.email,
+    email_verified: row.email_verified === 1,
+    has_password: row.password_hash !== null,
+    ...accountFieldsOf(row),
+    preferences: parsePreferences(row.preferences),
+    ...metadataOf(row),
     selected_team_id: row.selected_team_id,
     country_code: row.country_code,
     risk_scores: parseJson(row.risk_scores),

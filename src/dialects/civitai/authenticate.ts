@@ -5,7 +5,7 @@ import { authorizeCredential } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { unauthenticated } from '../../core/errors.js';
 import { clientIp } from '../../http/client-ip.js';
-import { authenticateCredential, readCredentials, type CredentialSources } from '../../http/credentials.js';
+import { authenticateCredential, readCredentials, routeScope, type CredentialSources } from '../../http/credentials.js';
 
 /**
  * get-server-auth-session.ts / bearer-token.ts: the token is the word after any scheme in
@@ -37,8 +37,8 @@ export async function requireTokenViewer(core: Core, request: FastifyRequest, re
   const ip = clientIp(request);
   const viewer = await authenticateCredential(core, { kind: 'token', token }, ip);
   if (presented.kind === 'token' && viewer !== null && viewer.user !== null) {
-    // Key scopes and permitted addresses (core): `/me` reads the key owner's own profile.
-    authorizeCredential(viewer, 'users:profile', ip);
+    // Key scopes and permitted addresses (core), against the scope the route declares.
+    authorizeCredential(viewer, routeScope(request), ip);
     return viewer;
   }
   const wait = REFUSAL_FLOOR_MS - reply.elapsedTime;

@@ -28,7 +28,7 @@ function meRoutes(app: FastifyInstance, core: Core): void {
     reply.header('cache-control', PRIVATE_CACHE);
   };
   const headers = { onRequest: setHeaders };
-  app.get(url, { ...headers, schema: { response: { 200: MeSchema } } }, async (request, reply) => {
+  app.get(url, { ...headers, config: { scope: 'users:profile' }, schema: { response: { 200: MeSchema } } }, async (request, reply) => {
     const viewer = await requireTokenViewer(core, request, reply);
     const { user, membership } = await getOwnMembership(core, viewer);
     return renderMe(user, membership);

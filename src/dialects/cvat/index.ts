@@ -3,8 +3,8 @@ import { authorizeCredential } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
 import { clientIp } from '../../http/client-ip.js';
-import { routeScope } from '../../http/credentials.js';
-import { classifyError, sendRendered, type HttpFailure } from '../../http/error-handler.js';
+import { declareRouteScopes, routeScope } from '../../http/credentials.js';
+import { classifyError, logInternal, sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { authenticateCvat, isSafeMethod } from './auth.js';
 import { CVAT_MEDIA_TYPE, notAuthenticated, permissionDenied, renderCvatError, renderCvatThrown } from './errors.js';
 import { negotiate } from './negotiation.js';
@@ -15,6 +15,7 @@ import { invitationRoutes } from './routes-invitations.js';
 import { membershipRoutes } from './routes-memberships.js';
 import { organizationRoutes } from './routes-organizations.js';
 import { userRoutes } from './routes-users.js';
+import { CVAT_SCOPES } from './scopes.js';
 import { installJsonBodyParser } from '../../http/body-parsers.js';
 
 const ROUTE_GROUPS: readonly RouteGroup[] = [userRoutes, organizationRoutes, membershipRoutes, invitationRoutes, authRoutes];
@@ -35,10 +36,7 @@ function installErrors(app: FastifyInstance): void {
     const own = renderCvatThrown(error);
     if (own) return sendRendered(reply, own);
     const failure: HttpFailure = classifyError(error);
-    if (failure.kind === 'internal') {
-      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
-      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
-    }
+    if (failure.kind === 'internal') logInternal(request, error);
     return sendRendered(reply, renderCvatError(failure));
   });
   // An unknown URL never reaches a DRF view: plain JSON, no negotiation, no authentication.
@@ -57,7 +55,7 @@ function installAuthentication(app: FastifyInstance, core: Core): void {
     const { viewer, auth } = await authenticateCvat(core, request);
     request.viewer = viewer;
     rememberAuth(request, auth);
-    // Key scopes and permitted addresses (core): no CVAT route declares a scope, so a scoped key is refused.
+    // Key scopes and permitted addresses (core), against the scope the route declares (./scopes.ts).
     authorizeCredential(viewer, routeScope(request), clientIp(request));
     if (request.routeOptions.config.cvatPublic) return;
     if (auth === 'anonymous') throw notAuthenticated();
@@ -76,6 +74,7 @@ async function cvatPlugin(app: FastifyInstance, options: { core: Core }): Promis
   installJsonBodyParser(app, { jsonOnly: false, mediaTypes: [CVAT_MEDIA_TYPE] });
   installErrors(app);
   installAuthentication(app, options.core);
+  declareRouteScopes(app, CVAT_SCOPES);
   const routes = cvatRoutes(options.core, app.prefix);
   for (const group of ROUTE_GROUPS) group(app, routes);
 }

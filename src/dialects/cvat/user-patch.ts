@@ -1,9 +1,9 @@
 import type { Core } from '../../core/context.js';
 import { forbidden } from '../../core/errors.js';
-import { banUser, liftSanction } from '../../core/moderation/moderation.js';
 import { can, canAssignLevel } from '../../core/access/policy.js';
 import type { User } from '../../core/users/user.js';
-import { renameUser, setUserLevel, updateUser, type UserPatch } from '../../core/users/users.js';
+import type { UserPatch } from '../../core/users/users.js';
+import { updateAccount } from '../../core/users/account-update.js';
 import type { Viewer } from '../../core/access/viewer.js';
 import { fieldErrors, unknownField } from './errors.js';
 import { isCvatGroup, levelAfter, type CvatGroup } from './levels.js';
@@ -12,8 +12,8 @@ import { isCvatGroup, levelAfter, type CvatGroup } from './levels.js';
  * `PATCH /api/users/{id}` (spec §1.2–1.3, the seed's words winning): users change their own
  * `first_name`, `last_name` and `email`; `username`, `is_staff`, `is_superuser`, `is_active`
  * and `groups` are administrators'. Any other key is 403 before validation. Every key is
- * authorized and validated before anything is written; the writes are then the core's named
- * operations (update, rename, level, ban / lift), each audited by the core.
+ * authorized and validated before anything is written; the writes are then one core call
+ * (`updateAccount`: update, rename, level, ban / lift in one transaction), each part audited.
  */
 const KNOWN_KEYS = ['username', 'first_name', 'last_name', 'email', 'groups', 'is_staff', 'is_superuser', 'is_active'] as const;
 type KnownKey = (typeof KNOWN_KEYS)[number];
@@ -99,7 +99,6 @@ const DEACTIVATION_REASON = 'Deactivated through the CVAT API (is_active: false)
 /** Authorizes every part of the patch against the policy, then applies it. Returns the user as stored. */
 export async function applyUserPatch(core: Core, viewer: Viewer, target: User, patch: CvatUserPatch): Promise<User> {
   const level = patch.groups !== undefined || patch.privileged !== undefined ? levelAfter(target.level, patch) : target.level;
-  const renames = patch.username !== undefined && patch.username !== target.name;
   const deactivates = patch.isActive === false && target.ban === null && !target.is_deleted;
   const reactivates = patch.isActive === true && target.ban !== null;
   const adminKeys = patch.username !== undefined || patch.groups !== undefined || patch.privileged !== undefined || patch.isActive !== undefined;
@@ -110,10 +109,12 @@ export async function applyUserPatch(core: Core, viewer: Viewer, target: User, p
     (level === target.level || canAssignLevel(viewer, target, level)) &&
     (!deactivates && !reactivates ? true : can(viewer, 'user.ban', target));
   if (!allowed) throw forbidden();
-  if (Object.keys(patch.profile).length > 0) await updateUser(core, viewer, target.id, patch.profile);
-  if (renames) await renameUser(core, viewer, target.id, patch.username);
-  if (level !== target.level) await setUserLevel(core, viewer, target.id, level);
-  if (deactivates) await banUser(core, viewer, { userId: target.id, reason: DEACTIVATION_REASON, durationMs: null });
-  if (reactivates) await liftSanction(core, viewer, target.ban.id);
-  return target;
+  // One core call, one transaction: a part refused half way leaves nothing written.
+  return updateAccount(core, viewer, target.id, {
+    profile: patch.profile,
+    ...(patch.username !== undefined && { name: patch.username }),
+    level,
+    ...(patch.isActive !== undefined && { active: patch.isActive }),
+    deactivationReason: DEACTIVATION_REASON,
+  });
 }

@@ -1,11 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { anonymousFrom, SYSTEM, type Viewer } from '../../core/access/viewer.js';
+import { authorizeCredential } from '../../core/auth/scopes.js';
 import { authenticateStackAccessToken } from '../../core/auth/stack-tokens.js';
 import { getStackProject, verifyStackProjectKey, type StackProject } from '../../core/orgs/stack-projects.js';
 import { restrictedReason } from '../../core/orgs/stack-users.js';
 import type { User } from '../../core/users/user.js';
 import { clientIp } from '../../http/client-ip.js';
+import { routeScope } from '../../http/credentials.js';
 import { insufficientAccessType, known, type StackKnownError } from './errors.js';
 
 export type AccessType = 'client' | 'server' | 'admin';
@@ -182,6 +184,8 @@ export async function resolveAccess(core: Core, request: FastifyRequest): Promis
   }
   const ip = clientIp(request);
   const viewer = accessType === 'client' ? (signedIn?.viewer ?? anonymousFrom(ip)) : Object.freeze({ ...SYSTEM, ip });
+  // Key scopes and permitted addresses (core), against the scope the route declares (./scopes.ts).
+  authorizeCredential(viewer, routeScope(request), ip);
   return Object.freeze({ project, accessType, branchId, user: signedIn?.user ?? null, sessionId: signedIn?.sessionId ?? null, viewer });
 }
 

@@ -24,10 +24,12 @@ export interface CivitaiFixture {
   close(): Promise<void>;
 }
 
-export async function civitaiFixture(options: { app?: BuildAppOptions; origins?: readonly string[] } = {}): Promise<CivitaiFixture> {
+export async function civitaiFixture(
+  options: { app?: BuildAppOptions; origins?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<CivitaiFixture> {
   const clock = { now: T0 };
   const origins = options.origins ?? ALLOWED_ORIGINS;
-  const core = await createTestCore({ now: () => clock.now, env: { ROSTER_CIVITAI_CORS_ORIGINS: origins.join(',') } });
+  const core = await createTestCore({ now: () => clock.now, env: { ROSTER_CIVITAI_CORS_ORIGINS: origins.join(','), ...options.env } });
   const app = buildApp(core, options.app ?? {});
   await app.ready();
   const base = options.app?.only === 'civitai' ? '' : '/civitai';

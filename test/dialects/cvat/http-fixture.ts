@@ -42,9 +42,9 @@ export interface CvatFixture {
 
 const MEMBER_ROLES: Readonly<Partial<Record<Role, AddMembershipInput['role']>>> = { maintainer: 'maintainer', supervisor: 'supervisor', worker: 'worker' };
 
-export async function cvatFixture(options: { app?: BuildAppOptions; passwords?: readonly Role[] } = {}): Promise<CvatFixture> {
+export async function cvatFixture(options: { app?: BuildAppOptions; passwords?: readonly Role[]; env?: Record<string, string> } = {}): Promise<CvatFixture> {
   const clock = { now: T0 };
-  const core = await createTestCore({ now: () => clock.now });
+  const core = await createTestCore({ now: () => clock.now, ...(options.env && { env: options.env }) });
   const users = {} as Record<Role, User>;
   const keys = {} as Record<Role, string>;
   for (const role of CAST) {

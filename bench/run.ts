@@ -11,6 +11,7 @@
  *   BENCH_USERS=20000 BENCH_SECONDS=2 npm run bench # a quick check
  *   npm run bench -- --pg postgres://postgres@127.0.0.1:5432/roster_bench   # or BENCH_DATABASE_URL
  *   npm run bench -- --wrk                          # throughput pass with wrk, when installed
+ *   BENCH_ONLY=keyset,:id npm run bench             # only the scenarios whose name contains one of these
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const ROOT = join(import.meta.dirname, '..');
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',');
 const STORM_CLIENTS = 16;
 const ROSTER_PORT = Number(process.env.BENCH_PORT ?? 3790);
 const LIMIT_PORT = ROSTER_PORT + 1;
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
       baseUrl,
     };
     const scenarios: Scenario[] = [];
-    for (const source of SCENARIO_SOURCES) scenarios.push(...(await source(context)));
+    for (const source of SCENARIO_SOURCES) scenarios.push(...(await source(context)).filter((scenario) => ONLY.some((part) => scenario.name.includes(part))));
 
     const withLimit = scenarios.filter((s) => s.limit !== undefined);
     const limitConfig: LimitServerConfig = {

@@ -21,6 +21,14 @@ export const EnvSchema = Type.Object({
       description: '`sqlite:<file>` or `postgres://user@host:port/db`',
     }),
   ),
+  ROSTER_PG_POOL_SIZE: Type.Optional(
+    Type.String({
+      pattern: '^[1-9][0-9]{0,2}$',
+      default: '8',
+      description:
+        'PostgreSQL connections per instance: one Node process keeps a few busy; more only queue in the server (mind its `max_connections` across instances)',
+    }),
+  ),
   ROSTER_DIALECT_PORTS: Type.Optional(Type.String({ description: '`dialect=port,…`: also serve a dialect at the root of an extra port' })),
   ROSTER_PASSWORD_MIN_LENGTH: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,3}$', default: '8', description: 'minimum password length (maximum is 128; no composition rules)' }),
@@ -92,7 +100,12 @@ export const EnvSchema = Type.Object({
   ),
 });
 
-export type DatabaseConfig = { readonly engine: 'sqlite'; readonly path: string } | { readonly engine: 'postgres'; readonly url: string };
+export type DatabaseConfig =
+  | { readonly engine: 'sqlite'; readonly path: string }
+  /** `poolSize`: connections in the pool (`ROSTER_PG_POOL_SIZE`, default {@link DEFAULT_PG_POOL_SIZE}). */
+  | { readonly engine: 'postgres'; readonly url: string; readonly poolSize?: number };
+
+export const DEFAULT_PG_POOL_SIZE = 8;
 
 export interface Config {
   readonly port: number;
@@ -222,6 +235,10 @@ export function parseTrustProxy(text: string): readonly string[] {
   return Object.freeze(entries);
 }
 
+function withPoolSize(database: DatabaseConfig, size: string | undefined): DatabaseConfig {
+  return database.engine === 'postgres' && size !== undefined ? Object.freeze({ ...database, poolSize: Number(size) }) : database;
+}
+
 /** Reads the environment once into a frozen, typed configuration. Nothing else reads `process.env`. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const picked = Object.fromEntries(Object.keys(EnvSchema.properties).flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
@@ -234,7 +251,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return Object.freeze({
     port: e.PORT ? Number(e.PORT) : 3000,
     host: e.HOST ?? '127.0.0.1',
-    database: parseDatabaseUrl(e.ROSTER_DATABASE_URL ?? 'sqlite:./data/roster.db'),
+    database: withPoolSize(parseDatabaseUrl(e.ROSTER_DATABASE_URL ?? 'sqlite:./data/roster.db'), e.ROSTER_PG_POOL_SIZE),
     dialectPorts: Object.freeze(parseDialectPorts(e.ROSTER_DIALECT_PORTS ?? '')),
     passwordMinLength: Math.max(1, minLength),
     passwordMaxLength: 128,

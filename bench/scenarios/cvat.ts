@@ -29,6 +29,7 @@ export const cvatScenarios: ScenarioSource = ({ someId, adminKey, users }) => {
       path: `/cvat/api/users?page=${page}&page_size=20`,
       headers,
       limit: ordered('offset page + count', '', 'id desc', 20, (page - 1) * 20, true),
+      indexOrder: true,
     },
   ];
 };

@@ -25,6 +25,11 @@ export interface Scenario {
   readonly body?: string;
   /** Optional: the limit this scenario is measured against (see `LimitStatement`). */
   readonly limit?: Limit;
+  /**
+   * The page is read in the order of an index (keyset and ordered pages): its plan must not
+   * sort (test/query/plans.test.ts checks every scenario's plans on both engines).
+   */
+  readonly indexOrder?: boolean;
 }
 
 /** What a dialect's scenarios can use to prepare their data before the load starts. */

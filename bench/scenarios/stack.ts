@@ -24,10 +24,11 @@ export const stackScenarios: ScenarioSource = async ({ roster, baseUrl }) => {
   if (!signUp.ok) throw new Error(`stack bench sign-up failed: ${signUp.status} ${await signUp.text()}`);
   const { access_token: accessToken } = (await signUp.json()) as { access_token: string };
   const firstPage = await fetch(`${baseUrl}/stack/api/v1/users?limit=20`, { headers: server });
+  if (!firstPage.ok) throw new Error(`stack bench user list failed: ${firstPage.status} ${await firstPage.text()}`);
   const { pagination } = (await firstPage.json()) as { pagination: { next_cursor: string | null } };
   const cursor = pagination.next_cursor === null ? '' : `&cursor=${pagination.next_cursor}`;
   return [
     { name: 'stack /users/me (access token)', path: '/stack/api/v1/users/me', headers: { ...client, 'x-stack-access-token': accessToken } },
-    { name: 'stack /users?limit=20&cursor (server)', path: `/stack/api/v1/users?limit=20${cursor}`, headers: server },
+    { name: 'stack /users?limit=20&cursor (server)', path: `/stack/api/v1/users?limit=20${cursor}`, headers: server, indexOrder: true },
   ];
 };

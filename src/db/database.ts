@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
-import type { DatabaseConfig } from '../config.js';
+import { DEFAULT_PG_POOL_SIZE, type DatabaseConfig } from '../config.js';
 import { regexpMatches } from './linear-regex.js';
 import { REGEX_CALL_UNITS, RowBudget } from './row-budget.js';
 import type { Database } from './schema.js';
@@ -72,6 +72,12 @@ export interface EngineCapabilities {
    * the statement once it has spent `units` (see row-budget.ts).
    */
   readonly rowBudget: boolean;
+  /**
+   * The planner chooses between a filter's index and the order's index without weighing the
+   * `LIMIT` (SQLite): for a filter keeping many rows it reads them all and sorts them, where
+   * walking the order's index would fill the page after a few rows. PostgreSQL weighs the limit.
+   */
+  readonly limitBlindPlanner: boolean;
 }
 
 export { StatementBudgetExceeded } from './row-budget.js';
@@ -86,8 +92,8 @@ export interface PoolUse {
 /** What metrics read of the database layer: pool use and the time each statement took. */
 export interface DatabaseObserver {
   poolUse(): PoolUse | null;
-  /** Calls `listener` with every statement's duration in seconds; returns the function that stops it. */
-  onStatement(listener: (seconds: number) => void): () => void;
+  /** Calls `listener` with every statement's duration in seconds (and its SQL); returns the function that stops it. */
+  onStatement(listener: StatementListener): () => void;
 }
 
 const SQLITE_CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -106,6 +112,7 @@ const SQLITE_CAPABILITIES: EngineCapabilities = Object.freeze({
   prefixSearch: 'range',
   statementTimeout: false,
   rowBudget: true,
+  limitBlindPlanner: true,
 });
 
 const POSTGRES_CAPABILITIES: EngineCapabilities = Object.freeze({
@@ -124,6 +131,7 @@ const POSTGRES_CAPABILITIES: EngineCapabilities = Object.freeze({
   prefixSearch: 'like',
   statementTimeout: true,
   rowBudget: false,
+  limitBlindPlanner: false,
 });
 
 export interface DatabaseHandle {
@@ -140,17 +148,25 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** A statement that ran: its text and bound values (for plan checks; never logged, values may be secret). */
+export interface RanStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+export type StatementListener = (seconds: number, statement: RanStatement) => void;
+
 /** Statement listeners, fed by Kysely's query log (which measures each query's duration). */
 class StatementListeners {
-  private readonly listeners = new Set<(seconds: number) => void>();
+  private readonly listeners = new Set<StatementListener>();
 
-  add(listener: (seconds: number) => void): () => void {
+  add(listener: StatementListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  readonly log = (event: { readonly queryDurationMillis: number }): void => {
-    for (const listener of this.listeners) listener(event.queryDurationMillis / 1000);
+  readonly log = (event: { readonly queryDurationMillis: number; readonly query: RanStatement }): void => {
+    for (const listener of this.listeners) listener(event.queryDurationMillis / 1000, event.query);
   };
 }
 
@@ -159,7 +175,7 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 /** Opens the configured database with the settings Roster relies on. */
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
-  return config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url);
+  return config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url, config.poolSize ?? DEFAULT_PG_POOL_SIZE);
 }
 
 function openSqlite(path: string): DatabaseHandle {
@@ -193,15 +209,18 @@ function openSqlite(path: string): DatabaseHandle {
   };
 }
 
-function openPostgres(url: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function openPostgres(url: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client whose connection dies (server restart, database dropped) is replaced by the
   // pool on next use; without a listener the error would crash the process.
   pool.on('error', () => {});
   // A client checked out of the pool (inside a transaction, between two queries) whose connection
   // is killed emits 'error' with nobody listening: without this, one terminated backend would
   // crash the process. The query in flight fails on its own (a 503); the pool drops the client.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    usePreparedStatements(client);
+  });
   const statements = new StatementListeners();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: statements.log });
   return {
@@ -214,6 +233,37 @@ function openPostgres(url: string): DatabaseHandle {
       onStatement: (listener) => statements.add(listener),
     },
     close: () => db.destroy(),
+  };
+}
+
+/** SQL texts of the fixed lookups (query/fixed-query.ts), each with its statement name. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks a SQL text whose statement PostgreSQL should parse and plan once per connection: the
+ * fixed lookups run on every request. Only fixed texts are marked, so that the statements each
+ * connection keeps stay few (searches build SQL that varies with the request).
+ */
+export function markPrepared(text: string): void {
+  if (!preparedNames.has(text)) preparedNames.set(text, `roster_${preparedNames.size + 1}`);
+}
+
+/**
+ * Sends the marked texts as named statements (`pg` prepares each on first use per connection).
+ * A statement prepared before another instance migrated the schema fails once with "cached plan
+ * must not change result type" (0A000); that connection then sends its text unnamed.
+ */
+function usePreparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const stale = new Set<string>();
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
+    if (name === undefined || stale.has(name) || typeof values === 'function' || callback !== undefined) return query(text, values, callback);
+    return query({ name, text, values }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== '0A000') throw error;
+      stale.add(name);
+      return query(text, values);
+    });
   };
 }
 

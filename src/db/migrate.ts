@@ -8,6 +8,7 @@ import * as emailUniqueLoginAttempts from './migrations/0004-email-unique-login-
 import * as stackSessions from './migrations/0005-stack-sessions.js';
 import * as rateBuckets from './migrations/0006-rate-buckets.js';
 import * as usersByLevelIndex from './migrations/0007-users-by-level-index.js';
+import * as orderIndexes from './migrations/0008-order-indexes.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -24,6 +25,7 @@ const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0005-stack-sessions': stackSessions,
   '0006-rate-buckets': rateBuckets,
   '0007-users-by-level-index': usersByLevelIndex,
+  '0008-order-indexes': orderIndexes,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

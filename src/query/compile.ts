@@ -31,6 +31,12 @@ export interface CompileContext {
    * aborts once it has examined `rows` rows, counted in every scan and subquery.
    */
   readonly budget?: { readonly token: number; readonly rows: number };
+  /**
+   * The page is ordered by an indexed field: comparisons of the searched entity's coarse fields
+   * (`FieldDef.coarse`) are written so that their index is not used (`+column`), and the engine
+   * walks the order's index instead (capability `limitBlindPlanner`; see search.ts).
+   */
+  readonly walkOrder?: boolean;
 }
 
 /** Danbooru refuses association searches nested deeper than this. */
@@ -230,12 +236,17 @@ function compileCompare(field: FieldDef, op: CompareOp, value: Scalar, scope: Sc
     return compileNode(value === true ? definition : not(definition), { ...scope, trusted: true });
   }
   const left = op === 'eq' || op === 'ne' ? column(scope, field) : orderedColumn(scope, field);
-  return sql<SqlBool>`${left} ${sql.raw(OPERATORS[op])} ${param(field, value, scope)}`;
+  return sql<SqlBool>`${unindexed(field, left, scope)} ${sql.raw(OPERATORS[op])} ${param(field, value, scope)}`;
+}
+
+/** SQLite uses no index for `+column`: see `CompileContext.walkOrder`. */
+function unindexed(field: FieldDef, ref: RawBuilder<unknown>, scope: Scope): RawBuilder<unknown> {
+  return field.coarse && scope.ctx.walkOrder && scope.level === 0 ? sql`+${ref}` : ref;
 }
 
 function compileIn(field: FieldDef, values: readonly Scalar[], scope: Scope): Bool {
   if (values.length === 0) return SQL_FALSE;
-  const ref = column(scope, field);
+  const ref = unindexed(field, column(scope, field), scope);
   if (values.length <= INLINE_LIST_MAX) return sql<SqlBool>`${ref} in (${sql.join(values.map((value) => param(field, value, scope)))})`;
   // One parameter however long the list: SQLite allows at most 32766 bound variables.
   const params = values.map(toParam);

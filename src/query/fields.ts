@@ -26,6 +26,12 @@ export interface FieldDef {
   readonly sortable: boolean;
   /** A boolean field defined as a filter over relations, given the current time. */
   readonly derived?: (now: number) => Filter;
+  /**
+   * Few values, each held by many rows (levels, the deleted flag): a filter on it usually keeps a large share of
+   * the rows, so a page ordered by another field is best read by walking that field's index and
+   * filtering (see `walkOrder` in compile.ts) rather than through this field's index and a sort.
+   */
+  readonly coarse?: boolean;
 }
 
 export interface RelationDef {
@@ -70,10 +76,11 @@ const USER_FIELDS = byName([
   field('first_name', 'string', { substringIndexed: true, sortable: true }),
   field('last_name', 'string', { substringIndexed: true, sortable: true }),
   field('display_name', 'string', { substringIndexed: true, nullable: true, sortable: true }),
-  field('level', 'integer', { sortable: true }),
+  field('level', 'integer', { sortable: true, coarse: true }),
   field('inviter_id', 'integer', { nullable: true, sortable: true }),
   field('avatar_id', 'integer', { nullable: true }),
-  field('is_deleted', 'boolean'),
+  // Indexed with level (migration 0007): SQLite would take that index for `is_deleted = 0` and sort every live user.
+  field('is_deleted', 'boolean', { coarse: true }),
   field('is_anonymous', 'boolean'),
   field('restricted_by_admin', 'boolean'),
   field('selected_team_id', 'integer', { nullable: true }),

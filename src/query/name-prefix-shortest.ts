@@ -41,13 +41,15 @@ export function lengthProbe(ctx: NamePrefixContext, folded: string, length: numb
 /** Whether any live account's name starts with `prefix` (the prefix indexes of the engine). */
 async function anyMatch(ctx: NamePrefixContext, prefix: string): Promise<boolean> {
   const where = compileFilter('users', ALIAS, and(match('name', 'prefix', prefix), eq('is_deleted', false), cmp('id', 'gt', 0)), ctx);
-  const row = await ctx.db
+  let query = ctx.db
     .selectFrom(sql.table('users').as(ALIAS))
     .select(sql<number>`1`.as('one'))
     .where(where)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .limit(1);
+  // PostgreSQL would rather scan the table until a row matches (cheap only when many do);
+  // asking for the prefix index's own order makes it seek there.
+  if (ctx.caps.prefixSearch === 'like') query = query.orderBy(sql`${sql.ref(`${ALIAS}.name_lower`)} using ~<~`);
+  return (await query.executeTakeFirst()) !== undefined;
 }
 
 /** The longest live name, in characters (the partial index read backwards). */

@@ -4,7 +4,7 @@ import { StatementBudgetExceeded } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
-import { ENTITIES, ENTITY_FIXED, type EntityName } from './fields.js';
+import { ENTITIES, ENTITY_FIXED, findField, type EntityName } from './fields.js';
 import { readableRowsFilter } from './readable-rows.js';
 import { ALIAS, baseQuery, countRows, fetchPage } from './pages.js';
 import { planSort, sortSignature } from './sort.js';
@@ -59,26 +59,72 @@ export interface SearchContext extends CompileContext {
  * @throws CoreError `invalid_param` for an unknown or hidden field, a bad value, sort, page or cursor.
  */
 export async function searchIds(context: SearchContext, request: SearchRequest): Promise<SearchResult> {
-  const ctx: SearchContext = { ...context, budget: context.budget ?? { token: ++searches, rows: SEARCH_ROW_BUDGET } };
+  try {
+    if (walksOrderFirst(context, request)) {
+      const rows = Math.min(ORDER_WALK_ROW_BUDGET, context.budget?.rows ?? ORDER_WALK_ROW_BUDGET);
+      try {
+        return await runSearch({ ...context, walkOrder: true, budget: { token: ++searches, rows } }, request);
+      } catch (error) {
+        // The filter keeps few rows after all: read them through its index and sort them.
+        if (!(error instanceof StatementBudgetExceeded)) throw error;
+      }
+    }
+    return await runSearch({ ...context, budget: context.budget ?? { token: ++searches, rows: SEARCH_ROW_BUDGET } }, request);
+  } catch (error) {
+    throw asSearchError(error);
+  }
+}
+
+/**
+ * How many rows a page may examine walking its order's index past a coarse filter (see
+ * `walksOrderFirst`) before the search is run again the planner's way. A filter keeping 1% of
+ * the rows fills a page of 100 within it.
+ */
+export const ORDER_WALK_ROW_BUDGET = 10_000;
+
+/**
+ * Whether to read the page by walking its order's index, filtering a coarse field as it goes
+ * (Danbooru's `search[level]=30..40&search[order]=post_upload_count`): an engine whose planner
+ * ignores the limit would read every matching row through the coarse field's index and sort them.
+ * Not with a count, which reads every match anyway.
+ */
+function walksOrderFirst(context: SearchContext, request: SearchRequest): boolean {
+  if (!context.caps.limitBlindPlanner || request.count || (request.page.kind !== 'offset' && request.page.kind !== 'keyset')) return false;
+  return request.sort[0]?.kind === 'field' && filtersCoarseField(request.entity, request.filter);
+}
+
+function filtersCoarseField(entity: EntityName, filter: Filter): boolean {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.items.some((item) => filtersCoarseField(entity, item));
+    case 'not':
+      return filtersCoarseField(entity, filter.item);
+    case 'cmp':
+    case 'in':
+      return findField(entity, filter.field)?.coarse === true;
+    default:
+      return false;
+  }
+}
+
+/** One attempt at the search, under `ctx`'s row budget and plan hints. */
+async function runSearch(ctx: SearchContext, request: SearchRequest): Promise<SearchResult> {
   const filter = compileFilter(request.entity, ALIAS, request.filter, ctx);
   const where = filter;
   const sequential = request.page.kind === 'before' || request.page.kind === 'after';
   // Danbooru's b<id>/a<id> ignore the order; they page by id alone.
   const terms = sequential ? [] : planSort(request.entity, ALIAS, request.sort, ctx);
-  try {
-    return await withStatementTimeout(ctx, async (db) => {
-      const base = baseQuery(db, ENTITIES[request.entity].table, where);
-      const page = await fetchPage(base, terms, sortSignature(request.entity, terms), request.page);
-      // Counting every row is one pass over the smallest index, in C (about 55 ms at a million
-      // users): unlike a filtered count it needs no row budget, which would slow it down.
-      const total = request.count
-        ? await countRows(isUnfiltered(request, ctx) ? baseQuery(db, ENTITIES[request.entity].table, sql<SqlBool>`1 = 1`) : base)
-        : null;
-      return { ...page, total };
-    });
-  } catch (error) {
-    throw asSearchError(error);
-  }
+  return withStatementTimeout(ctx, async (db) => {
+    const base = baseQuery(db, ENTITIES[request.entity].table, where);
+    const page = await fetchPage(base, terms, sortSignature(request.entity, terms), request.page);
+    // Counting every row is one pass over the smallest index, in C (about 55 ms at a million
+    // users): unlike a filtered count it needs no row budget, which would slow it down.
+    const total = request.count
+      ? await countRows(isUnfiltered(request, ctx) ? baseQuery(db, ENTITIES[request.entity].table, sql<SqlBool>`1 = 1`) : base)
+      : null;
+    return { ...page, total };
+  });
 }
 
 /**

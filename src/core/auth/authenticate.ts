@@ -1,3 +1,5 @@
+import type { ApiKeyRow, SessionRow } from '../../db/schema.js';
+import { fixedQuery } from '../../db/fixed-query.js';
 import { parseStringList } from './api-keys.js';
 import type { Core } from '../context.js';
 import { credentialCacheFor, CREDENTIAL_CACHE_TTL_MS, recordCredentialUse, type CachedCredential } from './credential-cache.js';
@@ -21,24 +23,27 @@ function sessionIdleUntil(core: Core, session: { readonly created_at: number; re
   return Math.max(Number(session.created_at), Number(session.last_seen_at ?? 0)) + core.config.sessionIdleMs;
 }
 
+const liveKeyByHash = fixedQuery<[tokenHash: string], Pick<ApiKeyRow, 'id' | 'user_id' | 'scopes' | 'permitted_ips' | 'expires_at'>>((db, args) =>
+  db
+    .selectFrom('api_keys')
+    .select(['id', 'user_id', 'scopes', 'permitted_ips', 'expires_at'])
+    .where('token_hash', '=', args.value<string>(0))
+    .where('revoked_at', 'is', null),
+);
+
+const liveSessionByHash = fixedQuery<[tokenHash: string], Pick<SessionRow, 'id' | 'user_id' | 'expires_at' | 'created_at' | 'last_seen_at'>>((db, args) =>
+  db
+    .selectFrom('sessions')
+    .select(['id', 'user_id', 'expires_at', 'created_at', 'last_seen_at'])
+    .where('token_hash', '=', args.value<string>(0))
+    .where('revoked_at', 'is', null)
+    // A Stack refresh token is a credential of its project only (core/auth/stack-sessions.ts).
+    .where('stack_project_id', 'is', null),
+);
+
 /** Finds the live API key or session with this token hash, and its owner as of now. */
 async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<CachedCredential | null> {
-  const [key, session] = await Promise.all([
-    core.db
-      .selectFrom('api_keys')
-      .select(['id', 'user_id', 'scopes', 'permitted_ips', 'expires_at'])
-      .where('token_hash', '=', tokenHash)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst(),
-    core.db
-      .selectFrom('sessions')
-      .select(['id', 'user_id', 'expires_at', 'created_at', 'last_seen_at'])
-      .where('token_hash', '=', tokenHash)
-      .where('revoked_at', 'is', null)
-      // A Stack refresh token is a credential of its project only (core/auth/stack-sessions.ts).
-      .where('stack_project_id', 'is', null)
-      .executeTakeFirst(),
-  ]);
+  const [[key], [session]] = await Promise.all([liveKeyByHash(core.db, tokenHash), liveSessionByHash(core.db, tokenHash)]);
   const found = key ?? session;
   if (!found || (found.expires_at !== null && found.expires_at <= now)) return null;
   const idleUntil = session && !key ? sessionIdleUntil(core, session) : null;

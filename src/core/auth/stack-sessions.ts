@@ -1,3 +1,5 @@
+import { fixedQuery } from '../../db/fixed-query.js';
+import type { SessionRow } from '../../db/schema.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
 import { can } from '../access/policy.js';
@@ -97,18 +99,22 @@ export async function openStackSession(core: Core, viewer: Viewer, project: Stac
   return { ...(await insertSession(core, project, userId, options)), user };
 }
 
+/** A session not revoked, by id (expiry and project are the caller's to check). */
+export const liveSessionById = fixedQuery<[sessionId: number], Pick<SessionRow, 'user_id' | 'expires_at' | 'stack_project_id' | 'created_at'>>((db, args) =>
+  db
+    .selectFrom('sessions')
+    .select(['user_id', 'expires_at', 'stack_project_id', 'created_at'])
+    .where('id', '=', args.value<number>(0))
+    .where('revoked_at', 'is', null),
+);
+
 /**
  * The live user of a project session: not revoked or expired, of this project, its user neither
  * deleted nor banned. Null otherwise, whatever the reason.
  */
 export async function stackSessionUser(core: Core, project: StackProject, sessionId: number): Promise<User | null> {
   if (!Number.isSafeInteger(sessionId)) return null;
-  const row = await core.db
-    .selectFrom('sessions')
-    .select(['user_id', 'expires_at', 'stack_project_id'])
-    .where('id', '=', sessionId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const [row] = await liveSessionById(core.db, sessionId);
   if (!row || row.stack_project_id !== project.id || row.expires_at <= core.now()) return null;
   const user = await loadUser(core, row.user_id);
   return user && !user.is_deleted && user.ban === null ? user : null;

@@ -4,7 +4,7 @@ import { viewerFor, type Viewer } from '../access/viewer.js';
 import { restrictedReason, type RestrictedReason } from '../orgs/stack-users.js';
 import { stackAccessTokenKey, type StackProject } from '../orgs/stack-projects.js';
 import type { User } from '../users/user.js';
-import { stackSessionUser } from './stack-sessions.js';
+import { liveSessionById, stackSessionUser } from './stack-sessions.js';
 
 /** Stack Auth's access tokens live ten minutes; the SDK refreshes them with the refresh token. */
 export const ACCESS_TOKEN_LIFETIME_S = 600;
@@ -116,7 +116,7 @@ export async function authenticateStackAccessToken(core: Core, project: StackPro
   const user = await stackSessionUser(core, project, sessionId);
   if (!user || user.uuid !== payload.sub) return { kind: 'no_user' };
   // When the session was opened: a recent sign-in proves ownership for password and email changes.
-  const session = await core.db.selectFrom('sessions').select('created_at').where('id', '=', sessionId).executeTakeFirst();
+  const [session] = await liveSessionById(core.db, sessionId);
   const credential = { kind: 'session' as const, id: sessionId, ...(session ? { createdAt: session.created_at } : {}) };
   return { kind: 'ok', viewer: viewerFor(user, credential, ip), user, sessionId };
 }

@@ -1,4 +1,4 @@
-import { and, cmp, eq, exists, FALSE, isNull, not, type CompareOp, type Filter } from '../../query/ast.js';
+import { and, cmp, eq, exists, FALSE, isNull, not, TRUE, type CompareOp, type Filter } from '../../query/ast.js';
 import { isSearchableField, isSearchableRelation, type EntityName, type SearchTier } from '../../query/fields.js';
 import { numberFilter, rawInteger } from './number-syntax.js';
 import { isFalsy, isTruthy, strip } from './ruby-coercion.js';
@@ -89,6 +89,8 @@ const visibleRelation = (entity: EntityName, relation: string, tier: SearchTier)
 
 /** Reads `params` for `model` into one filter (TRUE when nothing applies). */
 export function searchModel(model: ModelSearch, params: SearchParams, scope: SearchScope): Filter {
+  // Every key a model reads is a param: with none, nothing applies (most listings send none).
+  if (Object.keys(params).length === 0) return TRUE;
   return and(
     ...model.attributes.flatMap((attribute) => (visibleField(model.entity, attribute.field, scope.tier) ? attributeFilters(attribute, params, scope) : [])),
     ...model.userLinks.flatMap((link) => (visibleRelation(model.entity, link.relation, scope.tier) ? linkFilters(model.entity, link, params, scope) : [])),

@@ -60,6 +60,20 @@ export const SCOPES = Object.freeze([
 
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * The scope of each action a dedicated route exists for, whatever route reaches it: a request
+ * that does one of these as part of a wider change (CVAT's user PATCH, e621's settings) needs
+ * this scope too, as the dedicated route would (Danbooru's and native's).
+ */
+export const ACTION_SCOPES = Object.freeze({
+  rename: 'user_name_change_requests:create',
+  changeLevel: 'admin/users:update',
+  ban: 'bans:create',
+  liftBan: 'bans:destroy',
+  changeEmail: 'emails:update',
+  changePassword: 'passwords:update',
+} as const satisfies Record<string, Scope>);
+
 const KNOWN: ReadonlySet<string> = new Set(SCOPES);
 
 export const isScope = (text: string): text is Scope => KNOWN.has(text);
@@ -75,11 +89,22 @@ export const isScope = (text: string): text is Scope => KNOWN.has(text);
 export function authorizeCredential(viewer: Viewer, scope: Scope | null | undefined, ip: string | null): void {
   const credential = viewer.credential;
   if (credential.kind !== 'api_key' || scope === null) return;
-  const scoped = credential.scopes.length > 0;
-  if (scoped && (scope === undefined || !credential.scopes.includes(scope))) throw forbidden('Access denied', { entity: 'api_key' });
+  requireScope(viewer, scope);
   if (credential.permittedIps.length > 0 && (ip === null || !ipInRanges(ip, credential.permittedIps))) {
     throw forbidden('Access denied', { entity: 'api_key' });
   }
+}
+
+/**
+ * Refuses (`forbidden`) a scoped API key that lacks `scope` (`undefined`: no scope declared,
+ * refused to every scoped key). Core operations that do several actions at once call it for each
+ * part they will write, with the scope of the dedicated route for that action, so one route's
+ * scope never grants what another route guards.
+ */
+export function requireScope(viewer: Viewer, scope: Scope | undefined): void {
+  const credential = viewer.credential;
+  if (credential.kind !== 'api_key' || credential.scopes.length === 0) return;
+  if (scope === undefined || !credential.scopes.includes(scope)) throw forbidden('Access denied', { entity: 'api_key' });
 }
 
 /**

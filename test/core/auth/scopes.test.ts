@@ -4,6 +4,7 @@ import { createApiKey } from '../../../src/core/auth/api-keys.js';
 import { authenticateBearer } from '../../../src/core/auth/authenticate.js';
 import { SCOPES, assertNotWiderThanCaller, authorizeCredential, isScope } from '../../../src/core/auth/scopes.js';
 import { isCoreError } from '../../../src/core/errors.js';
+import { updateUser } from '../../../src/core/users/users.js';
 import { SYSTEM, type Viewer } from '../../../src/core/access/viewer.js';
 import { insertUser, viewerOf } from '../../support/users.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
@@ -76,5 +77,22 @@ describe('API key scopes (one vocabulary, enforced by the core)', () => {
     assert.doesNotThrow(() => assertNotWiderThanCaller(SYSTEM, unlimited));
     const session = await viewerOf(core, carol);
     assert.doesNotThrow(() => assertNotWiderThanCaller(session, unlimited));
+  });
+
+  it('a new email or password needs the scope of its dedicated route, whichever route carries it (updateUser)', async () => {
+    const dave = await insertUser(core, { name: 'dave', email: 'dave@example.org' });
+    const keyOf = async (scopes: string[]): Promise<Viewer> => {
+      const { secret } = await createApiKey(core, SYSTEM, dave, { name: 'k', scopes });
+      const viewer = await authenticateBearer(core, secret, '203.0.113.5');
+      assert.ok(viewer);
+      return viewer;
+    };
+    const narrow = await keyOf(['users:update']);
+    await assert.rejects(updateUser(core, narrow, dave, { email: 'other@example.org' }), forbiddenError);
+    await assert.rejects(updateUser(core, narrow, dave, { password: 'a long fresh passphrase' }), forbiddenError);
+    // Resending the current address changes nothing and asks for nothing.
+    assert.equal((await updateUser(core, narrow, dave, { email: 'dave@example.org', firstName: 'Dave' })).first_name, 'Dave');
+    assert.equal((await updateUser(core, await keyOf(['users:update', 'emails:update']), dave, { email: 'new@example.org' })).email, 'new@example.org');
+    await updateUser(core, await keyOf(['passwords:update']), dave, { password: 'a long fresh passphrase' });
   });
 });

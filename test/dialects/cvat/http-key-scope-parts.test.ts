@@ -7,7 +7,7 @@ import { createUser, getUser } from '../../../src/core/users/users.js';
 import { cvatFixture, type CvatFixture } from './http-fixture.js';
 
 const DENIED = { detail: 'You do not have permission to perform this action.' };
-const WIDER = ['users:update', 'user_name_change_requests:create', 'admin/users:update', 'bans:create', 'bans:destroy'];
+const WIDER = ['users:update', 'user_name_change_requests:create', 'admin/users:update', 'bans:create', 'bans:destroy', 'emails:update'];
 
 describe('CVAT PATCH /api/users/{id}: each part needs the scope of its dedicated route (core rule)', () => {
   let f: CvatFixture;
@@ -32,6 +32,7 @@ describe('CVAT PATCH /api/users/{id}: each part needs the scope of its dedicated
     ['groups (a level change)', { groups: ['worker'] }],
     ['is_active (a ban)', { is_active: false }],
     ['username (a rename)', { username: 'new_name' }],
+    ['email (an address change)', { email: 'elsewhere@example.org' }],
   ] as const) {
     test(`a users:update key cannot change ${part}: 403 in DRF words, nothing written`, async () => {
       const user = await createUser(f.core, SYSTEM, { name: `narrow_${part.slice(0, 3)}`, firstName: 'Before' });
@@ -40,17 +41,26 @@ describe('CVAT PATCH /api/users/{id}: each part needs the scope of its dedicated
       assert.equal(response.statusCode, 403);
       assert.deepEqual(response.json(), DENIED);
       const stored = await getUser(f.core, user.id);
-      assert.deepEqual([stored.first_name, stored.name, stored.level, stored.ban], ['Before', user.name, user.level, null]);
+      assert.deepEqual([stored.first_name, stored.name, stored.level, stored.ban, stored.email], ['Before', user.name, user.level, null, null]);
     });
   }
 
   test('a key with the scopes of the dedicated routes renames, promotes, deactivates and reactivates', async () => {
     const user = await createUser(f.core, SYSTEM, { name: 'wide_target' });
     const secret = await adminKey(WIDER);
-    const changed = await patch(secret, user.id, { first_name: 'Wide', username: 'wide_renamed', groups: ['worker'], is_active: false });
+    const changed = await patch(secret, user.id, {
+      first_name: 'Wide',
+      username: 'wide_renamed',
+      groups: ['worker'],
+      is_active: false,
+      email: 'wide@example.org',
+    });
     assert.equal(changed.statusCode, 200, changed.body);
     const stored = await getUser(f.core, user.id);
-    assert.deepEqual([stored.first_name, stored.name, stored.level, stored.ban !== null], ['Wide', 'wide_renamed', Level.Restricted, true]);
+    assert.deepEqual(
+      [stored.first_name, stored.name, stored.level, stored.ban !== null, stored.email],
+      ['Wide', 'wide_renamed', Level.Restricted, true, 'wide@example.org'],
+    );
     const reactivated = await patch(secret, user.id, { is_active: true });
     assert.equal(reactivated.statusCode, 200, reactivated.body);
     assert.equal((await getUser(f.core, user.id)).ban, null);

@@ -61,15 +61,17 @@ export const SCOPES = Object.freeze([
 export type Scope = (typeof SCOPES)[number];
 
 /**
- * The scope of each action a dedicated route exists for, whatever route reaches it: a request
- * that does one of these as part of a wider change (CVAT's user PATCH, e621's settings) needs
- * this scope too, as the dedicated route would (Danbooru's and native's).
+ * The scope of each action a dedicated route exists for, asked by the core step that writes it
+ * (writeRename, writeUserLevel, writeSanction, writeLift, prepareUserPatch for email and password)
+ * whatever route reaches it: a wider request (CVAT's user PATCH, e621's settings) needs it too.
  */
 export const ACTION_SCOPES = Object.freeze({
   rename: 'user_name_change_requests:create',
   changeLevel: 'admin/users:update',
   ban: 'bans:create',
   liftBan: 'bans:destroy',
+  mute: 'mutes:create',
+  liftMute: 'mutes:destroy',
   changeEmail: 'emails:update',
   changePassword: 'passwords:update',
 } as const satisfies Record<string, Scope>);

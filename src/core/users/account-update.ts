@@ -1,4 +1,3 @@
-import { ACTION_SCOPES, requireScope } from '../auth/scopes.js';
 import type { Core } from '../context.js';
 import { writeLift, writeSanction } from '../moderation/moderation.js';
 import type { Reauthentication } from '../auth/reauthenticate.js';
@@ -36,19 +35,14 @@ export async function updateAccount(core: Core, viewer: Viewer, userId: number, 
     await core.db.transaction().execute(async (trx) => {
       if (prepared) await writeUserPatch(trx, viewer, now, prepared);
       const current = await lockUser(trx, now, userId);
-      const name = change.name !== undefined && change.name !== current.name ? change.name : null;
-      const level = change.level !== undefined && change.level !== current.level ? change.level : null;
-      const deactivate = change.active === false && current.ban === null && !current.is_deleted;
-      const liftedBan = change.active === true ? current.ban : null;
-      // Each part needs the scope its dedicated route needs: a key for profile edits cannot rename, promote or ban.
-      if (name !== null) requireScope(viewer, ACTION_SCOPES.rename);
-      if (level !== null) requireScope(viewer, ACTION_SCOPES.changeLevel);
-      if (deactivate) requireScope(viewer, ACTION_SCOPES.ban);
-      if (liftedBan !== null) requireScope(viewer, ACTION_SCOPES.liftBan);
-      if (name !== null) await writeRename(trx, viewer, now, userId, name);
-      if (level !== null) await writeUserLevel(trx, viewer, now, userId, level);
-      if (deactivate) await writeSanction(trx, viewer, now, 'ban', { userId, reason: change.deactivationReason ?? 'Deactivated', durationMs: null });
-      if (liftedBan !== null) await writeLift(trx, viewer, now, liftedBan.id);
+      // Each step asks the viewer's key for the scope of its own dedicated route: a key for profile
+      // edits cannot rename, promote or ban through this wider request.
+      if (change.name !== undefined && change.name !== current.name) await writeRename(trx, viewer, now, userId, change.name);
+      if (change.level !== undefined && change.level !== current.level) await writeUserLevel(trx, viewer, now, userId, change.level);
+      if (change.active === false && current.ban === null && !current.is_deleted) {
+        await writeSanction(trx, viewer, now, 'ban', { userId, reason: change.deactivationReason ?? 'Deactivated', durationMs: null });
+      }
+      if (change.active === true && current.ban !== null) await writeLift(trx, viewer, now, current.ban.id);
     });
   } catch (error) {
     throw userConflict(error);

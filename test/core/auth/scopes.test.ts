@@ -4,7 +4,9 @@ import { createApiKey } from '../../../src/core/auth/api-keys.js';
 import { authenticateBearer } from '../../../src/core/auth/authenticate.js';
 import { SCOPES, assertNotWiderThanCaller, authorizeCredential, isScope } from '../../../src/core/auth/scopes.js';
 import { isCoreError } from '../../../src/core/errors.js';
-import { updateUser } from '../../../src/core/users/users.js';
+import { Level } from '../../../src/core/access/levels.js';
+import { banUser, liftSanction, muteUser } from '../../../src/core/moderation/moderation.js';
+import { renameUser, setUserLevel, updateUser } from '../../../src/core/users/users.js';
 import { SYSTEM, type Viewer } from '../../../src/core/access/viewer.js';
 import { insertUser, viewerOf } from '../../support/users.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
@@ -94,5 +96,31 @@ describe('API key scopes (one vocabulary, enforced by the core)', () => {
     assert.equal((await updateUser(core, narrow, dave, { email: 'dave@example.org', firstName: 'Dave' })).first_name, 'Dave');
     assert.equal((await updateUser(core, await keyOf(['users:update', 'emails:update']), dave, { email: 'new@example.org' })).email, 'new@example.org');
     await updateUser(core, await keyOf(['passwords:update']), dave, { password: 'a long fresh passphrase' });
+  });
+
+  it('each core step asks its own scope, whichever route calls it: rename, level, ban, mute and their lifts', async () => {
+    const boss = await insertUser(core, { name: 'scope_boss', level: Level.Admin });
+    const target = await insertUser(core, { name: 'scope_target' });
+    const keyOf = async (scopes: string[]): Promise<Viewer> => {
+      const { secret } = await createApiKey(core, SYSTEM, boss, { name: 'k', scopes });
+      const viewer = await authenticateBearer(core, secret, '203.0.113.5');
+      assert.ok(viewer);
+      return viewer;
+    };
+    const narrow = await keyOf(['users:update']);
+    const sanction = { userId: target, reason: 'test', durationMs: null };
+    await assert.rejects(renameUser(core, narrow, target, 'scope_renamed'), forbiddenError);
+    await assert.rejects(setUserLevel(core, narrow, target, Level.Gold), forbiddenError);
+    await assert.rejects(banUser(core, narrow, sanction), forbiddenError);
+    await assert.rejects(muteUser(core, narrow, sanction), forbiddenError);
+    assert.equal((await renameUser(core, await keyOf(['user_name_change_requests:create']), target, 'scope_renamed')).name, 'scope_renamed');
+    assert.equal((await setUserLevel(core, await keyOf(['admin/users:update']), target, Level.Gold)).level, Level.Gold);
+    const ban = await banUser(core, await keyOf(['bans:create']), sanction);
+    const mute = await muteUser(core, await keyOf(['mutes:create']), sanction);
+    // Lifting is its own action: the scope that imposed a sanction does not lift it.
+    await assert.rejects(liftSanction(core, await keyOf(['bans:create', 'mutes:destroy']), ban.id), forbiddenError);
+    await assert.rejects(liftSanction(core, await keyOf(['bans:destroy', 'mutes:create']), mute.id), forbiddenError);
+    assert.ok((await liftSanction(core, await keyOf(['bans:destroy']), ban.id)).lifted_at !== null);
+    assert.ok((await liftSanction(core, await keyOf(['mutes:destroy']), mute.id)).lifted_at !== null);
   });
 });

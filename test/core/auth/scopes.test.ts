@@ -24,8 +24,8 @@ describe('API key scopes (one vocabulary, enforced by the core)', () => {
   });
   after(() => core.dispose());
 
-  const keyViewer = async (input: { scopes?: string[]; permittedIps?: string[]; expiresAt?: number | null }): Promise<Viewer> => {
-    const { secret } = await createApiKey(core, SYSTEM, carol, { name: 'k', ...input });
+  const keyViewer = async (input: { scopes?: string[]; permittedIps?: string[]; expiresAt?: number | null }, owner = carol): Promise<Viewer> => {
+    const { secret } = await createApiKey(core, SYSTEM, owner, { name: 'k', ...input });
     const viewer = await authenticateBearer(core, secret, '203.0.113.5');
     assert.ok(viewer);
     return viewer;
@@ -83,12 +83,7 @@ describe('API key scopes (one vocabulary, enforced by the core)', () => {
 
   it('a new email or password needs the scope of its dedicated route, whichever route carries it (updateUser)', async () => {
     const dave = await insertUser(core, { name: 'dave', email: 'dave@example.org' });
-    const keyOf = async (scopes: string[]): Promise<Viewer> => {
-      const { secret } = await createApiKey(core, SYSTEM, dave, { name: 'k', scopes });
-      const viewer = await authenticateBearer(core, secret, '203.0.113.5');
-      assert.ok(viewer);
-      return viewer;
-    };
+    const keyOf = (scopes: string[]): Promise<Viewer> => keyViewer({ scopes }, dave);
     const narrow = await keyOf(['users:update']);
     await assert.rejects(updateUser(core, narrow, dave, { email: 'other@example.org' }), forbiddenError);
     await assert.rejects(updateUser(core, narrow, dave, { password: 'a long fresh passphrase' }), forbiddenError);
@@ -101,12 +96,7 @@ describe('API key scopes (one vocabulary, enforced by the core)', () => {
   it('each core step asks its own scope, whichever route calls it: rename, level, ban, mute and their lifts', async () => {
     const boss = await insertUser(core, { name: 'scope_boss', level: Level.Admin });
     const target = await insertUser(core, { name: 'scope_target' });
-    const keyOf = async (scopes: string[]): Promise<Viewer> => {
-      const { secret } = await createApiKey(core, SYSTEM, boss, { name: 'k', scopes });
-      const viewer = await authenticateBearer(core, secret, '203.0.113.5');
-      assert.ok(viewer);
-      return viewer;
-    };
+    const keyOf = (scopes: string[]): Promise<Viewer> => keyViewer({ scopes }, boss);
     const narrow = await keyOf(['users:update']);
     const sanction = { userId: target, reason: 'test', durationMs: null };
     await assert.rejects(renameUser(core, narrow, target, 'scope_renamed'), forbiddenError);

@@ -64,6 +64,24 @@ export default tseslint.config(
     files: ['src/dialects/danbooru/xml.ts', 'src/dialects/rails/xml.ts'],
     rules: { 'no-control-regex': 'off' },
   },
+  {
+    // The admin console runs in the browser and may read only the core's pure access rules.
+    files: ['admin/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./src/(?!core/access/|core/users/user\\.js$)',
+              message: 'admin/ imports only src/core/access/ (and the User type) from the server',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
   prettier,
 );

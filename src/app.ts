@@ -12,6 +12,7 @@ import { danbooruDialect } from './dialects/danbooru/index.js';
 import { e621Dialect } from './dialects/e621/index.js';
 import { nativeDialect } from './dialects/native/index.js';
 import { stackDialect } from './dialects/stack/index.js';
+import { registerAdminConsole } from './http/admin-console.js';
 import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
 import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
@@ -52,6 +53,8 @@ export interface BuildAppOptions {
   readonly lifecycle?: Lifecycle;
   /** Where log lines go (standard output by default); tests read them here. */
   readonly logStream?: { write(line: string): void };
+  /** The built admin console (default dist/admin); tests point it elsewhere. */
+  readonly adminConsoleDir?: string;
 }
 
 /** The dialects to mount, with the prefix each gets. */
@@ -76,8 +79,14 @@ function registerDocs(app: FastifyInstance, nativePrefix: string): void {
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Roster native API', description: 'The users service behind every dialect.', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The admin console's session (`POST /v1/sessions` with `cookie: true`); writes also need `X-CSRF-Token`.
+          cookie: { type: 'apiKey', in: 'cookie', name: 'roster_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
     },
     // Only the native API is described here; dialects follow their own systems' documents.
     transform: ({ schema, url }) => ({
@@ -96,7 +105,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   const mounted = mounts(options.only);
   const app = Fastify({
     logger: { ...loggerOptions(core.config.logLevel, core.config.logFormat), ...(options.logStream ? { stream: options.logStream } : {}) },
-    // installRequestLog writes one line per request instead of Fastify's two.
+    // installRequestLog writes one line per request (when ROSTER_ACCESS_LOG asks) instead of Fastify's two.
     disableRequestLogging: true,
     ...requestIdOptions(),
     bodyLimit: BODY_LIMIT,
@@ -110,7 +119,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   });
   app.setValidatorCompiler(validatorCompiler);
   const metrics = metricsFor(core);
-  installRequestLog(app, metrics, (url) => dialectFor(url, mounted).name);
+  installRequestLog(app, metrics, (url) => dialectFor(url, mounted).name, { accessLog: core.config.accessLog });
   registerHealth(app, core, options.lifecycle ?? { draining: false });
   if (options.only === undefined) registerMetricsRoute(app, metrics, core.config.metrics);
   decorateViewer(app);
@@ -118,6 +127,8 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   void app.register(formbody, { bodyLimit: BODY_LIMIT, parser: parseQueryString });
   const native = mounted.find(({ dialect }) => dialect.name === 'native');
   if (native) registerDocs(app, native.prefix);
+  // The console runs on the native API, so it is served where that API is, on the main listener.
+  if (native && options.only === undefined) registerAdminConsole(app, options.adminConsoleDir);
   if (!mounted.some(({ prefix }) => prefix === '')) {
     app.setNotFoundHandler((_request, reply) =>
       sendRendered(reply, nativeDialect.renderError({ kind: 'core', error: notFound('route', 'No route matches this path') })),

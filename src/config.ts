@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseIpRange } from './core/auth/ip-ranges.js';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -30,7 +30,14 @@ export const EnvSchema = Type.Object({
     Type.String({
       pattern: '^(fatal|error|warn|info|debug|trace|silent)$',
       default: 'info',
-      description: '`fatal` … `trace`, or `silent`; `info` logs one line per request',
+      description: '`fatal` … `trace`, or `silent`',
+    }),
+  ),
+  ROSTER_ACCESS_LOG: Type.Optional(
+    Type.String({
+      pattern: '^(true|false|1|0)$',
+      default: 'false',
+      description: 'log one line per request at `info` (request id, dialect, route, status, duration, viewer id; secret query values redacted, no headers)',
     }),
   ),
   ROSTER_LOG_FORMAT: Type.Optional(
@@ -53,6 +60,9 @@ export const EnvSchema = Type.Object({
   ),
   ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS: Type.Optional(
     Type.String({ pattern: '^[0-9]{1,5}$', default: '90', description: 'sign-in attempts older than this are pruned' }),
+  ),
+  ROSTER_IMPORT_MAX_MB: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}$', default: '64', description: 'largest JSON Lines body `POST /v1/imports` accepts, in MiB' }),
   ),
   ROSTER_BREACHED_PASSWORDS: Type.Optional(
     Type.String({ pattern: '^(true|false|1|0)$', default: 'true', description: 'check new passwords against the shipped list of breached passwords' }),
@@ -96,6 +106,8 @@ export interface Config {
   readonly signupsOpen: boolean;
   readonly logLevel: string;
   readonly logFormat: 'json' | 'pretty';
+  /** One log line per request (at `info`); off by default, as it costs more than a cached read. */
+  readonly accessLog: boolean;
   /** Where metrics are served: behind a bearer token on the main port, on their own port, or not at all. */
   readonly metrics: MetricsConfig;
   readonly readyTimeoutMs: number;
@@ -120,6 +132,8 @@ export interface Config {
   readonly loginAttemptsRetentionMs: number;
   /** Whether new passwords are checked against the shipped list of commonly breached ones. */
   readonly breachedPasswordCheck: boolean;
+  /** The largest body `POST /v1/imports` accepts, in bytes. */
+  readonly importMaxBytes: number;
 }
 
 export type MetricsConfig =
@@ -203,11 +217,7 @@ export function parseTrustProxy(text: string): readonly string[] {
     .map((part) => part.trim())
     .filter(Boolean);
   for (const entry of entries) {
-    const [address = '', prefix, extra] = entry.split('/');
-    const version = isIP(address);
-    const maxPrefix = version === 4 ? 32 : 128;
-    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
-    if (version === 0 || !prefixOk || extra !== undefined) throw new ConfigError(`ROSTER_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
+    if (parseIpRange(entry) === null) throw new ConfigError(`ROSTER_TRUST_PROXY: "${entry}" is not an IP address or CIDR range`);
   }
   return Object.freeze(entries);
 }
@@ -231,6 +241,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     signupsOpen: e.ROSTER_SIGNUPS_OPEN === undefined ? true : ['true', '1'].includes(e.ROSTER_SIGNUPS_OPEN),
     logLevel: e.ROSTER_LOG_LEVEL ?? 'info',
     logFormat: e.ROSTER_LOG_FORMAT === 'pretty' ? 'pretty' : 'json',
+    accessLog: ['true', '1'].includes(e.ROSTER_ACCESS_LOG ?? 'false'),
     metrics: Object.freeze(metricsConfig(e.ROSTER_METRICS_TOKEN, e.ROSTER_METRICS_PORT)),
     readyTimeoutMs: e.ROSTER_READY_TIMEOUT_MS ? Number(e.ROSTER_READY_TIMEOUT_MS) : 1000,
     drainMs: e.ROSTER_DRAIN_MS ? Number(e.ROSTER_DRAIN_MS) : 0,
@@ -241,5 +252,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sessionIdleMs: Number(e.ROSTER_SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_IDLE_MINUTES) * 60_000,
     loginAttemptsRetentionMs: Number(e.ROSTER_LOGIN_ATTEMPTS_RETENTION_DAYS ?? 90) * 24 * 60 * 60_000,
     breachedPasswordCheck: e.ROSTER_BREACHED_PASSWORDS === undefined ? true : ['true', '1'].includes(e.ROSTER_BREACHED_PASSWORDS),
+    importMaxBytes: Math.max(1, Number(e.ROSTER_IMPORT_MAX_MB ?? 64)) * 1024 * 1024,
   });
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, DIALECTS, parseQueryString } from '../src/app.js';
+import { DIALECTS, parseQueryString } from '../src/app.js';
 import { PAGE_NOT_FOUND } from '../src/dialects/e621/errors.js';
-import { createTestCore, type TestCore } from './support/database.js';
+import { openTestApp, withTestApp } from './support/app.js';
 
 /** Each dialect's 404, as its real system answers an unknown path (e621ng: its HTML page). */
 const NOT_FOUND: Record<string, { type: RegExp; body: unknown }> = {
@@ -16,18 +16,11 @@ const NOT_FOUND: Record<string, { type: RegExp; body: unknown }> = {
 const parse = (type: unknown, body: string): unknown => (String(type).includes('json') ? (JSON.parse(body) as unknown) : body);
 
 describe('buildApp', () => {
-  let core: TestCore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
 
-  before(async () => {
-    core = await createTestCore();
-    app = buildApp(core);
-    await app.ready();
-  });
-  after(async () => {
-    await app.close();
-    await core.dispose();
-  });
+  before(async () => ({ app, close } = await openTestApp()));
+  after(() => close());
 
   test('every API is mounted at its own prefix', () => {
     assert.deepEqual(
@@ -90,60 +83,43 @@ describe('buildApp', () => {
 });
 
 describe('buildApp with only', () => {
-  test('serves one dialect at the root and nothing else', async () => {
-    const core = await createTestCore();
-    const app = buildApp(core, { only: 'e621' });
-    try {
+  test('serves one dialect at the root and nothing else', () =>
+    withTestApp({ only: 'e621' }, async (app) => {
       const root = await app.inject({ url: '/users.json' });
       assert.equal(root.statusCode, 200);
       assert.deepEqual(root.json(), []);
       const docs = await app.inject({ url: '/docs/json' });
       assert.equal(docs.statusCode, 404);
       assert.equal(docs.body, PAGE_NOT_FOUND.body);
-    } finally {
-      await app.close();
-      await core.dispose();
-    }
-  });
+    }));
 
-  test('the native API can be served at the root too', async () => {
-    const core = await createTestCore();
-    const app = buildApp(core, { only: 'native' });
-    try {
+  test('the native API can be served at the root too', () =>
+    withTestApp({ only: 'native' }, async (app) => {
       const me = await app.inject({ url: '/me' });
       assert.equal(me.statusCode, 401);
       assert.equal(me.json().error.code, 'unauthenticated');
       assert.equal((await app.inject({ url: '/docs/json' })).statusCode, 200);
-    } finally {
-      await app.close();
-      await core.dispose();
-    }
-  });
+    }));
 });
 
 describe('form bodies', () => {
-  test('are parsed with the same bracket rules, for the dialects that take them', async () => {
-    const core = await createTestCore();
-    const app = buildApp(core);
-    app.post('/echo', async (request) => request.body);
-    try {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/echo',
-        payload: 'user[name]=bob&user[ids][]=1&user[ids][]=2&__proto__[x]=1',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      assert.deepEqual(response.json(), { user: { name: 'bob', ids: ['1', '2'] } });
-    } finally {
-      await app.close();
-      await core.dispose();
-    }
-  });
+  test('are parsed with the same bracket rules, for the dialects that take them', () =>
+    withTestApp(
+      {},
+      async (app) => {
+        const response = await app.inject({
+          method: 'POST',
+          url: '/echo',
+          payload: 'user[name]=bob&user[ids][]=1&user[ids][]=2&__proto__[x]=1',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        assert.deepEqual(response.json(), { user: { name: 'bob', ids: ['1', '2'] } });
+      },
+      (app) => app.post('/echo', async (request) => request.body),
+    ));
 
-  test('the native API refuses them: JSON only', async () => {
-    const core = await createTestCore();
-    const app = buildApp(core);
-    try {
+  test('the native API refuses them: JSON only', () =>
+    withTestApp({}, async (app) => {
       const response = await app.inject({
         method: 'POST',
         url: '/v1/sessions',
@@ -152,11 +128,7 @@ describe('form bodies', () => {
       });
       assert.equal(response.statusCode, 415);
       assert.equal(response.json().error.code, 'unsupported_media_type');
-    } finally {
-      await app.close();
-      await core.dispose();
-    }
-  });
+    }));
 });
 
 describe('parseQueryString', () => {

@@ -7,6 +7,7 @@ import * as nameLengthIndex from './migrations/0003-name-length-index.js';
 import * as emailUniqueLoginAttempts from './migrations/0004-email-unique-login-attempts.js';
 import * as stackSessions from './migrations/0005-stack-sessions.js';
 import * as rateBuckets from './migrations/0006-rate-buckets.js';
+import * as usersByLevelIndex from './migrations/0007-users-by-level-index.js';
 
 export interface MigrationContext {
   readonly engine: EngineCapabilities['engine'];
@@ -22,6 +23,7 @@ const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0004-email-unique-login-attempts': emailUniqueLoginAttempts,
   '0005-stack-sessions': stackSessions,
   '0006-rate-buckets': rateBuckets,
+  '0007-users-by-level-index': usersByLevelIndex,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { unmapIpv4 } from '../core/auth/ip-ranges.js';
 
 /**
  * The address the request came from, as the core records it: the socket's peer, or, when that
@@ -10,5 +11,5 @@ export function clientIp(request: Pick<FastifyRequest, 'ip'>): string | null {
   const ip = request.ip;
   if (typeof ip !== 'string' || ip === '') return null;
   // Dual-stack sockets report IPv4 peers as `::ffff:a.b.c.d`; key scopes and logs want `a.b.c.d`.
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice('::ffff:'.length) : ip;
+  return unmapIpv4(ip);
 }

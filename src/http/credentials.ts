@@ -23,7 +23,7 @@ declare module 'fastify' {
 /** What a request presented, before anything is checked. */
 export type PresentedCredential =
   | { readonly kind: 'none' }
-  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'token'; readonly token: string; readonly source?: 'cookie' }
   | { readonly kind: 'name_and_key'; readonly name: string; readonly key: string }
   /** Present but unreadable: refused like a wrong key (uniform 401). */
   | { readonly kind: 'malformed'; readonly reason: 'unreadable_authorization' | 'unsupported_scheme' | 'missing_name_or_key' };
@@ -43,6 +43,8 @@ export interface CredentialSources {
   readonly bodyNameAndKey?: { readonly name: string; readonly key: string };
   /** A token as a query parameter (Civitai `token`). */
   readonly queryToken?: string;
+  /** A session token in this cookie (the native console's `roster_session`), read after every other source. */
+  readonly cookieToken?: string;
 }
 
 type Params = Readonly<Record<string, unknown>> | undefined;
@@ -105,7 +107,21 @@ export function readCredentials(request: Pick<FastifyRequest, 'headers' | 'query
     const found = readNameAndKey(request.body as Params, sources.bodyNameAndKey);
     if (found.kind !== 'none') return found;
   }
+  if (sources.cookieToken) {
+    const token = readCookie(request.headers.cookie, sources.cookieToken);
+    if (token) return { kind: 'token', token, source: 'cookie' };
+  }
   return { kind: 'none' };
+}
+
+/** One cookie's value from a `Cookie` header; undefined when absent. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals > 0 && pair.slice(0, equals).trim() === name) return pair.slice(equals + 1).trim();
+  }
+  return undefined;
 }
 
 /**
@@ -182,7 +198,9 @@ export function installAuthentication(app: FastifyInstance, core: Core, sources:
   app.addHook('preValidation', async (request) => {
     const presented = readCredentials(request, sources);
     const ip = clientIp(request);
-    const viewer = await authenticateCredential(core, presented, ip);
+    // A stale cookie was not presented on purpose (the browser sends it): it reads as none, so that signing in again works.
+    const viewer =
+      (await authenticateCredential(core, presented, ip)) ?? (presented.kind === 'token' && presented.source === 'cookie' ? anonymousFrom(ip) : null);
     if (viewer === null) throw unauthenticated(options.refusal?.(presented) ?? 'credential refused');
     request.viewer = viewer;
     // An unmatched path answers the dialect's 404 whatever the key.

@@ -141,6 +141,21 @@ export function installErrorHandler(app: FastifyInstance, render: ErrorRenderer)
   });
 }
 
+/** What a dialect that reads thrown errors itself makes of one: its rendering, and whether it was a bug. */
+export type ThrownRenderer = (error: unknown, request: FastifyRequest) => { readonly rendered: RenderedError; readonly internal: boolean };
+
+/**
+ * Installs the error boundary of a dialect that maps thrown errors itself (Stack, Civitai)
+ * rather than through `classifyError`: what it calls internal is logged, never shown.
+ */
+export function installThrownErrorHandler(app: FastifyInstance, render: ThrownRenderer): void {
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const { rendered, internal } = render(error, request);
+    if (internal) logInternal(request, error);
+    return sendRendered(reply, rendered);
+  });
+}
+
 /** Installs a dialect's 404 for every path under its prefix that no route answers. */
 export function installNotFoundHandler(app: FastifyInstance, render: (request: FastifyRequest) => RenderedError): void {
   app.setNotFoundHandler((request, reply) => sendRendered(reply, render(request)));

@@ -28,33 +28,38 @@ function routeOf(request: FastifyRequest): string {
 }
 
 /**
- * One structured line per request (id, dialect, route pattern, status, duration, viewer), the
- * request id echoed in `X-Request-Id`, and the request counted in the metrics. The URL is logged
- * with secret-looking query values redacted; headers are never logged.
+ * Every request counted in the metrics and its id echoed in `X-Request-Id`; with `accessLog`,
+ * also one structured line (id, dialect, route pattern, status, duration, viewer), its URL with
+ * secret-looking query values redacted. Headers are never logged.
  */
-export function installRequestLog(app: FastifyInstance, metrics: Metrics, dialectOf: (url: string) => string): void {
-  app.addHook('onRequest', async (request, reply) => {
+export function installRequestLog(app: FastifyInstance, metrics: Metrics, dialectOf: (url: string) => string, options: { readonly accessLog: boolean }): void {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const path = request.url.split('?', 1)[0] ?? '';
-    if (QUIET_PATHS.has(path)) return;
-    const dialect = dialectOf(request.url);
+  app.addHook('onResponse', (request, reply, done) => {
+    const url = request.url;
+    const question = url.indexOf('?');
+    if (QUIET_PATHS.has(question < 0 ? url : url.slice(0, question))) return done();
+    const dialect = dialectOf(url);
     const route = routeOf(request);
     const seconds = reply.elapsedTime / 1000;
     metrics.recordRequest({ dialect, route, method: request.method, status: reply.statusCode, seconds });
-    request.log.info(
-      {
-        dialect,
-        method: request.method,
-        route,
-        url: redactUrl(request.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        viewer: viewerIdOf(request),
-        ip: request.ip,
-      },
-      'request',
-    );
+    if (options.accessLog) {
+      request.log.info(
+        {
+          dialect,
+          method: request.method,
+          route,
+          url: redactUrl(url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+          viewer: viewerIdOf(request),
+          ip: request.ip,
+        },
+        'request',
+      );
+    }
+    done();
   });
 }

@@ -1,14 +1,20 @@
 import { type NameChangeRow, type SanctionRow, type SubscriptionRow, type UserRow } from '../db/schema.js';
 import type { UserLine } from './transfer-format.js';
-import { countersOf, parseJson, stringList } from '../core/users/user.js';
+import { accountFieldsOf, countersOf, metadataOf, parseJson, stringList } from '../core/users/user.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export interface ExportLineOptions {
+  /** Default true. False leaves `password_hash` out (the native API's export: no response carries a hash). */
+  readonly passwordHashes?: boolean;
+}
 
 /** Renders a user and what belongs to them as one line of the transfer format (see transfer-format.ts), without the newline. */
 export function renderExportLine(
   user: UserRow,
   related: { nameChanges: readonly NameChangeRow[]; sanctions: readonly SanctionRow[]; subscriptions: readonly SubscriptionRow[] },
+  options: ExportLineOptions = {},
 ): string {
   const line: UserLine = {
     id: user.id,
@@ -17,23 +23,9 @@ export function renderExportLine(
     email: user.email,
     email_verified: user.email_verified === 1,
     password_hash: user.password_hash,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    display_name: user.display_name,
-    profile_image_url: user.profile_image_url,
-    avatar_id: user.avatar_id,
-    avatar_nsfw: user.avatar_nsfw,
-    level: user.level,
-    inviter_id: user.inviter_id,
-    is_deleted: user.is_deleted === 1,
-    is_anonymous: user.is_anonymous === 1,
-    restricted_by_admin: user.restricted_by_admin === 1,
-    restricted_by_admin_reason: user.restricted_by_admin_reason,
-    restricted_by_admin_private_details: user.restricted_by_admin_private_details,
+    ...accountFieldsOf(user),
     preferences: storedObject(user.preferences),
-    client_metadata: parseJson(user.client_metadata),
-    client_read_only_metadata: parseJson(user.client_read_only_metadata),
-    server_metadata: parseJson(user.server_metadata),
+    ...metadataOf(user),
     country_code: user.country_code,
     risk_scores: parseJson(user.risk_scores),
     created_at: iso(user.created_at),
@@ -70,6 +62,7 @@ export function renderExportLine(
       canceled_at: isoOrNull(s.canceled_at),
     })),
   };
+  if (options.passwordHashes === false) delete (line as Partial<UserLine>).password_hash;
   return JSON.stringify(line);
 }
 

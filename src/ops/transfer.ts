@@ -4,12 +4,18 @@ import { recordAudit } from '../core/moderation/audit.js';
 import { refreshStatistics, SubstringIndexPause } from './bulk-write.js';
 import type { Core } from '../core/context.js';
 import { forbidden, invalidParam } from '../core/errors.js';
-import { renderExportLine } from './render-export-line.js';
+import { renderExportLine, type ExportLineOptions } from './render-export-line.js';
 import { ImportWriter, type ImportFailure } from './transfer-batch.js';
 import { LineError, parseImportLine, type ImportRecord } from './transfer-format.js';
-import { isSystem, type Viewer } from '../core/access/viewer.js';
+import { can, outranks } from '../core/access/policy.js';
+import type { Viewer } from '../core/access/viewer.js';
 
 export type { ImportFailure } from './transfer-batch.js';
+
+/** Export and import move every account: the system and admins (`data.transfer`). */
+export function assertMayTransfer(viewer: Viewer): void {
+  if (!can(viewer, 'data.transfer')) throw forbidden('Only admins may export or import users');
+}
 
 /** Past this many imported users the SQLite substring index is paused and rebuilt once at the end. */
 const PAUSE_INDEX_AFTER = 20_000;
@@ -19,10 +25,10 @@ const PAUSE_INDEX_AFTER = 20_000;
  * Reads in keyset batches of `batchSize` users, each with its name history, sanctions and
  * subscriptions in three more queries, so memory stays flat whatever the count. Yields one
  * string of lines per batch. Batches are separate reads: users changed by a running server
- * while exporting appear as they were when their batch was read. System viewer only.
+ * while exporting appear as they were when their batch was read. The system and admins (`data.transfer`).
  */
-export async function* exportUsers(core: Core, viewer: Viewer, options: { batchSize?: number } = {}): AsyncGenerator<string> {
-  if (!isSystem(viewer)) throw forbidden('Only the system may export users');
+export async function* exportUsers(core: Core, viewer: Viewer, options: { batchSize?: number } & ExportLineOptions = {}): AsyncGenerator<string> {
+  assertMayTransfer(viewer);
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw invalidParam('batch', 'batch size must be a whole number ≥ 1');
   let after = 0;
@@ -34,7 +40,7 @@ export async function* exportUsers(core: Core, viewer: Viewer, options: { batchS
       core.db,
       users.map((user) => user.id),
     );
-    yield users.map((user) => `${renderExportLine(user, related(user.id))}\n`).join('');
+    yield users.map((user) => `${renderExportLine(user, related(user.id), options)}\n`).join('');
     after = (users.at(-1) as { id: number }).id;
     count += users.length;
   }
@@ -93,7 +99,8 @@ export interface ImportSummary {
  * Imports JSON Lines as `exportUsers` writes them, from any stream of text or bytes. Each line is
  * checked on its own: a bad line is reported (with its number) and skipped, the rest go on.
  * Ids and uuids are kept when free; names must be free. Export → import into an empty database
- * → export gives the same lines. System viewer only.
+ * → export gives the same lines. The system and admins (`data.transfer`); an admin's import
+ * refuses lines for users at or above the admin's own level (the level rule).
  */
 export async function importUsers(
   core: Core,
@@ -101,7 +108,7 @@ export async function importUsers(
   input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
-  if (!isSystem(viewer)) throw forbidden('Only the system may import users');
+  assertMayTransfer(viewer);
   const batchSize = options.batchSize ?? 10_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw invalidParam('batch', 'batch size must be a whole number ≥ 1');
   const writer = new ImportWriter(core);
@@ -124,7 +131,9 @@ export async function importUsers(
       if (text.trim() === '') continue;
       lines++;
       try {
-        batch.push(parseImportLine(text, number, core.now()));
+        const record = parseImportLine(text, number, core.now());
+        if (!outranks(viewer, record.row.level)) throw new LineError('level: only a higher level may import a user at this level');
+        batch.push(record);
       } catch (error) {
         fail({ line: number, message: error instanceof LineError ? error.message : String(error) });
       }

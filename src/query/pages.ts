@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { invalidParam, tooCostly } from '../core/errors.js';
+import { splitPage } from '../core/paginator.js';
 import type { Database } from '../db/schema.js';
 import { decodeCursor, encodeCursor, type CursorValues } from './cursor.js';
 import type { FieldType } from './fields.js';
@@ -67,7 +68,8 @@ function checkCount(param: string, value: unknown, min: number): void {
 }
 
 function pageOf(ids: number[], limit: number, nextCursor: string | null): Page {
-  return { ids: ids.slice(0, limit), hasMore: ids.length > limit, nextCursor };
+  const { items, hasMore } = splitPage(ids, limit);
+  return { ids: items, hasMore, nextCursor };
 }
 
 async function idPage(base: BaseQuery, kind: 'before' | 'after', id: number, limit: number): Promise<Page> {

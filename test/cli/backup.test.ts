@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { createTestCore } from '../support/database.js';
 import { insertUser } from '../support/users.js';
-import { jsonLine, runRoster } from './run-roster.js';
+import { jsonLine, runRoster } from '../support/run-roster.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'roster-backup-'));
 

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { jsonLine, runRoster, type RunResult } from './run-roster.js';
+import { assertFailure, jsonLine, runRoster, type RunResult } from '../support/run-roster.js';
 
 /** The Civitai model from the command line: subscriptions (tiers), mutes, the avatar's level. */
 let database: TestDatabase;
 const roster = (args: readonly string[]): Promise<RunResult> => runRoster(args, { url: database.url });
-
-function assertFailure(result: RunResult, reason: RegExp): void {
-  assert.notEqual(result.code, 0, result.stderr);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, reason);
-}
 
 before(async () => {
   database = await createTestDatabase();

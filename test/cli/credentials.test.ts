@@ -5,18 +5,12 @@ import { openCore, type OpenCore } from '../../src/core/create-core.js';
 import { hashSecret } from '../../src/core/auth/secrets.js';
 import { verifyStackProjectKey } from '../../src/core/orgs/stack-projects.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
-import { jsonLine, runRoster, type RunResult } from './run-roster.js';
+import { assertFailure, jsonLine, runRoster, type RunResult } from '../support/run-roster.js';
 
 const DAY = 86_400_000;
 let database: TestDatabase;
 let core: OpenCore;
 const roster = (args: readonly string[]): Promise<RunResult> => runRoster(args, { url: database.url });
-
-function assertFailure(result: RunResult, reason: RegExp): void {
-  assert.notEqual(result.code, 0, result.stderr);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, reason);
-}
 
 before(async () => {
   database = await createTestDatabase();

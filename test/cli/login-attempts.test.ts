@@ -5,7 +5,7 @@ import { login } from '../../src/core/auth/sessions.js';
 import { createUser } from '../../src/core/users/users.js';
 import { SYSTEM } from '../../src/core/access/viewer.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
-import { runRoster } from './run-roster.js';
+import { runRoster } from '../support/run-roster.js';
 
 let database: TestDatabase;
 let core: OpenCore;

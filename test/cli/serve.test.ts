@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { createTestDatabase } from '../support/database.js';
-import { jsonLine, runRoster, spawnRoster } from './run-roster.js';
+import { jsonLine, runRoster, spawnRoster } from '../support/run-roster.js';
 
 test('migrate prints the migrations it applied, then nothing once up to date', async () => {
   const database = await createTestDatabase();

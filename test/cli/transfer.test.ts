@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { jsonLine, runRoster } from './run-roster.js';
+import { jsonLine, runRoster } from '../support/run-roster.js';
 
 let source: TestDatabase;
 let target: TestDatabase;

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { jsonLine, runRoster, type RunResult } from './run-roster.js';
+import { assertFailure, jsonLine, runRoster, type RunResult } from '../support/run-roster.js';
 
 let database: TestDatabase;
 const roster = (args: readonly string[], input?: string): Promise<RunResult> =>
   runRoster(args, { url: database.url, ...(input === undefined ? {} : { input }) });
-
-/** A failed command: non-zero exit, nothing on stdout, the reason on stderr. */
-function assertFailure(result: RunResult, reason: RegExp): void {
-  assert.notEqual(result.code, 0, result.stderr);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, reason);
-}
 
 before(async () => {
   database = await createTestDatabase();

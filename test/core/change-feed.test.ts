@@ -9,7 +9,7 @@ import { FEED_APPLICATION_NAME } from '../../src/core/change-feed.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
 import { banUser } from '../../src/core/moderation/moderation.js';
 import { createUser } from '../../src/core/users/users.js';
-import { runRoster } from '../cli/run-roster.js';
+import { runRoster } from '../support/run-roster.js';
 import { createTestDatabase, TEST_ENGINE, testConfig, type TestDatabase } from '../support/database.js';
 
 /** The bound: a revocation on one instance is refused by the others within one second. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../../src/core/auth/api-keys.js';
+import { CHANGE_POLL_INTERVAL_MS } from '../../src/core/auth/credential-cache.js';
 import { authenticateBearer } from '../../src/core/auth/authenticate.js';
 import type { Change, Core } from '../../src/core/context.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
@@ -28,12 +30,15 @@ async function insertUser(core: Core, name: string): Promise<number> {
   return row.id;
 }
 
+/** Longer than the poll window: the next cache read after it asks SQLite's data_version again. */
+const pollWindow = (): Promise<void> => sleep(CHANGE_POLL_INTERVAL_MS + 20);
+
 /**
- * Resolves once `core` has heard a change matching `test`. PostgreSQL pushes it (NOTIFY arrives
- * just after the commit); SQLite is asked on the next cache read, so there is nothing to wait for.
+ * Resolves once `core` will hear a change matching `test`. PostgreSQL pushes it (NOTIFY arrives
+ * just after the commit); SQLite is asked on the first cache read once the poll window has passed.
  */
 function heard(core: Core, test: (change: Change) => boolean): Promise<void> {
-  if (core.caps.changeNotifications !== 'listen-notify') return Promise.resolve();
+  if (core.caps.changeNotifications !== 'listen-notify') return pollWindow();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('change never arrived')), 5_000);
     const stop = core.changes.subscribe((change) => {
@@ -69,6 +74,7 @@ describe(`two instances on one ${TEST_ENGINE} database`, () => {
     // A change that announces nothing: PostgreSQL instances keep their cached answer until the
     // TTL; on SQLite any commit by another connection clears the cache.
     await a.db.updateTable('api_keys').set({ revoked_at: clock }).where('id', '=', apiKey.id).execute();
+    if (b.caps.changeNotifications === 'data-version') await pollWindow();
     const viewer = await authenticateBearer(b, secret, null);
     assert.equal(viewer?.id ?? null, b.caps.changeNotifications === 'listen-notify' ? user : null);
   });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { createTestCore, TEST_ENGINE, type TestCore } from '../support/database.js';
+import { TEST_ENGINE, type TestCore } from '../support/database.js';
+import { openTestApp } from '../support/app.js';
 
 const NAMES = Array.from({ length: 20 }, (_, i) => `racer_${i}`);
 const PASSWORD = 'correct horse battery';
@@ -14,16 +14,10 @@ const PASSWORD = 'correct horse battery';
 describe(`200 concurrent signups for 20 names (${TEST_ENGINE})`, () => {
   let core: TestCore;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
 
-  before(async () => {
-    core = await createTestCore();
-    app = buildApp(core);
-    await app.ready();
-  });
-  after(async () => {
-    await app.close();
-    await core.dispose();
-  });
+  before(async () => ({ core, app, close } = await openTestApp()));
+  after(() => close());
 
   const countRacers = async (prefix: string) =>
     (await core.db.selectFrom('users').select('name').where('name', 'like', `${prefix}%`).execute()).map((row) => row.name).sort();

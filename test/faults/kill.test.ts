@@ -10,7 +10,7 @@ import { SYSTEM } from '../../src/core/access/viewer.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
 import { exportUsers } from '../../src/ops/transfer.js';
 import { seedUsers } from '../../src/ops/seed.js';
-import { spawnRoster } from '../cli/run-roster.js';
+import { spawnRoster } from '../support/run-roster.js';
 import { createTestCore, createTestDatabase, TEST_ENGINE, testConfig, type TestDatabase } from '../support/database.js';
 
 const SOURCE_USERS = 30_000;

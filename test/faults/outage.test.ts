@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { buildApp } from '../../src/app.js';
-import { createTestCore, TEST_ENGINE, TEST_POSTGRES_URL, type TestCore } from '../support/database.js';
+import { TEST_ENGINE, TEST_POSTGRES_URL, type TestCore } from '../support/database.js';
+import { openTestApp } from '../support/app.js';
 
 const PASSWORD = 'correct horse battery';
 /** What an outage answer must never show. */
@@ -12,17 +12,11 @@ const INTERNALS = /SQLITE|sqlite|postgres|terminat|ECONN|Connection terminated|s
 
 let core: TestCore;
 let app: FastifyInstance;
+let close: () => Promise<void>;
 let address = 0;
 
-before(async () => {
-  core = await createTestCore();
-  app = buildApp(core);
-  await app.ready();
-});
-after(async () => {
-  await app.close();
-  await core.dispose();
-});
+before(async () => ({ core, app, close } = await openTestApp()));
+after(() => close());
 
 const nativeSignup = (name: string) =>
   app.inject({ method: 'POST', url: '/v1/users', payload: { name, password: PASSWORD }, remoteAddress: `198.51.100.${++address % 250}` });

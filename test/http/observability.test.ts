@@ -30,7 +30,7 @@ describe('request log, request ids and metrics', () => {
   let key = '';
 
   before(async () => {
-    core = await createTestCore({ env: { ROSTER_LOG_LEVEL: 'info', ROSTER_METRICS_TOKEN: METRICS_TOKEN } });
+    core = await createTestCore({ env: { ROSTER_LOG_LEVEL: 'info', ROSTER_ACCESS_LOG: 'true', ROSTER_METRICS_TOKEN: METRICS_TOKEN } });
     app = buildApp(core, { logStream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
     await app.ready();
     const id = await insertUser(core, { name: 'watcher', level: 50 });
@@ -114,6 +114,27 @@ describe('request log, request ids and metrics', () => {
     assert.match(text, /^roster_change_feed_reconnects_total 0$/m);
     assert.match(text, /^process_resident_memory_bytes \d+/m);
     assert.match(text, /^roster_db_statement_duration_seconds_count \d+/m);
+  });
+});
+
+describe('the access log', () => {
+  test('is off by default: no line per request even at info, the request still counted', async () => {
+    const core = await createTestCore({ env: { ROSTER_LOG_LEVEL: 'info', ROSTER_METRICS_TOKEN: METRICS_TOKEN } });
+    const lines: Record<string, unknown>[] = [];
+    const app = buildApp(core, { logStream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    try {
+      const response = await app.inject({ url: '/v1/users/1' });
+      assert.ok(response.headers['x-request-id']);
+      assert.deepEqual(
+        lines.filter((line) => line.msg === 'request'),
+        [],
+      );
+      const text = (await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
+      assert.equal(sample(text, 'roster_http_requests_total', { dialect: 'native', route: '/v1/users/:id', method: 'GET', status_class: '4xx' }), 1);
+    } finally {
+      await app.close();
+      await core.dispose();
+    }
   });
 });
 

@@ -22,3 +22,11 @@ export async function viewerOf(core: Core, id: number, ip: string | null = null)
   assert.ok(user, `no user ${id}`);
   return viewerFor(user, { kind: 'session', id: 0 }, ip);
 }
+
+/** A signed-in viewer whose user has an id, as the core's membership and subscription rules need. */
+export type UserViewer = Viewer & { readonly id: number };
+
+/** Inserts a user directly (see {@link insertUser}) and returns them as a signed-in viewer. */
+export async function insertViewer(core: Core, fields: Partial<NewUserRow> & { name: string }): Promise<UserViewer> {
+  return (await viewerOf(core, await insertUser(core, fields))) as UserViewer;
+}

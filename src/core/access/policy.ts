@@ -27,7 +27,10 @@ export type UserAction =
   | 'user.restrict'
   /** Server-written data: client-read-only and server metadata, counters, subscriptions, verification. */
   | 'user.write_server_data'
+  /** Create API keys and sign in as oneself: the user alone. */
   | 'user.manage_credentials'
+  /** List and revoke someone's API keys and sessions (the admin console; never a secret): self, or an admin above them. */
+  | 'user.oversee_credentials'
   /** Open a session for someone else (Stack Auth `POST /auth/sessions`, impersonation): the system, or an admin above them. */
   | 'user.open_session'
   | 'user.view_name_history'
@@ -45,7 +48,13 @@ export type GlobalAction =
   /** Act on any organization: owners, memberships, server-written metadata. */
   | 'org.administer'
   | 'stack_project.manage'
-  | 'audit.view';
+  | 'audit.view'
+  /** Open an admin console session (a cookie session): staff, Moderator and above. */
+  | 'console.sign_in'
+  /** Site-wide figures for the console's dashboard: staff. */
+  | 'stats.view'
+  /** Export every user as JSON Lines, or import them: admins. */
+  | 'data.transfer';
 
 /** The viewer's and the target's standing in one organization, as org rules need them. */
 export interface OrgTarget {
@@ -91,6 +100,9 @@ const GLOBAL_ACTIONS: ReadonlySet<string> = new Set<GlobalAction>([
   'org.administer',
   'stack_project.manage',
   'audit.view',
+  'console.sign_in',
+  'stats.view',
+  'data.transfer',
 ]);
 
 function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
@@ -106,7 +118,11 @@ function canGlobal(viewer: Viewer, action: GlobalAction): boolean {
     case 'org.administer':
     case 'stack_project.manage':
     case 'audit.view':
+    case 'data.transfer':
       return isAdmin(viewer);
+    case 'console.sign_in':
+    case 'stats.view':
+      return isUsable(viewer) && isModerator(viewer);
   }
 }
 
@@ -137,6 +153,8 @@ function canOnUser(viewer: Viewer, action: UserAction, target: User): boolean {
       return isAdmin(viewer) && (self || above);
     case 'user.manage_credentials':
       return self && !target.is_deleted;
+    case 'user.oversee_credentials':
+      return (self && !target.is_deleted) || (isAdmin(viewer) && above);
     case 'user.open_session':
       return isAdmin(viewer) && !self && above && !target.is_deleted;
     case 'user.view_name_history':

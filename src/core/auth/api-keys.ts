@@ -68,11 +68,18 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   });
 }
 
-/** The user whose credentials `viewer` wants to manage: themself, or anyone for the system. */
-export async function loadCredentialOwner(core: Core, viewer: Viewer, userId: number): Promise<User> {
+/**
+ * Who may reach a user's credentials: `user.manage_credentials` (the owner alone, as Danbooru's
+ * key routes have it) or `user.oversee_credentials` (also an admin above them, as the native API
+ * and its console have it: list and revoke, never create).
+ */
+export type CredentialReach = 'user.manage_credentials' | 'user.oversee_credentials';
+
+/** The user whose credentials `viewer` wants to reach: themself, an admin's inferior when overseeing, or anyone for the system. */
+export async function loadCredentialOwner(core: Core, viewer: Viewer, userId: number, reach: CredentialReach = 'user.manage_credentials'): Promise<User> {
   const owner = await loadUser(core, userId);
   if (!owner) throw notFound('user');
-  if (!can(viewer, 'user.manage_credentials', owner)) throw forbidden();
+  if (!can(viewer, reach, owner)) throw forbidden();
   return owner;
 }
 
@@ -150,8 +157,8 @@ export async function createApiKey(core: Core, viewer: Viewer, userId: number, i
 }
 
 /** The user's keys that are not revoked (expired ones included), newest first. */
-export async function listApiKeys(core: Core, viewer: Viewer, userId: number): Promise<ApiKey[]> {
-  await loadCredentialOwner(core, viewer, userId);
+export async function listApiKeys(core: Core, viewer: Viewer, userId: number, reach?: CredentialReach): Promise<ApiKey[]> {
+  await loadCredentialOwner(core, viewer, userId, reach);
   await flushCredentialUse(core);
   const rows = await core.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('id', 'desc').execute();
   return rows.map(toApiKey);
@@ -161,10 +168,10 @@ export async function listApiKeys(core: Core, viewer: Viewer, userId: number): P
  * Revokes a key; every instance refuses it from the next request on. Someone else's key is
  * `not_found`, as Danbooru scopes keys to their owner. Revoking twice returns the key unchanged.
  */
-export async function revokeApiKey(core: Core, viewer: Viewer, apiKeyId: number): Promise<ApiKey> {
+export async function revokeApiKey(core: Core, viewer: Viewer, apiKeyId: number, reach: CredentialReach = 'user.manage_credentials'): Promise<ApiKey> {
   const row = Number.isSafeInteger(apiKeyId) ? await core.db.selectFrom('api_keys').selectAll().where('id', '=', apiKeyId).executeTakeFirst() : undefined;
   const owner = row ? await loadUser(core, row.user_id) : null;
-  if (!row || !owner || !can(viewer, 'user.manage_credentials', owner)) throw notFound('api_key');
+  if (!row || !owner || !can(viewer, reach, owner)) throw notFound('api_key');
   if (row.revoked_at !== null) return toApiKey(row);
   const now = core.now();
   const revoked = await core.db.transaction().execute(async (trx) => {

@@ -16,6 +16,13 @@ export interface CachedCredential {
 /** A safety net only: invalidations through the change feed are what make revocations immediate. */
 export const CREDENTIAL_CACHE_TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
+/**
+ * How often a cache read asks whether other processes committed (SQLite's `PRAGMA data_version`;
+ * PostgreSQL pushes instead). A revocation, ban or deletion made by another process (the CLI, a
+ * second server on the same file) is therefore refused within this window; one made by this
+ * process is heard at once, as it is published in-process.
+ */
+export const CHANGE_POLL_INTERVAL_MS = 100;
 /** Uses of a credential are written at most this often (per core), batched in one transaction. */
 export const USAGE_FLUSH_INTERVAL_MS = 1_000;
 
@@ -26,8 +33,13 @@ export const USAGE_FLUSH_INTERVAL_MS = 1_000;
 export class CredentialCache {
   private readonly entries = new Map<string, CachedCredential>();
   private currentGeneration = 0;
+  private nextPollAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly core: Core) {
+  /** `monotonic` times the polls (never the core's clock, which tests may stop). */
+  constructor(
+    private readonly core: Pick<Core, 'changes'>,
+    private readonly monotonic: () => number = () => performance.now(),
+  ) {
     core.changes.subscribe((change) => this.invalidate(change));
   }
 
@@ -36,9 +48,16 @@ export class CredentialCache {
     return this.currentGeneration;
   }
 
-  /** The entry for `tokenHash` if still valid at `now`; first hears of other processes' changes. */
+  /**
+   * The entry for `tokenHash` if still valid at `now`; first hears of other processes' changes
+   * when the last poll is `CHANGE_POLL_INTERVAL_MS` old.
+   */
   get(tokenHash: string, now: number): CachedCredential | null {
-    this.core.changes.poll();
+    const clock = this.monotonic();
+    if (clock >= this.nextPollAt) {
+      this.nextPollAt = clock + CHANGE_POLL_INTERVAL_MS;
+      this.core.changes.poll();
+    }
     // Not hearing other instances: an entry may be stale, so every lookup goes to the database.
     if (!this.core.changes.listening) return null;
     const entry = this.entries.get(tokenHash);

@@ -1,9 +1,16 @@
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+/**
+ * Every reading of an IP address or CIDR range in Roster: API-key address limits, trusted proxies,
+ * the client address, throttle and rate-limit keys. Node's `isIP` decides what is valid (dotted
+ * quads only, no `127.1`), `BlockList` matches, `ipaddr.js` reads IPv6 groups; nothing by hand.
+ */
 
 /** Danbooru: at most 20 permitted addresses or ranges per API key. */
 export const MAX_IP_RANGES = 20;
 
-interface IpRange {
+export interface IpRange {
   readonly address: string;
   readonly prefix: number;
   readonly family: 'ipv4' | 'ipv6';
@@ -54,19 +61,32 @@ export function ipInRanges(ip: string, ranges: readonly string[]): boolean {
   return blockListFor(ranges).check(ip, version === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** The eight 16-bit groups of a valid IPv6 address, as numbers. */
-function ipv6Groups(ip: string): number[] {
-  let text = ip.split('%')[0] ?? '';
-  const v4Tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4Tail) {
-    const [a, b, c, d] = v4Tail.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4Tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [left = '', right] = text.split('::');
-  const head = left ? left.split(':') : [];
-  const tail = right ? right.split(':') : [];
-  const middle = right === undefined ? [] : Array<string>(8 - head.length - tail.length).fill('0');
-  return [...head, ...middle, ...tail].map((group) => parseInt(group, 16));
+/**
+ * Whether every address of the range `inner` lies within one of `outer`'s ranges: a container of
+ * the same family with a prefix no longer than inner's that holds inner's address (all addresses
+ * of inner share its first bits, so they are then all inside).
+ */
+export function rangeWithin(inner: string, outer: readonly string[]): boolean {
+  const range = parseIpRange(inner);
+  if (!range) return false;
+  return outer.some((text) => {
+    const container = parseIpRange(text);
+    return container !== null && container.family === range.family && container.prefix <= range.prefix && ipInRanges(range.address, [text]);
+  });
+}
+
+/** A valid IPv6 address, read; null for IPv4 addresses and anything that is not an address. */
+function ipv6(ip: string): ipaddr.IPv6 | null {
+  return isIP(ip) === 6 ? ipaddr.IPv6.parse(ip) : null;
+}
+
+/**
+ * An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, as dual-stack sockets report IPv4 peers) as the
+ * IPv4 address it stands for; any other text unchanged.
+ */
+export function unmapIpv4(ip: string): string {
+  const address = ipv6(ip);
+  return address?.isIPv4MappedAddress() ? address.toIPv4Address().toString() : ip;
 }
 
 /**
@@ -76,14 +96,11 @@ function ipv6Groups(ip: string): number[] {
 export function addressKey(ip: string): string {
   const version = isIP(ip);
   if (version === 4) return ip;
-  if (version !== 6) return ip.slice(0, 64);
-  const groups = ipv6Groups(ip);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const [hi = 0, lo = 0] = groups.slice(6);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  return `${groups
+  const address = ipv6(ip);
+  if (!address) return ip.slice(0, 64);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
+  return `${address.parts
     .slice(0, 4)
-    .map((g) => g.toString(16))
+    .map((group) => group.toString(16))
     .join(':')}::/64`;
 }

@@ -3,6 +3,7 @@ import type { Core } from '../context.js';
 import { forbidden, invalidParam } from '../errors.js';
 import { can } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
+import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage, type BeforeIdRequest } from '../paginator.js';
 
 /** Why a login was refused, or `success`. Callers never see it; admins read it here. */
 export type LoginOutcome =
@@ -19,7 +20,8 @@ export interface LoginAttempt {
   readonly reason: LoginOutcome;
 }
 
-export interface LoginAttemptQuery {
+/** `limit` from 1 to {@link LOGIN_ATTEMPTS_MAX_LIMIT}; `beforeId`: attempts older than it. */
+export interface LoginAttemptQuery extends BeforeIdRequest {
   readonly userId?: number;
   readonly ip?: string;
   readonly success?: boolean;
@@ -27,20 +29,12 @@ export interface LoginAttemptQuery {
   readonly since?: number;
   /** Attempts before this time (ms). */
   readonly until?: number;
-  /** 1 to 1000. */
-  readonly limit: number;
-  /** Attempts older than this id (the previous page's `nextBeforeId`). */
-  readonly beforeId?: number;
 }
 
-export interface LoginAttemptPage {
-  readonly items: LoginAttempt[];
-  readonly nextBeforeId: number | null;
-}
+export type LoginAttemptPage = BeforeIdPage<LoginAttempt>;
 
 export const LOGIN_ATTEMPTS_MAX_LIMIT = 1000;
 const MAX_LOGIN_TEXT = 320;
-const MAX_ID = 2_147_483_647;
 
 /** Writes one attempt. A failure to write must not turn a refusal into a 500, nor block a login. */
 export async function recordLoginAttempt(
@@ -86,15 +80,10 @@ const isTime = (value: number | undefined): boolean => value === undefined || (N
  */
 export async function listLoginAttempts(core: Core, viewer: Viewer, query: LoginAttemptQuery): Promise<LoginAttemptPage> {
   if (!can(viewer, 'audit.view')) throw forbidden();
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > LOGIN_ATTEMPTS_MAX_LIMIT) {
-    throw invalidParam('limit', `limit must be between 1 and ${LOGIN_ATTEMPTS_MAX_LIMIT}`);
-  }
-  for (const [param, value] of [
+  checkBeforeIdPage(query.limit, LOGIN_ATTEMPTS_MAX_LIMIT, [
     ['user_id', query.userId],
     ['cursor', query.beforeId],
-  ] as const) {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1 || value > MAX_ID)) throw invalidParam(param, `${param} must be an id`);
-  }
+  ]);
   if (!isTime(query.since)) throw invalidParam('since', 'since must be a time in milliseconds');
   if (!isTime(query.until)) throw invalidParam('until', 'until must be a time in milliseconds');
   let select = core.db.selectFrom('login_attempts').selectAll();
@@ -103,13 +92,8 @@ export async function listLoginAttempts(core: Core, viewer: Viewer, query: Login
   if (query.success !== undefined) select = select.where('success', '=', query.success ? 1 : 0);
   if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
   if (query.until !== undefined) select = select.where('created_at', '<', query.until);
-  if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
-  const rows = await select
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  const items = rows.slice(0, query.limit).map(toAttempt);
-  return { items, nextBeforeId: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+  const page = await pageBeforeId(select, query);
+  return { items: page.items.map(toAttempt), nextBeforeId: page.nextBeforeId };
 }
 
 /** Deletes attempts older than the configured retention; for the periodic job. Returns how many. */

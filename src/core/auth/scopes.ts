@@ -1,5 +1,5 @@
 import { forbidden } from '../errors.js';
-import { ipInRanges, parseIpRange } from './ip-ranges.js';
+import { ipInRanges, rangeWithin } from './ip-ranges.js';
 import type { Viewer } from '../access/viewer.js';
 
 /**
@@ -56,6 +56,12 @@ export const SCOPES = Object.freeze([
   'subscriptions:destroy',
   'audit_log:index',
   'login_attempts:index',
+  'stats:index',
+  'stack_projects:index',
+  'stack_projects:create',
+  'stack_projects:update',
+  'users:export',
+  'users:import',
 ] as const);
 
 export type Scope = (typeof SCOPES)[number];
@@ -99,28 +105,13 @@ export function authorizeCredential(viewer: Viewer, scope: Scope | null | undefi
 
 /**
  * Refuses (`forbidden`) a scoped API key that lacks `scope` (`undefined`: no scope declared,
- * refused to every scoped key). Core operations that do several actions at once call it for each
- * part they will write, with the scope of the dedicated route for that action, so one route's
- * scope never grants what another route guards.
+ * refused to every scoped key). Each core step that writes an action with a dedicated route asks for
+ * that route's scope (`ACTION_SCOPES`), so one route's scope never grants what another guards.
  */
 export function requireScope(viewer: Viewer, scope: Scope | undefined): void {
   const credential = viewer.credential;
   if (credential.kind !== 'api_key' || credential.scopes.length === 0) return;
   if (scope === undefined || !credential.scopes.includes(scope)) throw forbidden('Access denied', { entity: 'api_key' });
-}
-
-/**
- * Whether every address of the range `inner` lies within one of `outer`'s ranges: a container of
- * the same family with a prefix no longer than inner's that holds inner's address (all addresses
- * of inner share its first bits, so they are then all inside).
- */
-function rangeWithin(inner: string, outer: readonly string[]): boolean {
-  const range = parseIpRange(inner);
-  if (!range) return false;
-  return outer.some((text) => {
-    const container = parseIpRange(text);
-    return container !== null && container.family === range.family && container.prefix <= range.prefix && ipInRanges(range.address, [text]);
-  });
 }
 
 export interface CredentialLimits {

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
-import { loadCredentialOwner } from './api-keys.js';
+import { loadCredentialOwner, type CredentialReach } from './api-keys.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { flushCredentialUse } from './credential-cache.js';
-import { notFound, unauthenticated } from '../errors.js';
+import { forbidden, notFound, unauthenticated } from '../errors.js';
 import { recordLoginAttempt, type LoginOutcome } from './login-attempts.js';
 import { loginThrottleKeys, reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
 import { nameKey } from '../users/names.js';
@@ -13,7 +13,7 @@ import { can } from '../access/policy.js';
 import { generateSecret, hashSecret } from './secrets.js';
 import type { User } from '../users/user.js';
 import { loadUser } from '../users/user-store.js';
-import type { Viewer } from '../access/viewer.js';
+import { viewerFor, type Viewer } from '../access/viewer.js';
 import type { LoginReason } from '../telemetry.js';
 import { hasNul } from '../text.js';
 
@@ -37,6 +37,8 @@ export interface LoginInput {
   readonly userAgent?: string | null;
   /** Opens a Stack Auth refresh token of this project instead of a native session. */
   readonly stackProjectId?: string | null;
+  /** Opens an admin console session: refused (`forbidden`, no session) unless policy allows `console.sign_in`. */
+  readonly console?: boolean;
 }
 
 /** How long a session lasts after login. */
@@ -159,6 +161,9 @@ export async function verifyCredentials(core: Core, input: LoginInput): Promise<
 export async function login(core: Core, input: LoginInput): Promise<{ session: Session; token: string; user: User }> {
   const now = core.now();
   const outcome = await checkThrottledLogin(core, input, now);
+  if (input.console === true && !can(viewerFor(outcome.user, { kind: 'password' }, input.ip), 'console.sign_in')) {
+    throw forbidden('Only staff may sign in to the console');
+  }
   core.telemetry.emit({ kind: 'login', outcome: 'success', reason: 'ok' });
   const newHash = outcome.rehash === null ? null : await hashPassword(input.password);
   const token = generateSecret();
@@ -169,6 +174,8 @@ export async function login(core: Core, input: LoginInput): Promise<{ session: S
       await trx.updateTable('users').set({ password_hash: newHash }).where('id', '=', userId).where('password_hash', '=', outcome.rehash).execute();
     }
     await trx.updateTable('users').set({ last_logged_in_at: now, last_ip_addr: input.ip }).where('id', '=', userId).execute();
+    // Cached viewers of this user (who-am-I renders them) must show this sign-in.
+    await core.changes.publish(trx, { kind: 'user', userId });
     return trx
       .insertInto('sessions')
       .values({
@@ -188,9 +195,16 @@ export async function login(core: Core, input: LoginInput): Promise<{ session: S
   return { session: toSession(row), token, user };
 }
 
+/** The session `viewer` is signed in with (`id`, from its credential); another user's is `not_found`. */
+export async function currentSession(core: Core, viewer: Viewer, id: number): Promise<Session> {
+  const row = await core.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.user_id !== viewer.id) throw notFound('session');
+  return toSession(row);
+}
+
 /** The user's sessions that are neither revoked nor expired, newest first. */
-export async function listSessions(core: Core, viewer: Viewer, userId: number): Promise<Session[]> {
-  await loadCredentialOwner(core, viewer, userId);
+export async function listSessions(core: Core, viewer: Viewer, userId: number, reach?: CredentialReach): Promise<Session[]> {
+  await loadCredentialOwner(core, viewer, userId, reach);
   await flushCredentialUse(core);
   const rows = await core.db
     .selectFrom('sessions')
@@ -204,10 +218,10 @@ export async function listSessions(core: Core, viewer: Viewer, userId: number): 
 }
 
 /** Ends one session (ASVS 7.5.2); someone else's is `not_found`. Ending it twice returns it unchanged. */
-export async function revokeSession(core: Core, viewer: Viewer, sessionId: number): Promise<Session> {
+export async function revokeSession(core: Core, viewer: Viewer, sessionId: number, reach: CredentialReach = 'user.manage_credentials'): Promise<Session> {
   const row = Number.isSafeInteger(sessionId) ? await core.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst() : undefined;
   const owner = row ? await loadUser(core, row.user_id) : null;
-  if (!row || !owner || !can(viewer, 'user.manage_credentials', owner)) throw notFound('session');
+  if (!row || !owner || !can(viewer, reach, owner)) throw notFound('session');
   if (row.revoked_at !== null) return toSession(row);
   const now = core.now();
   const revoked = await core.db.transaction().execute(async (trx) => {

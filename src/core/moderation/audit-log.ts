@@ -1,8 +1,9 @@
 import type { Core } from '../context.js';
-import { forbidden, invalidParam } from '../errors.js';
+import { forbidden } from '../errors.js';
 import { can } from '../access/policy.js';
 import { parseJson } from '../users/user.js';
 import type { Viewer } from '../access/viewer.js';
+import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage, type BeforeIdRequest } from '../paginator.js';
 
 /** One audited change, as admins read it. `details` never holds a secret (see audit.ts). */
 export interface AuditLogEntry {
@@ -17,26 +18,21 @@ export interface AuditLogEntry {
   readonly created_at: number;
 }
 
-export interface AuditLogQuery {
+/** `limit` from 1 to {@link AUDIT_LOG_MAX_LIMIT}; `beforeId`: entries older than it. */
+export interface AuditLogQuery extends BeforeIdRequest {
   readonly targetUserId?: number;
   readonly actorId?: number;
-  /** 1 to 1000. */
-  readonly limit: number;
-  /** Entries older than this id (the `nextBeforeId` of the previous page). */
-  readonly beforeId?: number;
+  /** Exactly this action (`user.ban`). */
+  readonly action?: string;
+  /** At or after this time (ms). */
+  readonly since?: number;
+  /** Before this time (ms). */
+  readonly until?: number;
 }
 
-export interface AuditLogPage {
-  readonly items: AuditLogEntry[];
-  /** Pass as `beforeId` for the next page; null when this page is the last. */
-  readonly nextBeforeId: number | null;
-}
+export type AuditLogPage = BeforeIdPage<AuditLogEntry>;
 
 export const AUDIT_LOG_MAX_LIMIT = 1000;
-
-/** Row ids are 32-bit on PostgreSQL; a larger one would be a database error, not an empty page. */
-const MAX_ID = 2_147_483_647;
-const isId = (value: number | undefined): boolean => value === undefined || (Number.isSafeInteger(value) && value >= 1 && value <= MAX_ID);
 
 function asDetails(text: string): Readonly<Record<string, unknown>> {
   const value = parseJson(text);
@@ -44,7 +40,7 @@ function asDetails(text: string): Readonly<Record<string, unknown>> {
 }
 
 /**
- * Reads the audit log, newest first, optionally narrowed to a target user or an actor. Paged
+ * Reads the audit log, newest first, optionally narrowed to a target user, an actor, an action and a time range. Paged
  * by id (the indexes are `(target_user_id, id)` and `(actor_id, id)`), so deep pages stay cheap.
  * Admins only (`audit.view`).
  *
@@ -52,25 +48,19 @@ function asDetails(text: string): Readonly<Record<string, unknown>> {
  */
 export async function listAuditLog(core: Core, viewer: Viewer, query: AuditLogQuery): Promise<AuditLogPage> {
   if (!can(viewer, 'audit.view')) throw forbidden();
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > AUDIT_LOG_MAX_LIMIT) {
-    throw invalidParam('limit', `limit must be between 1 and ${AUDIT_LOG_MAX_LIMIT}`);
-  }
-  for (const [param, value] of [
+  checkBeforeIdPage(query.limit, AUDIT_LOG_MAX_LIMIT, [
     ['target_user_id', query.targetUserId],
     ['actor_id', query.actorId],
     ['cursor', query.beforeId],
-  ] as const) {
-    if (!isId(value)) throw invalidParam(param, `${param} must be an id`);
-  }
+  ]);
   let select = core.db.selectFrom('audit_log').selectAll();
   if (query.targetUserId !== undefined) select = select.where('target_user_id', '=', query.targetUserId);
   if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
-  if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
-  const rows = await select
-    .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
-  const items = rows.slice(0, query.limit).map((row): AuditLogEntry =>
+  if (query.action !== undefined) select = select.where('action', '=', query.action);
+  if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
+  if (query.until !== undefined) select = select.where('created_at', '<', query.until);
+  const page = await pageBeforeId(select, query);
+  const items = page.items.map((row): AuditLogEntry =>
     Object.freeze({
       id: row.id,
       actor_id: row.actor_id,
@@ -83,5 +73,5 @@ export async function listAuditLog(core: Core, viewer: Viewer, query: AuditLogQu
       created_at: row.created_at,
     }),
   );
-  return { items, nextBeforeId: rows.length > query.limit ? (items.at(-1)?.id ?? null) : null };
+  return { items, nextBeforeId: page.nextBeforeId };
 }

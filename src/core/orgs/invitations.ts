@@ -7,7 +7,8 @@ import { CoreError, forbidden, validationFailed } from '../errors.js';
 import { Level } from '../access/levels.js';
 import { deleteMembershipRows, findMembership, isMembershipRole } from './memberships.js';
 import { nameKey, nameProblems, normalizeName } from '../users/names.js';
-import { administersOrganizations, checkPage, findOrganizationRow, standingIn, withPage, type Listing, type OffsetPage } from './organizations.js';
+import { administersOrganizations, findOrganizationRow, standingIn } from './organizations.js';
+import { checkOffsetPage, countedPage, type Listing, type OffsetPage } from '../paginator.js';
 import { can } from '../access/policy.js';
 import { generateSecret } from '../auth/secrets.js';
 import { isSystem, type Viewer } from '../access/viewer.js';
@@ -273,7 +274,7 @@ export async function getInvitation(core: Core, viewer: Viewer, key: string): Pr
  * admins; otherwise those sent to or by the viewer (in `organizationId` when given).
  */
 export async function listInvitations(core: Core, viewer: Viewer, request: { organizationId?: number; page: OffsetPage }): Promise<Listing<Invitation>> {
-  checkPage(request.page);
+  checkOffsetPage(request.page);
   let query = selectInvitations(core.db);
   let seesAll = administersOrganizations(viewer);
   if (request.organizationId !== undefined) {
@@ -287,14 +288,8 @@ export async function listInvitations(core: Core, viewer: Viewer, request: { org
     query = query.where((eb) => eb.or([eb('i.user_id', '=', viewerId), eb('i.inviter_id', '=', viewerId)]));
   }
   const now = core.now();
-  const [count, rows] = await Promise.all([
-    query
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-    withPage(query.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'), request.page).execute(),
-  ]);
-  return { items: rows.map((row) => toInvitation(row, now)), total: Number(count.n) };
+  const { items, total } = await countedPage(query.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'), request.page);
+  return { items: items.map((row) => toInvitation(row, now)), total };
 }
 
 function assertPending(row: InvitationRecord): void {

@@ -3,7 +3,8 @@ import type { Database, MembershipRole } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { CoreError, forbidden, notFound, validationFailed } from '../errors.js';
-import { administersOrganizations, checkPage, findOrganizationRow, standingIn, withPage, type Listing, type OffsetPage } from './organizations.js';
+import { administersOrganizations, findOrganizationRow, standingIn } from './organizations.js';
+import { checkOffsetPage, countedPage, type Listing, type OffsetPage } from '../paginator.js';
 import { can } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
 
@@ -58,7 +59,7 @@ export async function findMembership(db: Kysely<Database>, membershipId: number)
  * members the active ones, non-members nothing (forbidden). Admins see all. Newest first.
  */
 export async function listMemberships(core: Core, viewer: Viewer, request: MembershipQuery): Promise<Listing<Membership>> {
-  checkPage(request.page);
+  checkOffsetPage(request.page);
   let query = selectMemberships(core.db);
   if (request.organizationId !== undefined) {
     await findOrganizationRow(core.db, { id: request.organizationId });
@@ -72,14 +73,8 @@ export async function listMemberships(core: Core, viewer: Viewer, request: Membe
   }
   if (request.userId !== undefined) query = query.where('m.user_id', '=', request.userId);
   if (request.role !== undefined) query = query.where('m.role', '=', request.role);
-  const [count, rows] = await Promise.all([
-    query
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-    withPage(query.orderBy('m.id', 'desc'), request.page).execute(),
-  ]);
-  return { items: rows.map(toMembership), total: Number(count.n) };
+  const { items, total } = await countedPage(query.orderBy('m.id', 'desc'), request.page);
+  return { items: items.map(toMembership), total };
 }
 
 /** One membership: the member's own, or one the viewer could list in its organization. */

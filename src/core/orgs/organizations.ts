@@ -3,10 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Database, MembershipRole, OrganizationRow } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
-import { CoreError, forbidden, invalidParam, notFound, validationFailed, type FieldErrors } from '../errors.js';
+import { CoreError, forbidden, notFound, validationFailed, type FieldErrors } from '../errors.js';
 import { can } from '../access/policy.js';
 import { parseJson, type Metadata } from '../users/user.js';
 import type { Viewer } from '../access/viewer.js';
+import { checkOffsetPage, countedPage, type Listing, type OffsetPage } from '../paginator.js';
+
+export type { Listing, OffsetPage };
 
 /** An organization: a CVAT organization and a Stack Auth team are the same thing. */
 export interface Organization {
@@ -31,17 +34,6 @@ export type OrganizationRef = { readonly id: number } | { readonly slug: string 
 export interface OrgStanding {
   readonly viewerRole: MembershipRole | null;
   readonly viewerActive: boolean;
-}
-
-/** An offset page; `limit: null` means every row (CVAT `page_size=all`). */
-export interface OffsetPage {
-  readonly offset: number;
-  readonly limit: number | null;
-}
-
-export interface Listing<T> {
-  readonly items: readonly T[];
-  readonly total: number;
 }
 
 export interface OrganizationInput {
@@ -137,7 +129,7 @@ export async function getOrganization(core: Core, viewer: Viewer, ref: Organizat
 
 /** The organizations the viewer owns or actively belongs to (all of them for admins), newest first. */
 export async function listOrganizations(core: Core, viewer: Viewer, request: { page: OffsetPage }): Promise<Listing<Organization>> {
-  checkPage(request.page);
+  checkOffsetPage(request.page);
   const viewerId = viewer.id;
   let query = core.db.selectFrom('organizations');
   if (!administersOrganizations(viewer)) {
@@ -149,11 +141,8 @@ export async function listOrganizations(core: Core, viewer: Viewer, request: { p
       ]),
     );
   }
-  const [count, rows] = await Promise.all([
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    withPage(query.selectAll().orderBy('id', 'desc'), request.page).execute(),
-  ]);
-  return { items: rows.map(toOrganization), total: Number(count.n) };
+  const { items, total } = await countedPage(query.selectAll().orderBy('id', 'desc'), request.page);
+  return { items: items.map(toOrganization), total };
 }
 
 /** Creates an organization; its creator (or `ownerId`, for admins) becomes its active owner. */
@@ -305,18 +294,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** JSON metadata as stored: text, or null when unset. */
 export function metadataText(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
-/** Rejects offsets and limits that are not non-negative / positive integers. */
-export function checkPage(page: OffsetPage): void {
-  if (!Number.isSafeInteger(page.offset) || page.offset < 0) throw invalidParam('offset', 'must be a non-negative integer');
-  if (page.limit !== null && (!Number.isSafeInteger(page.limit) || page.limit < 1)) throw invalidParam('limit', 'must be a positive integer');
-}
-
-/** Applies an offset page to a query (`limit: null` → no limit). */
-export function withPage<Q extends { limit(n: number): Q; offset(n: number): Q }>(query: Q, page: OffsetPage): Q {
-  // SQLite accepts OFFSET only after a LIMIT.
-  const limit = page.limit ?? (page.offset > 0 ? Number.MAX_SAFE_INTEGER : null);
-  const limited = limit === null ? query : query.limit(limit);
-  return page.offset > 0 ? limited.offset(page.offset) : limited;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { StackProjectRow } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
-import { forbidden, validationFailed } from '../errors.js';
+import { forbidden, notFound, validationFailed } from '../errors.js';
 import { can } from '../access/policy.js';
 import { parseJson } from '../users/user.js';
 import { generateSecret, hashSecret, secretsEqual } from '../auth/secrets.js';
@@ -70,6 +70,17 @@ function toStackProject(row: Pick<StackProjectRow, 'id' | 'display_name' | 'conf
 // log (admins, the system) manages them.
 const managesProjects = (viewer: Viewer): boolean => can(viewer, 'stack_project.manage');
 
+/** The trimmed display name and the settings, or `validation_failed` naming each problem. */
+function checkedSettings(name: string, config: Readonly<Record<string, unknown>>): { displayName: string; config: StackProjectConfig } {
+  const displayName = name.trim();
+  const problems: Record<string, string[]> = {};
+  if (displayName.length === 0 || displayName.length > DISPLAY_NAME_MAX) problems.display_name = [`must be 1 to ${DISPLAY_NAME_MAX} characters long`];
+  const badKeys = Object.entries(config).filter(([key, value]) => !CONFIG_KEYS.includes(key as keyof StackProjectConfig) || typeof value !== 'boolean');
+  if (badKeys.length > 0) problems.config = badKeys.map(([key]) => `${key} is not a known boolean setting`);
+  if (Object.keys(problems).length > 0) throw validationFailed(problems);
+  return { displayName, config: config as unknown as StackProjectConfig };
+}
+
 /** Creates a project and its three keys; the keys are returned here and never again. */
 export async function createStackProject(
   core: Core,
@@ -77,13 +88,7 @@ export async function createStackProject(
   input: { displayName: string; config?: Partial<StackProjectConfig> },
 ): Promise<CreatedStackProject> {
   if (!managesProjects(viewer)) throw forbidden();
-  const displayName = input.displayName.trim();
-  const problems: Record<string, string[]> = {};
-  if (displayName.length === 0 || displayName.length > DISPLAY_NAME_MAX) problems.display_name = [`must be 1 to ${DISPLAY_NAME_MAX} characters long`];
-  const config = { ...DEFAULT_STACK_PROJECT_CONFIG, ...input.config };
-  const badKeys = Object.entries(config).filter(([key, value]) => !CONFIG_KEYS.includes(key as keyof StackProjectConfig) || typeof value !== 'boolean');
-  if (badKeys.length > 0) problems.config = badKeys.map(([key]) => `${key} is not a known boolean setting`);
-  if (Object.keys(problems).length > 0) throw validationFailed(problems);
+  const { displayName, config } = checkedSettings(input.displayName, { ...DEFAULT_STACK_PROJECT_CONFIG, ...input.config });
   const keys = { client: KEY_PREFIXES.client + generateSecret(), server: KEY_PREFIXES.server + generateSecret(), admin: KEY_PREFIXES.admin + generateSecret() };
   const now = core.now();
   const row = {
@@ -140,6 +145,35 @@ export async function listStackProjects(core: Core, viewer: Viewer): Promise<Sta
   if (!managesProjects(viewer)) throw forbidden();
   const rows = await core.db.selectFrom('stack_projects').select(['id', 'display_name', 'config', 'created_at']).orderBy('created_at').orderBy('id').execute();
   return rows.map(toStackProject);
+}
+
+/** Renames a project or changes some of its settings (admins and the system); audited. */
+export async function updateStackProject(
+  core: Core,
+  viewer: Viewer,
+  projectId: string,
+  patch: { displayName?: string; config?: Readonly<Record<string, unknown>> },
+): Promise<StackProject> {
+  if (!managesProjects(viewer)) throw forbidden();
+  const current = await getStackProject(core, projectId);
+  if (!current) throw notFound('stack_project');
+  const { displayName, config } = checkedSettings(patch.displayName ?? current.display_name, { ...current.config, ...patch.config });
+  const now = core.now();
+  await core.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('stack_projects')
+      .set({ display_name: displayName, config: JSON.stringify(config) })
+      .where('id', '=', current.id)
+      .execute();
+    await recordAudit(trx, viewer, now, {
+      action: 'stack_project.update',
+      subjectType: 'stack_project',
+      subjectId: null,
+      targetUserId: null,
+      details: { project_id: current.id, ...(patch.displayName !== undefined ? { display_name: displayName } : {}), ...(patch.config ? { config } : {}) },
+    });
+  });
+  return Object.freeze({ ...current, display_name: displayName, config: Object.freeze({ ...config }) });
 }
 
 /**

@@ -80,12 +80,31 @@ export const DEFAULT_PREFERENCES: Preferences = Object.freeze({
   flags: Object.freeze(Object.fromEntries(PREFERENCE_FLAGS.map((flag) => [flag, FLAGS_ON_BY_DEFAULT.has(flag)])) as Record<PreferenceFlag, boolean>),
 });
 
-/** Reads stored preferences over the defaults, keeping only known keys of the right type. */
+/** Distinct settings documents remembered, parsed; past this the memory starts over. */
+const PARSED_LIMIT = 1000;
+const parsed = new Map<string, Preferences>();
+
+/**
+ * Reads stored preferences over the defaults, keeping only known keys of the right type.
+ * Untouched settings (`{}`) are the defaults themselves; any other document is parsed once and
+ * shared (the result is frozen), so a page of users does not rebuild the same 33 flags per row.
+ */
 export function parsePreferences(json: string): Preferences {
+  if (json === '{}') return DEFAULT_PREFERENCES;
+  let preferences = parsed.get(json);
+  if (preferences === undefined) {
+    preferences = readPreferences(json);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(json, preferences);
+  }
+  return preferences;
+}
+
+function readPreferences(json: string): Preferences {
   let stored: Record<string, unknown> = {};
   try {
-    const parsed: unknown = JSON.parse(json);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) stored = parsed as Record<string, unknown>;
+    const value: unknown = JSON.parse(json);
+    if (value && typeof value === 'object' && !Array.isArray(value)) stored = value as Record<string, unknown>;
   } catch {
     // Stored by us; an unreadable document falls back to the defaults rather than failing reads.
   }

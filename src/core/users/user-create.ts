@@ -14,15 +14,14 @@ import { requireUser } from './require-user.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
 import {
-  DISPLAY_NAME_MAX,
-  NAME_PART_MAX,
   Problems,
+  addMetadataProblems,
+  addProfileProblems,
+  addRestrictionTextProblems,
   emailProblems,
   isSafeTimestamp,
   metadataProblems,
-  profileImageProblems,
   serializeMetadata,
-  textProblems,
 } from './user-validation.js';
 import type { Viewer } from '../access/viewer.js';
 
@@ -144,23 +143,11 @@ function validateCreate(core: Core, input: CreateUserInput, commonPassword: read
   if (input.passwordHash != null && !isSupportedPasswordHash(input.passwordHash)) problems.add('password_hash', 'is not a supported hash format');
   if (input.email != null && input.email !== '') problems.add('email', ...emailProblems(input.email));
   if (input.level !== undefined && !isUserLevel(input.level)) problems.add('level', 'is not a valid level');
-  if (input.firstName !== undefined) problems.add('first_name', ...textProblems(input.firstName, NAME_PART_MAX));
-  if (input.lastName !== undefined) problems.add('last_name', ...textProblems(input.lastName, NAME_PART_MAX));
-  if (input.displayName != null) problems.add('display_name', ...textProblems(input.displayName, DISPLAY_NAME_MAX));
-  if (input.profileImageUrl != null) problems.add('profile_image_url', ...profileImageProblems(input.profileImageUrl));
-  problems.add('client_metadata', ...metadataProblems(input.clientMetadata ?? null));
-  problems.add('client_read_only_metadata', ...metadataProblems(input.clientReadOnlyMetadata ?? null));
-  problems.add('server_metadata', ...metadataProblems(input.serverMetadata ?? null));
+  addProfileProblems(problems, input);
+  addMetadataProblems(problems, input);
   if (input.countryCode != null && !/^[A-Za-z]{2}$/.test(input.countryCode)) problems.add('country_code', 'is not a country code');
   problems.add('risk_scores', ...metadataProblems(input.riskScores ?? null));
-  for (const [field, value] of [
-    ['restricted_by_admin_reason', input.restrictedByAdminReason],
-    ['restricted_by_admin_private_details', input.restrictedByAdminPrivateDetails],
-  ] as const) {
-    if (value == null) continue;
-    problems.add(field, ...textProblems(value, DISPLAY_NAME_MAX * 4));
-    if (!input.restrictedByAdmin) problems.add(field, 'must be null unless the user is restricted');
-  }
+  addRestrictionTextProblems(problems, input, input.restrictedByAdmin ?? false);
   if (input.uuid !== undefined && !UUID_PATTERN.test(input.uuid)) problems.add('uuid', 'is not a UUID');
   if (input.createdAt !== undefined && !isSafeTimestamp(input.createdAt)) problems.add('created_at', 'is not a timestamp');
   if (input.inviterId != null && !Number.isSafeInteger(input.inviterId)) problems.add('inviter_id', 'is not an id');

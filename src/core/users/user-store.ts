@@ -1,8 +1,14 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Core } from '../context.js';
 import { nameKey } from './names.js';
-import { toUser, type ActiveSanction, type User } from './user.js';
+import { toUser, USER_COLUMNS, type ActiveSanction, type User, type UserReadRow } from './user.js';
+
+/**
+ * The select list of a user read as one fragment: built by Kysely column by column, 53
+ * references cost more to build and compile (~35 µs) than the read itself.
+ */
+const USER_SELECT_LIST = sql.raw(`${USER_COLUMNS.join(', ')}, password_hash is not null as has_password`);
 
 type Reader = Pick<Core, 'now'> & { readonly db: Kysely<Database> };
 
@@ -15,7 +21,7 @@ export async function loadUsers(core: Reader, ids: readonly number[]): Promise<U
   const unique = [...new Set(ids)];
   const now = core.now();
   const [rows, sanctions] = await Promise.all([
-    core.db.selectFrom('users').selectAll().where('id', 'in', unique).execute(),
+    sql<UserReadRow>`select ${USER_SELECT_LIST} from users where id in (${sql.join(unique)})`.execute(core.db).then((result) => result.rows),
     core.db
       .selectFrom('sanctions')
       .select(['id', 'kind', 'user_id', 'reason', 'actor_id', 'created_at', 'expires_at'])

@@ -15,15 +15,14 @@ import { revokeAllSessions } from '../auth/sessions.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
 import {
-  DISPLAY_NAME_MAX,
-  NAME_PART_MAX,
   Problems,
+  addMetadataProblems,
+  addProfileProblems,
+  addRestrictionTextProblems,
   emailProblems,
   isSafeTimestamp,
   metadataProblems,
-  profileImageProblems,
   serializeMetadata,
-  textProblems,
 } from './user-validation.js';
 import type { Viewer } from '../access/viewer.js';
 
@@ -184,18 +183,13 @@ function validatePatch(core: Core, patch: UserPatch, target: User, commonPasswor
   const nullable = (field: string, value: unknown, check: (v: unknown) => string[]): void => {
     if (value !== undefined && value !== null) problems.add(field, ...check(value));
   };
-  if (patch.firstName !== undefined) problems.add('first_name', ...textProblems(patch.firstName, NAME_PART_MAX));
-  if (patch.lastName !== undefined) problems.add('last_name', ...textProblems(patch.lastName, NAME_PART_MAX));
-  nullable('display_name', patch.displayName, (v) => textProblems(v, DISPLAY_NAME_MAX));
-  nullable('profile_image_url', patch.profileImageUrl, profileImageProblems);
+  addProfileProblems(problems, patch);
   nullable('avatar_id', patch.avatarId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
   if (patch.avatarNsfw !== undefined) problems.add('avatar_nsfw', ...avatarNsfwProblems(patch.avatarNsfw));
   nullable('email', patch.email === '' ? null : patch.email, emailProblems);
   if (patch.emailVerified !== undefined && typeof patch.emailVerified !== 'boolean') problems.add('email_verified', 'must be true or false');
   nullable('password', patch.password, (v) => (typeof v === 'string' ? [...passwordProblems(core.config, v), ...commonPassword] : ['must be a string']));
-  if (patch.clientMetadata !== undefined) problems.add('client_metadata', ...metadataProblems(patch.clientMetadata));
-  if (patch.clientReadOnlyMetadata !== undefined) problems.add('client_read_only_metadata', ...metadataProblems(patch.clientReadOnlyMetadata));
-  if (patch.serverMetadata !== undefined) problems.add('server_metadata', ...metadataProblems(patch.serverMetadata));
+  addMetadataProblems(problems, patch);
   if (patch.riskScores !== undefined) problems.add('risk_scores', ...metadataProblems(patch.riskScores));
   nullable('selected_team_id', patch.selectedTeamId, (v) => (Number.isSafeInteger(v) ? [] : ['is not an id']));
   if (patch.isAnonymous !== undefined && patch.isAnonymous !== false) problems.add('is_anonymous', 'can only be set to false');
@@ -225,17 +219,7 @@ function addArtistTagProblems(problems: Problems, tags: readonly string[]): void
 
 function addRestrictionProblems(problems: Problems, patch: UserPatch, target: User): void {
   if (patch.restrictedByAdmin !== undefined && typeof patch.restrictedByAdmin !== 'boolean') problems.add('restricted_by_admin', 'must be true or false');
-  const restricted = patch.restrictedByAdmin ?? target.restricted_by_admin;
-  const reason = (value: unknown): string[] => [
-    ...textProblems(value, DISPLAY_NAME_MAX * 4),
-    ...(restricted ? [] : ['must be null unless the user is restricted']),
-  ];
-  nullable(problems, 'restricted_by_admin_reason', patch.restrictedByAdminReason, reason);
-  nullable(problems, 'restricted_by_admin_private_details', patch.restrictedByAdminPrivateDetails, reason);
-}
-
-function nullable(problems: Problems, field: string, value: unknown, check: (v: unknown) => string[]): void {
-  if (value !== undefined && value !== null) problems.add(field, ...check(value));
+  addRestrictionTextProblems(problems, patch, patch.restrictedByAdmin ?? target.restricted_by_admin);
 }
 
 function addCounterProblems(problems: Problems, counters: Partial<Counters>): void {

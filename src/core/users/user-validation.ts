@@ -77,3 +77,39 @@ export function metadataProblems(value: unknown): string[] {
 }
 
 export const isSafeTimestamp = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** The profile fields account creation and update share, each checked when given. */
+export function addProfileProblems(
+  problems: Problems,
+  fields: { readonly firstName?: string; readonly lastName?: string; readonly displayName?: string | null; readonly profileImageUrl?: string | null },
+): void {
+  if (fields.firstName !== undefined) problems.add('first_name', ...textProblems(fields.firstName, NAME_PART_MAX));
+  if (fields.lastName !== undefined) problems.add('last_name', ...textProblems(fields.lastName, NAME_PART_MAX));
+  if (fields.displayName != null) problems.add('display_name', ...textProblems(fields.displayName, DISPLAY_NAME_MAX));
+  if (fields.profileImageUrl != null) problems.add('profile_image_url', ...profileImageProblems(fields.profileImageUrl));
+}
+
+/** Stack Auth's three metadata values; absent or null is always fine. */
+export function addMetadataProblems(
+  problems: Problems,
+  fields: { readonly clientMetadata?: unknown; readonly clientReadOnlyMetadata?: unknown; readonly serverMetadata?: unknown },
+): void {
+  problems.add('client_metadata', ...metadataProblems(fields.clientMetadata ?? null));
+  problems.add('client_read_only_metadata', ...metadataProblems(fields.clientReadOnlyMetadata ?? null));
+  problems.add('server_metadata', ...metadataProblems(fields.serverMetadata ?? null));
+}
+
+/** Stack Auth: a restriction's reason and private details, which only a restricted user may have. */
+export function addRestrictionTextProblems(
+  problems: Problems,
+  fields: { readonly restrictedByAdminReason?: string | null; readonly restrictedByAdminPrivateDetails?: string | null },
+  restricted: boolean,
+): void {
+  for (const [field, value] of [
+    ['restricted_by_admin_reason', fields.restrictedByAdminReason],
+    ['restricted_by_admin_private_details', fields.restrictedByAdminPrivateDetails],
+  ] as const) {
+    if (value == null) continue;
+    problems.add(field, ...textProblems(value, DISPLAY_NAME_MAX * 4), ...(restricted ? [] : ['must be null unless the user is restricted']));
+  }
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
-import { sendRendered } from '../../http/error-handler.js';
+import { installThrownErrorHandler, sendRendered } from '../../http/error-handler.js';
 import { NOT_FOUND, renderCivitaiError, renderThrown } from './errors.js';
 import { civitaiRoutes } from './routes.js';
 
@@ -13,14 +13,7 @@ function ignoreBodies(app: FastifyInstance): void {
 
 /** One error boundary; unknown errors are logged, never shown. */
 function installErrors(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, request, reply) => {
-    const { rendered, internal } = renderThrown(error);
-    if (internal) {
-      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
-      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
-    }
-    return sendRendered(reply, rendered);
-  });
+  installThrownErrorHandler(app, renderThrown);
   app.setNotFoundHandler((_request, reply) => sendRendered(reply, NOT_FOUND));
 }
 

@@ -4,7 +4,7 @@ import type { Core } from '../../core/context.js';
 import { defineDialect } from '../../http/dialect.js';
 import { clientIp } from '../../http/client-ip.js';
 import { declareRouteScopes, routeScope } from '../../http/credentials.js';
-import { classifyError, sendRendered, type HttpFailure } from '../../http/error-handler.js';
+import { classifyError, logInternal, sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { authenticateCvat, isSafeMethod } from './auth.js';
 import { CVAT_MEDIA_TYPE, notAuthenticated, permissionDenied, renderCvatError, renderCvatThrown } from './errors.js';
 import { negotiate } from './negotiation.js';
@@ -36,10 +36,7 @@ function installErrors(app: FastifyInstance): void {
     const own = renderCvatThrown(error);
     if (own) return sendRendered(reply, own);
     const failure: HttpFailure = classifyError(error);
-    if (failure.kind === 'internal') {
-      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
-      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
-    }
+    if (failure.kind === 'internal') logInternal(request, error);
     return sendRendered(reply, renderCvatError(failure));
   });
   // An unknown URL never reaches a DRF view: plain JSON, no negotiation, no authentication.

@@ -1,3 +1,4 @@
+import { Type } from '@fastify/type-provider-typebox';
 import type { Invitation } from '../../core/orgs/invitations.js';
 import type { Membership } from '../../core/orgs/memberships.js';
 import type { Organization } from '../../core/orgs/organizations.js';
@@ -26,6 +27,29 @@ export interface BasicUserJson {
 export function basicUser(root: UrlRoot, user: User): BasicUserJson {
   return { url: `${root}/api/users/${user.id}`, id: user.id, username: user.name, first_name: user.first_name, last_name: user.last_name };
 }
+
+/**
+ * `fullUser`'s shape, in its key order: the response schema that compiles its serializer
+ * (fast-json-stringify writes keys in schema order, the same as `JSON.stringify` of the object).
+ */
+export const FullUserSchema = Type.Object(
+  {
+    url: Type.String(),
+    id: Type.Integer(),
+    username: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    email: Type.String(),
+    groups: Type.Array(Type.String()),
+    is_staff: Type.Boolean(),
+    is_superuser: Type.Boolean(),
+    is_active: Type.Boolean(),
+    last_login: Type.Union([Type.String(), Type.Null()]),
+    date_joined: Type.String(),
+    has_analytics_access: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 
 /** `UserSerializer`: names and email as `""` when unset, as Django stores them. */
 export function fullUser(root: UrlRoot, user: User): Record<string, unknown> {

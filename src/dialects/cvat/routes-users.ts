@@ -8,7 +8,7 @@ import { methodNotAllowed, notAuthenticated } from './errors.js';
 import { isPrivileged } from './levels.js';
 import { paginate, pageParams } from './pagination.js';
 import { userFilter, userSort, type Query } from './params.js';
-import { basicUser, fullUser, type UrlRoot } from './render.js';
+import { basicUser, fullUser, FullUserSchema, type UrlRoot } from './render.js';
 import { contextOrganizationId, organizationContext, requestUrl } from './request-context.js';
 import { noContent, type RouteGroup } from './routes.js';
 import { applyUserPatch, parseUserPatch } from './user-patch.js';
@@ -51,7 +51,7 @@ export const userRoutes: RouteGroup = (app, { core, root }) => {
     );
   });
 
-  app.get('/api/users/self', async (request) => {
+  app.get('/api/users/self', { schema: { response: { 200: FullUserSchema } } }, async (request) => {
     const viewer = request.viewer;
     if (viewer.user === null) throw notAuthenticated();
     return fullUser(root(request), viewer.user);

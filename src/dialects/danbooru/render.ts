@@ -128,7 +128,8 @@ function renderProfile(profile: Profile, viewer: DanbooruViewer, options: Render
   record.level_string = levelString(profile.level);
   record.is_banned = profile.is_banned;
   if (visible.self) {
-    for (const flag of USER_FLAG_KEYS) record[flag] = profile.flags[flag] ?? false;
+    const flags = profile.flags;
+    for (const flag of USER_FLAG_KEYS) record[flag] = flags[flag] ?? false;
     Object.assign(record, levelLimits(profile.level));
   }
   if (options.extras) for (const key of SHOW_EXTRA_KEYS) record[key] = profile.extras[key] ?? 0;

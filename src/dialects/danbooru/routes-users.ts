@@ -57,10 +57,11 @@ async function show(core: Core, call: DanbooruCall): Promise<DanbooruResponse> {
 
 /** The current user; anonymous callers get `User.anonymous` (200, as Danbooru answers JSON and XML). */
 async function profile(core: Core, call: DanbooruCall): Promise<DanbooruResponse> {
-  if (call.viewer.id === null) {
+  const user = call.viewer.user;
+  if (user === null) {
     return { kind: 'record', root: 'user', record: anonymousRecord(call.params.only, renderAnonymousUser(call.reader, core.now())) };
   }
-  const user = await getUser(core, call.viewer.id);
+  // The viewer as the credential check loaded it (cached, and dropped on any change to the user).
   const [record] = await userRecords(core, call.viewer, call.reader, call.params.only, [user], true);
   return { kind: 'record', root: 'user', record: record! };
 }

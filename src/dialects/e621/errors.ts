@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoreError, FieldErrors } from '../../core/errors.js';
-import { classifyError, sendRendered, type HttpFailure, type RenderedError } from '../../http/error-handler.js';
+import { classifyError, logInternal, sendRendered, type HttpFailure, type RenderedError } from '../../http/error-handler.js';
 
 /**
  * e621ng's error bodies (application_controller.rb, static/error.json.erb; specs part B6): a
@@ -87,10 +87,7 @@ export function installE621Errors(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof E621HttpError) return sendRendered(reply, { status: error.status, body: error.body });
     const failure = classifyError(error);
-    if (failure.kind === 'internal') {
-      const { name, message: text, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
-      request.log.error({ err: { type: name, message: text, stack } }, 'unhandled error');
-    }
+    if (failure.kind === 'internal') logInternal(request, error);
     return sendRendered(reply, renderE621Error(failure));
   });
   app.setNotFoundHandler((_request, reply) => sendRendered(reply, PAGE_NOT_FOUND));

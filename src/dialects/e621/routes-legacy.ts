@@ -21,8 +21,9 @@ async function index(core: Core, call: E621Call): Promise<E621Response> {
 async function show(core: Core, call: E621Call): Promise<E621Response> {
   const id = call.params.id;
   if (id === undefined || id === '') {
-    if (call.viewer.id === null) return { kind: 'record', record: renderLegacyAnonymous(core.now(), call.timeZone) };
-    return { kind: 'record', record: renderLegacyUser(await getUser(core, call.viewer.id), call.timeZone) };
+    if (call.viewer.user === null) return { kind: 'record', record: renderLegacyAnonymous(core.now(), call.timeZone) };
+    // The viewer as the credential check loaded it (cached, and dropped on any change to the user).
+    return { kind: 'record', record: renderLegacyUser(call.viewer.user, call.timeZone) };
   }
   const user = await getUser(core, typeof id === 'string' ? toI(id) : 0);
   return { kind: 'record', record: renderLegacyUser(user, call.timeZone) };

@@ -2,7 +2,7 @@ import type { CoreError, CoreErrorCode } from '../../core/errors.js';
 import type { HttpFailure, RenderedError, RequestIssue, RequestIssueKind } from '../../http/error-handler.js';
 
 /** Every `error.code` the native API answers with. */
-export type NativeErrorCode = CoreErrorCode | RequestIssueKind | 'internal_error' | 'unavailable';
+export type NativeErrorCode = CoreErrorCode | RequestIssueKind | 'internal_error' | 'unavailable' | 'csrf_failed';
 
 export const NATIVE_ERROR_CODES: readonly NativeErrorCode[] = [
   'not_found',
@@ -18,6 +18,7 @@ export const NATIVE_ERROR_CODES: readonly NativeErrorCode[] = [
   'bad_request',
   'internal_error',
   'unavailable',
+  'csrf_failed',
 ];
 
 export interface NativeErrorDetails {

@@ -8,9 +8,10 @@ import { assertPagingAllowed } from '../../core/access/paging.js';
 import type { Sanction, SanctionInput } from '../../core/moderation/moderation.js';
 import { normalizeName } from '../../core/users/names.js';
 import type { OffsetPage, OrganizationInput, OrganizationPatch } from '../../core/orgs/organizations.js';
+import type { User } from '../../core/users/user.js';
 import type { CreateUserInput, UserPatch } from '../../core/users/users.js';
 import type { Viewer } from '../../core/access/viewer.js';
-import { and, cmp, match, TRUE, type Filter } from '../../query/ast.js';
+import { and, cmp, exists, match, TRUE, type Filter } from '../../query/ast.js';
 import type { ListRequest } from '../../query/list-page.js';
 import type { PageRequest, SortKey } from '../../query/search.js';
 import { parseFilterParam } from './filter-param.js';
@@ -80,6 +81,10 @@ export function userListRequest(query: Static<typeof UserListQuery>, viewer: Vie
   if (query.min_level !== undefined) conditions.push(cmp('level', 'gte', parseLevelValue('min_level', query.min_level)));
   if (query.max_level !== undefined) conditions.push(cmp('level', 'lte', parseLevelValue('max_level', query.max_level)));
   if (query.is_banned !== undefined) conditions.push(cmp('is_banned', 'eq', query.is_banned));
+  if (query.is_muted !== undefined) conditions.push(cmp('is_muted', 'eq', query.is_muted));
+  if (query.is_deleted !== undefined) conditions.push(cmp('is_deleted', 'eq', query.is_deleted));
+  if (query.organization_id !== undefined) conditions.push(exists('memberships', cmp('organization_id', 'eq', query.organization_id)));
+  if (query.email !== undefined) conditions.push(match('email', 'contains', query.email.trim()));
   return listRequest(query, conditions, viewer);
 }
 
@@ -152,15 +157,18 @@ export function apiKeyInput(body: Static<typeof ApiKeyBody>): NewApiKey {
   return renamed(body, { name: 'name', scopes: 'scopes', permitted_ips: 'permittedIps', expires_at: 'expiresAt' });
 }
 
-/** `me` and `current` need a signed-in viewer; anonymous requests get the uniform 401. */
-export function signedInId(viewer: Viewer): number {
-  if (viewer.id === null) throw unauthenticated('no credentials');
-  return viewer.id;
+/**
+ * `me` and `current` need a signed-in viewer; anonymous requests get the uniform 401. The user is
+ * the one the credential check loaded (cached, and dropped on any change to it): who-am-I needs no query.
+ */
+export function signedInUser(viewer: Viewer): User {
+  if (viewer.user === null) throw unauthenticated('no credentials');
+  return viewer.user;
 }
 
 /** `DELETE /v1/sessions/current`: the session the request was authenticated with. */
 export function currentSessionId(viewer: Viewer): number {
-  signedInId(viewer);
+  signedInUser(viewer);
   if (viewer.credential.kind !== 'session') throw invalidParam('authorization', 'the request is not authenticated by a session token');
   return viewer.credential.id;
 }
@@ -176,6 +184,16 @@ export function auditQuery(query: Static<typeof AuditListQuery>): AuditLogQuery 
     limit: query.limit ?? DEFAULT_LIMIT,
     ...(query.target_user_id !== undefined ? { targetUserId: query.target_user_id } : {}),
     ...(query.actor_id !== undefined ? { actorId: query.actor_id } : {}),
+    ...(query.action !== undefined ? { action: query.action } : {}),
+    ...timeRangeAndCursor(query),
+  };
+}
+
+/** The time range and id cursor the audit log and login attempts are read by. */
+export function timeRangeAndCursor(query: { since?: number; until?: number; cursor?: string }): { since?: number; until?: number; beforeId?: number } {
+  return {
+    ...(query.since !== undefined ? { since: query.since } : {}),
+    ...(query.until !== undefined ? { until: query.until } : {}),
     ...(query.cursor !== undefined ? { beforeId: Number(query.cursor) } : {}),
   };
 }

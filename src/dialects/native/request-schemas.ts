@@ -37,6 +37,12 @@ export const UserListQuery = strict({
   min_level: Type.Optional(LevelValue),
   max_level: Type.Optional(LevelValue),
   is_banned: Type.Optional(Type.Boolean()),
+  is_muted: Type.Optional(Type.Boolean()),
+  is_deleted: Type.Optional(Type.Boolean()),
+  organization_id: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Members of this organization (through memberships the viewer may see)' }),
+  ),
+  email: Type.Optional(Type.String({ maxLength: 320, description: 'Email contains this text, ignoring case (admins only: whoever may read every email)' })),
 });
 
 export const SanctionListQuery = strict({ ...PAGE, user_id: Type.Optional(Id), in_force: Type.Optional(Type.Boolean()) });
@@ -46,6 +52,9 @@ export const NameChangeListQuery = strict({ ...PAGE, user_id: Type.Optional(Id) 
 export const AuditListQuery = strict({
   target_user_id: Type.Optional(Id),
   actor_id: Type.Optional(Id),
+  action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Exactly this action, e.g. `user.ban`' })),
+  since: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'At or after this time (ms)' })),
+  until: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Before this time (ms)' })),
   limit: PAGE.limit,
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
 });
@@ -58,7 +67,16 @@ export const OffsetQuery = strict({
 export const UserRefParams = strict({ id: Type.String({ minLength: 1, maxLength: 64, description: 'A user id or uuid' }) });
 export const KeyParams = strict({ key: Type.String({ minLength: 1, maxLength: 256 }) });
 
-export const LoginBody = strict({ login: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const LoginBody = strict({
+  login: Type.String({ minLength: 1, maxLength: 320 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  cookie: Type.Optional(
+    Type.Boolean({
+      description:
+        'Open an admin console session (staff only): the token goes into an HttpOnly `roster_session` cookie instead of the body, and writes must send `X-CSRF-Token`.',
+    }),
+  ),
+});
 
 /** The picture and the three metadata blobs users and organizations both carry. */
 const IMAGE_AND_METADATA = {

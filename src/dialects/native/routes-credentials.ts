@@ -21,7 +21,7 @@ export function credentialRoutes(app: NativeApp, core: Core): void {
         response: responses({ 200: Type.Object({ items: Type.Array(ApiKeySchema) }) }),
       },
     },
-    async (request) => ({ items: (await listApiKeys(core, request.viewer, request.params.id)).map(renderApiKey) }),
+    async (request) => ({ items: (await listApiKeys(core, request.viewer, request.params.id, 'user.oversee_credentials')).map(renderApiKey) }),
   );
 
   app.post(
@@ -44,6 +44,6 @@ export function credentialRoutes(app: NativeApp, core: Core): void {
   app.delete(
     '/api-keys/:id',
     { schema: { tags, summary: 'Revoke an API key', params: IdParams, response: responses({ 200: ApiKeySchema }) } },
-    async (request) => renderApiKey(await revokeApiKey(core, request.viewer, request.params.id)),
+    async (request) => renderApiKey(await revokeApiKey(core, request.viewer, request.params.id, 'user.oversee_credentials')),
   );
 }

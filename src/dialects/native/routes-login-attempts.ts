@@ -1,6 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { listLoginAttempts, type LoginAttemptQuery } from '../../core/auth/login-attempts.js';
 import type { Core } from '../../core/context.js';
+import { timeRangeAndCursor } from './params.js';
 import type { NativeApp } from './routes.js';
 import { listOf, MAX_ID, Nullable, responses, Timestamp } from './schemas.js';
 
@@ -35,9 +36,7 @@ function loginAttemptQuery(query: Static<typeof LoginAttemptListQuery>): LoginAt
     ...(query.user_id !== undefined ? { userId: query.user_id } : {}),
     ...(query.ip !== undefined ? { ip: query.ip } : {}),
     ...(query.success !== undefined ? { success: query.success } : {}),
-    ...(query.since !== undefined ? { since: query.since } : {}),
-    ...(query.until !== undefined ? { until: query.until } : {}),
-    ...(query.cursor !== undefined ? { beforeId: Number(query.cursor) } : {}),
+    ...timeRangeAndCursor(query),
   };
 }
 

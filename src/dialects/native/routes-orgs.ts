@@ -81,6 +81,24 @@ export function membershipRoutes(app: NativeApp, core: Core): void {
     },
   );
 
+  app.get(
+    '/users/:id/memberships',
+    {
+      schema: {
+        tags,
+        summary: "A user's memberships: all of them for admins, else only the viewer's own active ones",
+        params: IdParams,
+        querystring: MembershipListQuery,
+        response: responses({ 200: listingOf(MembershipSchema) }),
+      },
+    },
+    async (request) => {
+      const { role } = request.query;
+      const query = { userId: request.params.id, page: offsetPage(request.query), ...(role ? { role } : {}) };
+      return renderListing(await listMemberships(core, request.viewer, query), same);
+    },
+  );
+
   app.patch(
     '/memberships/:id',
     { schema: { tags, summary: "Change a member's role", params: IdParams, body: MembershipPatchBody, response: responses({ 200: MembershipSchema }) } },

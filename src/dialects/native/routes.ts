@@ -7,6 +7,9 @@ import { loginAttemptRoutes } from './routes-login-attempts.js';
 import { moderationRoutes } from './routes-moderation.js';
 import { invitationRoutes, membershipRoutes, organizationRoutes, subscriptionRoutes } from './routes-orgs.js';
 import { sessionRoutes } from './routes-sessions.js';
+import { stackProjectRoutes } from './routes-stack-projects.js';
+import { statsRoutes } from './routes-stats.js';
+import { transferRoutes } from './routes-transfer.js';
 import { userChangeRoutes, userRoutes } from './routes-users.js';
 
 /** The native plugin's instance, typed by its TypeBox schemas. */
@@ -27,4 +30,7 @@ export const NATIVE_ROUTES: readonly RouteGroup[] = [
   subscriptionRoutes,
   auditRoutes,
   loginAttemptRoutes,
+  statsRoutes,
+  stackProjectRoutes,
+  transferRoutes,
 ];

@@ -107,11 +107,16 @@ export const SessionSchema = Type.Object({
   revoked_at: Nullable(Timestamp),
 });
 
+const CsrfToken = Type.String({ description: 'Cookie sessions only: send it as `X-CSRF-Token` on every write made with the cookie.' });
+
 export const LoginResponseSchema = Type.Object({
-  token: Type.String({ description: 'The session token; shown once. Send it as `Authorization: Bearer <token>`.' }),
+  token: Type.Optional(Type.String({ description: 'The session token; shown once. Send it as `Authorization: Bearer <token>`. Absent for a cookie session.' })),
+  csrf_token: Type.Optional(CsrfToken),
   session: SessionSchema,
   user: UserSchema,
 });
+
+export const CurrentSessionSchema = Type.Object({ session: SessionSchema, user: UserSchema, csrf_token: Type.Optional(CsrfToken) });
 
 export const ApiKeySchema = Type.Object({
   id: Type.Integer(),

@@ -7,6 +7,7 @@ import type { Scope } from '../../core/auth/scopes.js';
  */
 export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.freeze({
   'POST /sessions': 'sessions:create',
+  'GET /sessions/current': 'sessions:index',
   'DELETE /sessions/current': 'sessions:destroy',
   'DELETE /sessions/:id': 'sessions:destroy',
   'GET /users/:id/sessions': 'sessions:index',
@@ -37,6 +38,7 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'PATCH /organizations/:id': 'organizations:update',
   'DELETE /organizations/:id': 'organizations:destroy',
   'GET /organizations/:id/memberships': 'memberships:index',
+  'GET /users/:id/memberships': 'memberships:index',
   'PATCH /memberships/:id': 'memberships:update',
   'DELETE /memberships/:id': 'memberships:destroy',
   'GET /organizations/:id/invitations': 'invitations:index',
@@ -48,4 +50,11 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'DELETE /subscriptions/:id': 'subscriptions:destroy',
   'GET /audit-log': 'audit_log:index',
   'GET /login-attempts': 'login_attempts:index',
+  'GET /stats': 'stats:index',
+  'GET /stack-projects': 'stack_projects:index',
+  'POST /stack-projects': 'stack_projects:create',
+  'PATCH /stack-projects/:id': 'stack_projects:update',
+  'GET /export': 'users:export',
+  'POST /imports': 'users:import',
+  'GET /imports/:id': 'users:import',
 });

@@ -1,4 +1,5 @@
 import type { BucketStore } from '../../core/rate-limits/rate-limits.js';
+import { addressKey } from '../../core/auth/ip-ranges.js';
 
 /**
  * Rails-family token buckets (Danbooru's rate_limiter.rb): each key (the user, the IP subnet) holds up to
@@ -52,21 +53,9 @@ export function rateLimitHeader(state: RateLimitState): string {
   return JSON.stringify({ action, cost, rate, burst, minimum_points: MINIMUM_POINTS, enabled: true, limits: state.limits });
 }
 
-/** An IPv6 address's /64 network, where one subscriber's addresses live. */
-function ipv6Subnet(ip: string): string {
-  const [head = '', tail] = ip.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
-    .join(':')}::/64`;
-}
-
 /** The keys an action is charged to: the signed-in user and the address (IPv6 by /64). */
 export function rateLimitKeys(userId: number | null, ip: string | null): string[] {
   const keys = userId === null ? [] : [`users/${userId}`];
-  if (ip !== null) keys.push(`ip/${ip.includes(':') ? ipv6Subnet(ip) : ip}`);
+  if (ip !== null) keys.push(`ip/${addressKey(ip)}`);
   return keys;
 }

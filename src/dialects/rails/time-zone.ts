@@ -1,4 +1,5 @@
 import { RAILS_TIME_ZONES } from './rails-time-zones.js';
+import { ZoneOffsets } from './zone-offsets.js';
 
 /**
  * Wall-clock arithmetic in a user's time zone, with the platform's Intl zone data (no extra
@@ -80,9 +81,19 @@ function partsOf(instant: number, zone: string): WallTime {
   };
 }
 
-/** The zone's offset from UTC at `instant`, in milliseconds (New York in summer: -4 h). */
+/** The offset read from the zone data itself (Intl), in milliseconds. */
+const measuredOffset = (instant: number, zone: string): number => utcMs(partsOf(instant, zone)) - instant;
+
+const offsetsByZone = new Map<string, ZoneOffsets>();
+
+/** The zone's offset from UTC at `instant`, in milliseconds (New York in summer: -4 h); remembered per zone and day. */
 export function offsetAt(instant: number, zone: string): number {
-  return utcMs(partsOf(instant, zone)) - instant;
+  let offsets = offsetsByZone.get(zone);
+  if (offsets === undefined) {
+    offsets = new ZoneOffsets((at) => measuredOffset(at, zone));
+    offsetsByZone.set(zone, offsets);
+  }
+  return offsets.offsetAt(instant);
 }
 
 /** The wall clock in `zone` at `instant`. */

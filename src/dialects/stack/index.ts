@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { declareRouteScopes } from '../../http/credentials.js';
 import { defineDialect } from '../../http/dialect.js';
-import { sendRendered, type HttpFailure } from '../../http/error-handler.js';
+import { installJsonBodyParser } from '../../http/body-parsers.js';
+import { installThrownErrorHandler, sendRendered, type HttpFailure } from '../../http/error-handler.js';
 import { stackPath, type StackRoutes } from './context.js';
 import { renderStackFailure, renderStackThrown, renderText, type ErrorContext } from './errors.js';
 import { authRoutes } from './routes-auth.js';
@@ -15,20 +16,6 @@ const ALWAYS: Readonly<Record<string, string>> = { 'cache-control': 'no-store, m
 
 function errorContext(request: FastifyRequest, prefix: string): ErrorContext {
   return { method: request.method, path: stackPath(request, prefix), ...request.stackWrite };
-}
-
-/** JSON where an empty body reads as none (the SDK sends `DELETE` with `{}`, others with nothing). */
-function installJsonParser(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
-    const body = typeof text === 'string' ? text : text.toString('utf8');
-    if (body.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    void parseJson(request, body, done);
-  });
 }
 
 function installHooks(app: FastifyInstance): void {
@@ -49,17 +36,11 @@ function installHooks(app: FastifyInstance): void {
 
 async function stackPlugin(app: FastifyInstance, options: { core: Core }): Promise<void> {
   const routes: StackRoutes = { core: options.core, prefix: app.prefix };
-  installJsonParser(app);
+  // JSON where an empty body reads as none (the SDK sends `DELETE` with `{}`, others with nothing).
+  installJsonBodyParser(app, { jsonOnly: false });
   installHooks(app);
   declareRouteScopes(app, STACK_SCOPES);
-  app.setErrorHandler((error: unknown, request, reply) => {
-    const { rendered, internal } = renderStackThrown(error, errorContext(request, routes.prefix));
-    if (internal) {
-      const { name, message, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
-      request.log.error({ err: { type: name, message, stack } }, 'unhandled error');
-    }
-    return sendRendered(reply, rendered);
-  });
+  installThrownErrorHandler(app, (error, request) => renderStackThrown(error, errorContext(request, routes.prefix)));
   app.setNotFoundHandler((_request, reply) => sendRendered(reply, renderText(404, 'Not found')));
   // CORS preflight for browser clients: any origin, the SDK's headers.
   app.options('/*', async (request, reply) =>

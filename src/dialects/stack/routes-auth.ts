@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { revokeSession } from '../../core/auth/sessions.js';
 import {
   openStackSession,
@@ -40,6 +40,9 @@ function checkPasswordRules(routes: StackRoutes, password: string): void {
     throw known(400, 'PASSWORD_TOO_LONG', `Password too long. Maximum length is ${STACK_PASSWORD_MAX}.`, { maxLength: STACK_PASSWORD_MAX });
 }
 
+/** Where a sign-in or sign-up comes from, as the core records it. */
+const clientOf = (request: FastifyRequest) => ({ ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null });
+
 /** OAuth's own error body (RFC 6749 §5.2), as the token endpoint's library answers. */
 const oauthError = (error: string, description: string) => ({ error, error_description: description });
 
@@ -61,8 +64,7 @@ export function authRoutes(app: FastifyInstance, routes: StackRoutes): void {
     checkPasswordRules(routes, credentials.password);
     const session = await stackPasswordSignUp(core, access.viewer, access.project, {
       ...credentials,
-      ip: clientIp(request),
-      userAgent: request.headers['user-agent'] ?? null,
+      ...clientOf(request),
     });
     return sendJson(reply, 200, await tokens(routes, access, session));
   });
@@ -70,10 +72,7 @@ export function authRoutes(app: FastifyInstance, routes: StackRoutes): void {
   // An anonymous user (no email, no password), upgraded later with `is_anonymous: false` (spec §3.6).
   app.post('/api/v1/auth/anonymous/sign-up', async (request, reply) => {
     const access = await resolveAccess(core, request);
-    const session = await stackAnonymousSignUp(core, access.viewer, access.project, {
-      ip: clientIp(request),
-      userAgent: request.headers['user-agent'] ?? null,
-    });
+    const session = await stackAnonymousSignUp(core, access.viewer, access.project, clientOf(request));
     return sendJson(reply, 200, await tokens(routes, access, session));
   });
 
@@ -82,8 +81,7 @@ export function authRoutes(app: FastifyInstance, routes: StackRoutes): void {
     const credentials = parseCredentials(request.body, request.method, stackPath(request, routes.prefix), []);
     const session = await stackPasswordSignIn(core, access.project, {
       ...credentials,
-      ip: clientIp(request),
-      userAgent: request.headers['user-agent'] ?? null,
+      ...clientOf(request),
     });
     return sendJson(reply, 200, await tokens(routes, access, session));
   });

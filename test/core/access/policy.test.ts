@@ -57,7 +57,7 @@ function fakeUser(id: number, level: number, state: State = 'ok'): User {
     last_ip_addr: null,
   } as UserRow;
   const ban: ActiveSanction | null = state === 'banned' ? { id: 1, reason: 'x', actor_id: null, created_at: 0, expires_at: null } : null;
-  return toUser(row, { ban, mute: null });
+  return toUser({ ...row, has_password: 0 }, { ban, mute: null });
 }
 
 /** A viewer by name: a ladder level (`Member`), optionally `banned`/`deleted`, or `anonymous`/`system`. */
@@ -153,6 +153,12 @@ const USER_ROWS: readonly [string, string, UserAction, boolean][] = [
   ['Admin', 'Member', 'user.manage_credentials', false],
   ['Member deleted', 'self', 'user.manage_credentials', false],
   ['system', 'Member', 'user.manage_credentials', true],
+  ['Member', 'self', 'user.oversee_credentials', true],
+  ['Member', 'Member', 'user.oversee_credentials', false],
+  ['Moderator', 'Member', 'user.oversee_credentials', false],
+  ['Admin', 'Member', 'user.oversee_credentials', true],
+  ['Admin', 'Admin', 'user.oversee_credentials', false],
+  ['Member deleted', 'self', 'user.oversee_credentials', false],
   ['anonymous', 'Member', 'user.view_name_history', false],
   ['Member', 'Member', 'user.view_name_history', true],
   ['Member', 'Member deleted', 'user.view_name_history', false],

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   INVITATION_VALIDITY_MS,
@@ -15,29 +14,21 @@ import { Level } from '../../../src/core/access/levels.js';
 import { addMembership, listMemberships } from '../../../src/core/orgs/memberships.js';
 import { createOrganization } from '../../../src/core/orgs/organizations.js';
 import { loadUser, loadUserByName } from '../../../src/core/users/user-store.js';
-import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../../src/core/access/viewer.js';
+import { ANONYMOUS, SYSTEM, type Viewer } from '../../../src/core/access/viewer.js';
 import { rejectsWith } from '../../support/assertions.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
+import { insertViewer, type UserViewer } from '../../support/users.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let clock = Date.UTC(2026, 0, 1);
 let core: TestCore;
-before(async () => {
-  core = await createTestCore({ now: () => clock });
-});
-after(async () => {
-  await core.dispose();
-});
+before(async () => (core = await createTestCore({ now: () => clock })));
+after(() => core.dispose());
 
 let serial = 0;
-async function makeUser(level: number = Level.Member, name = `inv${++serial}`): Promise<Viewer & { id: number }> {
+async function makeUser(level: number = Level.Member, name = `inv${++serial}`): Promise<UserViewer> {
   const email = `${name}@example.com`;
-  const row = await core.db
-    .insertInto('users')
-    .values({ uuid: randomUUID(), name, name_lower: name.toLowerCase(), email, email_lower: email.toLowerCase(), level, created_at: clock, updated_at: clock })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null) as Viewer & { id: number };
+  return insertViewer(core, { name, email, email_lower: email.toLowerCase(), level });
 }
 
 const page = { offset: 0, limit: null };

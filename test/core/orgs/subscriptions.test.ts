@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { Level } from '../../../src/core/access/levels.js';
@@ -13,30 +12,20 @@ import {
   type Subscription,
   type SubscriptionTier,
 } from '../../../src/core/orgs/subscriptions.js';
-import { loadUser } from '../../../src/core/users/user-store.js';
-import { ANONYMOUS, SYSTEM, viewerFor, type Viewer } from '../../../src/core/access/viewer.js';
+import { ANONYMOUS, SYSTEM } from '../../../src/core/access/viewer.js';
 import { rejects } from '../../support/assertions.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
+import { insertViewer, type UserViewer } from '../../support/users.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let clock = Date.UTC(2026, 0, 1);
 let core: TestCore;
-before(async () => {
-  core = await createTestCore({ now: () => clock });
-});
-after(async () => {
-  await core.dispose();
-});
+before(async () => (core = await createTestCore({ now: () => clock })));
+after(() => core.dispose());
 
 let serial = 0;
-async function makeUser(level: number = Level.Member): Promise<Viewer & { id: number }> {
-  const name = `sub${++serial}`;
-  const row = await core.db
-    .insertInto('users')
-    .values({ uuid: randomUUID(), name, name_lower: name, level, created_at: clock, updated_at: clock })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return viewerFor((await loadUser(core, row.id))!, { kind: 'session', id: 0 }, null) as Viewer & { id: number };
+async function makeUser(level: number = Level.Member): Promise<UserViewer> {
+  return insertViewer(core, { name: `sub${++serial}`, level });
 }
 
 const sub = (tier: SubscriptionTier, isActive = true): Subscription => ({

@@ -14,12 +14,8 @@ import { createTestCore, type TestCore } from '../../support/database.js';
 
 let clock = Date.UTC(2025, 0, 1);
 let core: TestCore;
-before(async () => {
-  core = await createTestCore({ now: () => clock });
-});
-after(async () => {
-  await core.dispose();
-});
+before(async () => (core = await createTestCore({ now: () => clock })));
+after(() => core.dispose());
 
 let serial = 0;
 const uniqueName = (prefix = 'name'): string => `${prefix}${++serial}`;

@@ -16,6 +16,15 @@ describe('CVAT users: serializers, self, detail, update, delete', () => {
   });
   after(() => f.close());
 
+  test('self, written by its compiled response schema, is byte for byte the detail of oneself (JSON.stringify)', async () => {
+    for (const name of ['worker', 'admin'] as const) {
+      const self = await f.request(name, 'GET', '/api/users/self');
+      const detail = await f.request(name, 'GET', `/api/users/${f.users[name].id}`);
+      assert.equal(self.statusCode, 200);
+      assert.equal(self.body, detail.body);
+    }
+  });
+
   test('self is the full serializer, in CVAT field order, with "" for unset names', async () => {
     const response = await f.request('worker', 'GET', '/api/users/self');
     assert.equal(response.statusCode, 200);

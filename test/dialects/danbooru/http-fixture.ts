@@ -1,11 +1,9 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Level } from '../../../src/core/access/levels.js';
-import type { User } from '../../../src/core/users/user.js';
 import { createUser } from '../../../src/core/users/users.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
-import { buildApp, type BuildAppOptions } from '../../../src/app.js';
-import { createTestCore, type TestCore } from '../../support/database.js';
+import type { BuildAppOptions } from '../../../src/app.js';
+import { injectWithKey, openCast, PASSWORD, type Cast, type KeyedRequest } from '../../support/rails-fixture.js';
 
 /** The cast of the Danbooru HTTP tests: one user per standing, each with an API key. */
 export const ROLES = {
@@ -22,75 +20,32 @@ export type Role = keyof typeof ROLES;
 export const T0 = Date.UTC(2024, 4, 1, 16, 0, 0, 123);
 export const T0_EASTERN = '2024-05-01T12:00:00.123-04:00';
 
-export const PASSWORD = 'correct horse battery';
+export { basic, form, PASSWORD, type AuthStyle, type KeyedRequest as RequestOptions } from '../../support/rails-fixture.js';
 
-/** How a request presents its key: Basic (the default), another scheme word, or `login`+`api_key` in the query. */
-export type AuthStyle = 'basic' | 'token-scheme' | 'query';
-
-export interface RequestOptions {
-  readonly payload?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly auth?: AuthStyle;
-  readonly remoteAddress?: string;
-}
-
-export interface DanbooruFixture {
-  readonly core: TestCore;
-  readonly app: FastifyInstance;
-  readonly users: Readonly<Record<Role, User>>;
-  readonly keys: Readonly<Record<Role, string>>;
-  /** The core's clock, in ms; tests may move it forward. */
-  readonly clock: { now: number };
-  request(role: Role | null, method: InjectOptions['method'], url: string, options?: RequestOptions): Promise<LightMyRequestResponse>;
-  close(): Promise<void>;
-}
-
-export const basic = (name: string, key: string, scheme = 'Basic'): string => `${scheme} ${Buffer.from(`${name}:${key}`).toString('base64')}`;
-
-function withAuth(url: string, headers: Record<string, string>, name: string, key: string, style: AuthStyle): string {
-  if (style === 'query') return `${url}${url.includes('?') ? '&' : '?'}login=${encodeURIComponent(name)}&api_key=${encodeURIComponent(key)}`;
-  headers.authorization = basic(name, key, style === 'basic' ? 'Basic' : 'Token');
-  return url;
+export interface DanbooruFixture extends Cast<Role> {
+  request(role: Role | null, method: InjectOptions['method'], url: string, options?: KeyedRequest): Promise<LightMyRequestResponse>;
 }
 
 /** A migrated core with the cast, and the app mounted as `options` says (default: every dialect). */
 export async function danbooruFixture(
   options: { app?: BuildAppOptions; env?: Record<string, string>; passwords?: readonly Role[] } = {},
 ): Promise<DanbooruFixture> {
-  const clock = { now: T0 };
-  const core = await createTestCore({ now: () => clock.now, ...(options.env ? { env: options.env } : {}) });
-  const users = {} as Record<Role, User>;
-  const keys = {} as Record<Role, string>;
-  for (const [role, level] of Object.entries(ROLES) as [Role, number][]) {
+  const cast = await openCast({
+    start: T0,
+    roles: Object.keys(ROLES) as Role[],
     // Hashing is deliberately slow: only the roles a test file asks for get a password.
-    const password = options.passwords?.includes(role) ? PASSWORD : null;
-    const ip = `203.0.113.${level}`;
-    users[role] = await createUser(core, SYSTEM, { name: `${role}_user`, level, email: `${role}@example.org`, password, ip });
-    keys[role] = (await createApiKey(core, SYSTEM, users[role].id, { name: 'test' })).secret;
-  }
-  const app = buildApp(core, options.app ?? {});
-  await app.ready();
+    makeUser: (core, role) => {
+      const level = ROLES[role];
+      const password = options.passwords?.includes(role) ? PASSWORD : null;
+      return createUser(core, SYSTEM, { name: `${role}_user`, level, email: `${role}@example.org`, password, ip: `203.0.113.${level}` });
+    },
+    ...(options.app ? { app: options.app } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   return {
-    core,
-    app,
-    users,
-    keys,
-    clock,
-    request(role, method, url, request = {}) {
-      const headers: Record<string, string> = { ...(request.headers ?? {}) };
-      const target = role === null ? url : withAuth(url, headers, users[role].name, keys[role], request.auth ?? 'basic');
-      return app.inject({
-        method,
-        url: target,
-        headers,
-        ...(request.remoteAddress === undefined ? {} : { remoteAddress: request.remoteAddress }),
-        ...(request.payload === undefined ? {} : { payload: request.payload as InjectOptions['payload'] }),
-      });
-    },
-    async close() {
-      await app.close();
-      await core.dispose();
-    },
+    ...cast,
+    request: (role, method, url, request = {}) =>
+      injectWithKey(cast.app, role === null ? null : { name: cast.users[role].name, key: cast.keys[role] }, method, url, request),
   };
 }
 
@@ -101,12 +56,4 @@ export function danbooruError(response: LightMyRequestResponse): { error: string
     throw new Error(`not Danbooru's error shape: ${response.body}`);
   }
   return { error: body.error, message: body.message, backtrace: body.backtrace };
-}
-
-/** A form body, as Danbooru clients send it (`user[name]=x&…`). */
-export function form(fields: Readonly<Record<string, string>>): { payload: string; headers: Record<string, string> } {
-  return {
-    payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  };
 }

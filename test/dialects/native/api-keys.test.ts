@@ -35,17 +35,45 @@ describe('native API keys', () => {
   const refused: [string, Role | null, Role][] = [
     ['anonymous', null, 'member'],
     ['another member', 'other', 'member'],
-    ['an admin', 'admin', 'member'],
-    ['an owner', 'owner', 'member'],
+    ['a moderator', 'moderator', 'member'],
+    ['an admin, on the owner', 'admin', 'owner'],
   ];
   for (const [name, role, target] of refused) {
-    test(`${name} may not list, create or revoke a member's keys`, async () => {
+    test(`${name} may not list, create or revoke ${target === 'owner' ? "the owner's" : "a member's"} keys`, async () => {
       const url = `/v1/users/${f.users[target].id}/api-keys`;
       assert.equal((await f.request(role, 'GET', url)).statusCode, 403);
       assert.equal((await f.request(role, 'POST', url, {})).statusCode, 403);
       const keys = await f.request(target, 'GET', url);
       const keyId = (keys.json() as { items: { id: number }[] }).items[0]!.id;
       assert.ok([403, 404].includes((await f.request(role, 'DELETE', `/v1/api-keys/${keyId}`)).statusCode));
+      assert.equal((await f.request(target, 'GET', url)).json().items.length, keys.json().items.length, 'nothing revoked');
+    });
+  }
+
+  for (const role of ['admin', 'owner'] as const) {
+    test(`${role === 'admin' ? 'an admin' : 'an owner'} lists and revokes a member's keys (never sees a secret, never creates one)`, async () => {
+      const url = `/v1/users/${f.users.builder.id}/api-keys`;
+      const created = await f.request('builder', 'POST', url, { name: `for ${role}` });
+      assert.equal(created.statusCode, 201, created.body);
+      const {
+        api_key: { id },
+        secret,
+      } = created.json() as { api_key: { id: number }; secret: string };
+      assert.equal((await f.request(role, 'POST', url, {})).statusCode, 403, 'staff never create keys for someone else');
+      const listed = await f.request(role, 'GET', url);
+      assert.equal(listed.statusCode, 200, listed.body);
+      assert.doesNotMatch(listed.body, /token_hash|"secret"/);
+      assert.ok(!listed.body.includes(secret), 'the list never holds a secret');
+      assert.ok((listed.json() as { items: { id: number }[] }).items.some((key) => key.id === id));
+      const revoked = await f.request(role, 'DELETE', `/v1/api-keys/${id}`);
+      assert.equal(revoked.statusCode, 200, revoked.body);
+      assert.equal((await f.app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${secret}` } })).statusCode, 401);
+      const audit = await f.request('owner', 'GET', `/v1/audit-log?target_user_id=${f.users.builder.id}&action=api_key.revoke`);
+      const entries = (audit.json() as { items: { actor_id: number; subject_id: number }[] }).items;
+      assert.ok(
+        entries.some((entry) => entry.subject_id === id && entry.actor_id === f.users[role].id),
+        'the revocation is audited with its actor',
+      );
     });
   }
 

@@ -30,8 +30,8 @@ export interface NativeFixture {
 
 export const PASSWORD = 'correct horse battery';
 
-export async function nativeFixture(options: { now?: () => number } = {}): Promise<NativeFixture> {
-  const core = await createTestCore(options.now ? { now: options.now } : {});
+export async function nativeFixture(options: { now?: () => number; env?: Record<string, string> } = {}): Promise<NativeFixture> {
+  const core = await createTestCore({ ...(options.now ? { now: options.now } : {}), ...(options.env ? { env: options.env } : {}) });
   const users = {} as Record<Role, User>;
   const keys = {} as Record<Role, string>;
   for (const [role, level] of Object.entries(ROLES) as [Role, number][]) {

@@ -70,14 +70,24 @@ describe('native sessions', () => {
     assert.equal(errorCode(withKey), 'invalid_param');
   });
 
-  test("nobody lists or revokes another user's sessions", async () => {
+  test("only the user and an admin above them list or revoke the user's sessions", async () => {
     const login = await f.request(null, 'POST', '/v1/sessions', { login: 'member_user', password: PASSWORD });
     const sessionId = (login.json() as { session: { id: number } }).session.id;
-    for (const role of ['other', 'admin', 'owner'] as const) {
+    for (const role of ['other', 'builder', 'moderator'] as const) {
       assert.equal((await f.request(role, 'GET', `/v1/users/${f.users.member.id}/sessions`)).statusCode, 403, role);
       assert.ok([403, 404].includes((await f.request(role, 'DELETE', `/v1/sessions/${sessionId}`)).statusCode), role);
     }
+    const adminOnAdmin = await f.request('admin', 'GET', `/v1/users/${f.users.owner.id}/sessions`);
+    assert.equal(adminOnAdmin.statusCode, 403, 'never above or at their own level');
+    const listed = await f.request('admin', 'GET', `/v1/users/${f.users.member.id}/sessions`);
+    assert.equal(listed.statusCode, 200, listed.body);
+    assert.ok((listed.json() as { items: { id: number }[] }).items.some((session) => session.id === sessionId));
     const own = await f.request('member', 'DELETE', `/v1/sessions/${sessionId}`);
     assert.equal(own.statusCode, 200, own.body);
+    const second = await f.request(null, 'POST', '/v1/sessions', { login: 'member_user', password: PASSWORD });
+    const { session, token } = second.json() as { session: { id: number }; token: string };
+    const byAdmin = await f.request('admin', 'DELETE', `/v1/sessions/${session.id}`);
+    assert.equal(byAdmin.statusCode, 200, byAdmin.body);
+    assert.equal((await f.app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 401, 'the revoked session opens nothing');
   });
 });

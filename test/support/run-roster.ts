@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -47,4 +48,11 @@ export function jsonLine(result: RunResult): Record<string, unknown> {
   const lines = result.stdout.split('\n').filter(Boolean);
   if (lines.length !== 1) throw new Error(`expected one line on stdout, got ${JSON.stringify(result)}`);
   return JSON.parse(lines[0] as string) as Record<string, unknown>;
+}
+
+/** A failed command: non-zero exit, nothing on stdout, the reason on stderr. */
+export function assertFailure(result: RunResult, reason: RegExp): void {
+  assert.notEqual(result.code, 0, result.stderr);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, reason);
 }

@@ -66,6 +66,22 @@ export const SCOPES = Object.freeze([
 
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * The scope of each action a dedicated route exists for, asked by the core step that writes it
+ * (writeRename, writeUserLevel, writeSanction, writeLift, prepareUserPatch for email and password)
+ * whatever route reaches it: a wider request (CVAT's user PATCH, e621's settings) needs it too.
+ */
+export const ACTION_SCOPES = Object.freeze({
+  rename: 'user_name_change_requests:create',
+  changeLevel: 'admin/users:update',
+  ban: 'bans:create',
+  liftBan: 'bans:destroy',
+  mute: 'mutes:create',
+  liftMute: 'mutes:destroy',
+  changeEmail: 'emails:update',
+  changePassword: 'passwords:update',
+} as const satisfies Record<string, Scope>);
+
 const KNOWN: ReadonlySet<string> = new Set(SCOPES);
 
 export const isScope = (text: string): text is Scope => KNOWN.has(text);
@@ -81,11 +97,21 @@ export const isScope = (text: string): text is Scope => KNOWN.has(text);
 export function authorizeCredential(viewer: Viewer, scope: Scope | null | undefined, ip: string | null): void {
   const credential = viewer.credential;
   if (credential.kind !== 'api_key' || scope === null) return;
-  const scoped = credential.scopes.length > 0;
-  if (scoped && (scope === undefined || !credential.scopes.includes(scope))) throw forbidden('Access denied', { entity: 'api_key' });
+  requireScope(viewer, scope);
   if (credential.permittedIps.length > 0 && (ip === null || !ipInRanges(ip, credential.permittedIps))) {
     throw forbidden('Access denied', { entity: 'api_key' });
   }
+}
+
+/**
+ * Refuses (`forbidden`) a scoped API key that lacks `scope` (`undefined`: no scope declared,
+ * refused to every scoped key). Each core step that writes an action with a dedicated route asks for
+ * that route's scope (`ACTION_SCOPES`), so one route's scope never grants what another guards.
+ */
+export function requireScope(viewer: Viewer, scope: Scope | undefined): void {
+  const credential = viewer.credential;
+  if (credential.kind !== 'api_key' || credential.scopes.length === 0) return;
+  if (scope === undefined || !credential.scopes.includes(scope)) throw forbidden('Access denied', { entity: 'api_key' });
 }
 
 export interface CredentialLimits {

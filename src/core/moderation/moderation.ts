@@ -4,6 +4,7 @@ import { recordAudit } from './audit.js';
 import type { Core } from '../context.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { can } from '../access/policy.js';
+import { ACTION_SCOPES, requireScope } from '../auth/scopes.js';
 import { canRead, rowsReadableBy } from '../access/visibility.js';
 import { lockUser, requireUser } from '../users/require-user.js';
 import { revokeAllSessions } from '../auth/sessions.js';
@@ -38,6 +39,9 @@ export interface SanctionInput {
 export const REASON_MAX = 10_000;
 
 const ACTIONS = { ban: 'user.ban', mute: 'user.mute' } as const;
+/** The API key scope of imposing and of lifting each kind, whichever route does it. */
+const IMPOSE_SCOPES = { ban: ACTION_SCOPES.ban, mute: ACTION_SCOPES.mute } as const;
+const LIFT_SCOPES = { ban: ACTION_SCOPES.liftBan, mute: ACTION_SCOPES.liftMute } as const;
 
 /**
  * Bans a user: a moderator acts on users below them. The ban revokes every session at once; API
@@ -63,6 +67,7 @@ async function imposeSanction(core: Core, viewer: Viewer, kind: SanctionKind, in
 /** Imposes a ban or mute inside the caller's transaction; returns the sanction's id. */
 export async function writeSanction(trx: Kysely<Database>, viewer: Viewer, now: number, kind: SanctionKind, input: SanctionInput): Promise<number> {
   const target = await lockUser(trx, now, input.userId);
+  requireScope(viewer, IMPOSE_SCOPES[kind]);
   if (!can(viewer, ACTIONS[kind], target)) throw forbidden();
   const reason = validateSanction(input);
   if (target[kind] !== null) throw conflict(kind, { user_id: [kind === 'ban' ? 'is already banned' : 'is already muted'] });
@@ -109,6 +114,7 @@ export async function liftSanction(core: Core, viewer: Viewer, sanctionId: numbe
 export async function writeLift(trx: Kysely<Database>, viewer: Viewer, now: number, sanctionId: number): Promise<number> {
   const sanction = await requireSanctionRow(trx, sanctionId);
   const target = await lockUser(trx, now, sanction.user_id);
+  requireScope(viewer, LIFT_SCOPES[sanction.kind]);
   if (!can(viewer, ACTIONS[sanction.kind], target)) throw forbidden();
   if (sanction.lifted_at !== null) throw conflict(sanction.kind, { lifted_at: ['already lifted'] });
   await trx.updateTable('sanctions').set({ lifted_at: now, lifted_by_id: viewer.id, updated_at: now }).where('id', '=', sanctionId).execute();

@@ -35,6 +35,8 @@ export async function updateAccount(core: Core, viewer: Viewer, userId: number, 
     await core.db.transaction().execute(async (trx) => {
       if (prepared) await writeUserPatch(trx, viewer, now, prepared);
       const current = await lockUser(trx, now, userId);
+      // Each step asks the viewer's key for the scope of its own dedicated route: a key for profile
+      // edits cannot rename, promote or ban through this wider request.
       if (change.name !== undefined && change.name !== current.name) await writeRename(trx, viewer, now, userId, change.name);
       if (change.level !== undefined && change.level !== current.level) await writeUserLevel(trx, viewer, now, userId, change.level);
       if (change.active === false && current.ban === null && !current.is_deleted) {

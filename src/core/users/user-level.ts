@@ -5,6 +5,7 @@ import type { Core } from '../context.js';
 import { forbidden, validationFailed } from '../errors.js';
 import { isUserLevel } from '../access/levels.js';
 import { can, canAssignLevel } from '../access/policy.js';
+import { ACTION_SCOPES, requireScope } from '../auth/scopes.js';
 import { lockUser, requireUser } from './require-user.js';
 import type { User } from './user.js';
 import type { Viewer } from '../access/viewer.js';
@@ -24,6 +25,7 @@ export async function setUserLevel(core: Core, viewer: Viewer, userId: number, l
 /** `setUserLevel` inside the caller's transaction; true when the level changed. */
 export async function writeUserLevel(trx: Kysely<Database>, viewer: Viewer, now: number, userId: number, level: number): Promise<boolean> {
   const target = await lockUser(trx, now, userId);
+  requireScope(viewer, ACTION_SCOPES.changeLevel);
   if (!can(viewer, 'user.set_level', target)) throw forbidden();
   if (!isUserLevel(level)) throw validationFailed({ level: ['is not a valid level'] });
   if (!canAssignLevel(viewer, target, level)) throw forbidden('Cannot assign a level at or above your own');

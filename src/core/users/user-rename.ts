@@ -6,6 +6,7 @@ import { forbidden, validationFailed } from '../errors.js';
 import { countSelfRenamesSince, insertNameChange } from './name-changes.js';
 import { nameKey, nameProblems, normalizeName } from './names.js';
 import { can } from '../access/policy.js';
+import { ACTION_SCOPES, requireScope } from '../auth/scopes.js';
 import { lockUser, requireUser } from './require-user.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
@@ -34,6 +35,7 @@ export async function renameUser(core: Core, viewer: Viewer, userId: number, new
 export async function writeRename(trx: Kysely<Database>, viewer: Viewer, now: number, userId: number, newName: string): Promise<void> {
   const name = normalizeName(newName);
   const target = await lockUser(trx, now, userId);
+  requireScope(viewer, ACTION_SCOPES.rename);
   if (!can(viewer, 'user.rename', target)) throw forbidden();
   const problems = nameProblems(name);
   if (problems.length > 0) throw validationFailed({ name: problems });

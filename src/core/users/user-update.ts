@@ -10,6 +10,7 @@ import { addPreferencesProblems, mergePreferences, type PreferencesPatch } from 
 import { avatarNsfwProblems, type AvatarNsfw } from './avatar-nsfw.js';
 import { lockUser, requireUser } from './require-user.js';
 import { requireReauthentication, type Reauthentication } from '../auth/reauthenticate.js';
+import { ACTION_SCOPES, requireScope } from '../auth/scopes.js';
 import { revokeAllSessions } from '../auth/sessions.js';
 import { userConflict } from '../unique-violation.js';
 import type { User } from './user.js';
@@ -132,6 +133,9 @@ export async function prepareUserPatch(core: Core, viewer: Viewer, userId: numbe
   const keys = patchKeys(patch);
   const target = await requireUser(core, userId);
   authorizePatch(viewer, target, keys);
+  // A new address or password needs the scope of the dedicated route (Danbooru's), whichever route carries it.
+  if (patch.email !== undefined && (patch.email || null) !== target.email) requireScope(viewer, ACTION_SCOPES.changeEmail);
+  if (patch.password !== undefined || patch.passwordHash !== undefined) requireScope(viewer, ACTION_SCOPES.changePassword);
   const common = typeof patch.password === 'string' ? await commonPasswordProblems(core.config, patch.password) : [];
   validatePatch(core, patch, target, common);
   if (patch.password !== undefined || patch.email !== undefined) await requireReauthentication(core, viewer, userId, proof);

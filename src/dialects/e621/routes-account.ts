@@ -1,3 +1,4 @@
+import { ACTION_SCOPES } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { forbidden, isCoreError, validationFailed } from '../../core/errors.js';
 import { deleteUser, setUserLevel } from '../../core/users/users.js';
@@ -42,6 +43,6 @@ async function setLevel(core: Core, call: E621Call): Promise<E621Response> {
 export function accountRoutes({ core }: E621Routes): readonly RouteSpec[] {
   return [
     { method: 'DELETE', path: '/maintenance/user/deletion', action: 'users:destroy', xml: false, handle: (call) => deleteSelf(core, call) },
-    { method: 'PUT', path: '/staff/users/:id', action: 'users:update', xml: false, handle: (call) => setLevel(core, call) },
+    { method: 'PUT', path: '/staff/users/:id', action: ACTION_SCOPES.changeLevel, xml: false, handle: (call) => setLevel(core, call) },
   ];
 }

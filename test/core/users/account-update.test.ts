@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Level } from '../../../src/core/access/levels.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { authenticateBearer } from '../../../src/core/auth/authenticate.js';
+import { SYSTEM, type Viewer } from '../../../src/core/access/viewer.js';
 import { updateAccount } from '../../../src/core/users/account-update.js';
 import { requireUser } from '../../../src/core/users/require-user.js';
 import { isCoreError } from '../../../src/core/errors.js';
@@ -61,5 +64,32 @@ describe('updateAccount: several changes to one account, all or nothing', () => 
     assert.deepEqual([user.first_name, user.name, user.level, user.ban?.reason], ['New', 'target_three_b', Level.Moderator, 'test']);
     const actions = (await trail(id)).audit.map((row) => row.action).sort();
     assert.deepEqual(actions, ['user.ban', 'user.rename', 'user.set_level', 'user.update']);
+  });
+
+  const adminKey = async (scopes: string[]): Promise<Viewer> => {
+    const { secret } = await createApiKey(core, SYSTEM, admin, { name: 'scoped', scopes });
+    const viewer = await authenticateBearer(core, secret, '127.0.0.1');
+    assert.ok(viewer);
+    return viewer;
+  };
+
+  test('a key scoped to users:update writes the profile, but each rename, level change, ban or lift needs its own scope; nothing is written', async () => {
+    const narrow = await adminKey(['users:update']);
+    const id = await insertUser(core, { name: 'scoped_target', first_name: 'Before' });
+    for (const part of [{ name: 'scoped_renamed' }, { level: Level.Moderator }, { active: false }]) {
+      const refused = await updateAccount(core, narrow, id, { profile: { firstName: 'After' }, ...part }).catch((error: unknown) => error);
+      assert.ok(isCoreError(refused) && refused.code === 'forbidden', JSON.stringify(part));
+    }
+    assert.equal((await requireUser(core, id)).first_name, 'Before');
+    assert.deepEqual(await trail(id), { names: [], audit: [], bans: [] });
+    // Parts that change nothing ask for nothing.
+    const user = await updateAccount(core, narrow, id, { profile: { firstName: 'After' }, name: 'scoped_target', level: Level.Member, active: true });
+    assert.equal(user.first_name, 'After');
+    const wide = await adminKey(['users:update', 'user_name_change_requests:create', 'admin/users:update', 'bans:create']);
+    const changed = await updateAccount(core, wide, id, { name: 'scoped_renamed', level: Level.Moderator, active: false });
+    assert.deepEqual([changed.name, changed.level, changed.ban !== null], ['scoped_renamed', Level.Moderator, true]);
+    const lift = await updateAccount(core, wide, id, { active: true }).catch((error: unknown) => error);
+    assert.ok(isCoreError(lift) && lift.code === 'forbidden', 'lifting a ban needs bans:destroy');
+    assert.equal((await updateAccount(core, await adminKey(['bans:destroy']), id, { active: true })).ban, null);
   });
 });

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../../src/core/auth/api-keys.js';
+import { Level } from '../../../src/core/access/levels.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
-import { basic, e621Fixture, type E621Fixture } from './http-fixture.js';
+import { getUser } from '../../../src/core/users/users.js';
+import { basic, e621Fixture, form, type E621Fixture } from './http-fixture.js';
 
 const DENIED = { success: false, reason: 'Access Denied' };
 
@@ -66,5 +68,40 @@ describe('e621: API key scopes and permitted addresses (core rule, e621 answers)
     assert.equal((await asKey(secret, 'GET', '/users.json', { remoteAddress: '10.0.0.1', forwardedFor: '198.51.100.9' })).statusCode, 200);
     assert.equal((await asKey(secret, 'GET', '/users.json', { remoteAddress: '10.0.0.1', forwardedFor: '203.0.113.9' })).statusCode, 403);
     assert.equal((await asKey(secret, 'GET', '/users.json', { remoteAddress: '203.0.113.9', forwardedFor: '198.51.100.9' })).statusCode, 403);
+  });
+
+  const asAdminKey = async (scopes: string[], method: 'PUT' | 'PATCH', url: string, payload: ReturnType<typeof form>) => {
+    const { secret } = await createApiKey(f.core, SYSTEM, f.users.admin.id, { name: 'scoped', scopes });
+    return f.app.inject({
+      method,
+      url: `/e621${url}`,
+      remoteAddress: '127.0.0.1',
+      ...payload,
+      headers: { ...payload.headers, 'user-agent': 'roster-tests/1.0 (e621 dialect)', authorization: basic(f.users.admin.name, secret) },
+    });
+  };
+
+  test('a level change needs admin/users:update, as on Danbooru and native: users:update alone is refused', async () => {
+    const url = `/staff/users/${f.users.gold.id}.json`;
+    const refused = await asAdminKey(['users:update'], 'PUT', url, form({ 'user[level]': '60' }));
+    assert.equal(refused.statusCode, 403);
+    assert.deepEqual(refused.json(), DENIED);
+    assert.equal((await getUser(f.core, f.users.gold.id)).level, Level.Gold);
+    const allowed = await asAdminKey(['admin/users:update'], 'PUT', url, form({ 'user[level]': '60' }));
+    assert.equal(allowed.statusCode, 204, allowed.body);
+    assert.equal((await getUser(f.core, f.users.gold.id)).level, Level.Approver);
+  });
+
+  test('a new email through the settings update needs emails:update, as on Danbooru: users:update alone is refused', async () => {
+    const url = `/users/${f.users.admin.id}.json`;
+    const refused = await asAdminKey(['users:update'], 'PATCH', url, form({ 'user[email]': 'elsewhere@example.org' }));
+    assert.equal(refused.statusCode, 403);
+    assert.deepEqual(refused.json(), DENIED);
+    assert.equal((await getUser(f.core, f.users.admin.id)).email, f.users.admin.email);
+    const settings = await asAdminKey(['users:update'], 'PATCH', url, form({ 'user[comment_threshold]': '-5' }));
+    assert.equal(settings.statusCode, 204, settings.body);
+    const allowed = await asAdminKey(['users:update', 'emails:update'], 'PATCH', url, form({ 'user[email]': 'elsewhere@example.org' }));
+    assert.equal(allowed.statusCode, 204, allowed.body);
+    assert.equal((await getUser(f.core, f.users.admin.id)).email, 'elsewhere@example.org');
   });
 });

@@ -14,9 +14,13 @@ export const NATIVE_CREDENTIALS: CredentialSources = { schemes: { bearer: 'token
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The session token of a request authenticated by the console cookie; null for any other. */
+/**
+ * The token of a request authenticated by the console cookie; null for any other. Whatever the
+ * token proves (an API key put in the cookie too), it came from the cookie, so writes need the
+ * CSRF token; a stale cookie, read as anonymous, proves nothing and needs none.
+ */
 export function cookieSessionToken(request: FastifyRequest): string | null {
-  if (request.viewer.credential.kind !== 'session') return null;
+  if (request.viewer.credential.kind === 'anonymous') return null;
   const presented = readCredentials(request, NATIVE_CREDENTIALS);
   return presented.kind === 'token' && presented.source === 'cookie' ? presented.token : null;
 }

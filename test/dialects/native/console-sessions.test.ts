@@ -112,6 +112,14 @@ describe('native console (cookie) sessions', () => {
     assert.equal(current.json().id, f.users.member.id);
   });
 
+  test('an API key put in the cookie is held to the CSRF check like a session', async () => {
+    const url = `/v1/users/${f.users.member.id}`;
+    const refused = await withCookie(f.keys.member, 'PATCH', url, { body: { client_metadata: { via: 'cookie key' } } });
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.equal(errorCode(refused), 'csrf_failed');
+    assert.notDeepEqual((await f.request('member', 'GET', url)).json().client_metadata, { via: 'cookie key' });
+  });
+
   test("another session's CSRF token does not do", async () => {
     const first = await signIn('console_owner');
     const second = await signIn('console_owner');

@@ -6,7 +6,9 @@
  */
 import { Level, USER_LEVELS, levelName } from '../../src/core/access/levels.js';
 import { can, canAssignLevel, visibleFields, type GlobalAction, type OrgAction, type OrgTarget, type UserAction } from '../../src/core/access/policy.js';
+import { searchTier } from '../../src/core/access/search-tier.js';
 import type { Viewer } from '../../src/core/access/viewer.js';
+import { canSearchField } from '../../src/core/access/visibility.js';
 import type { User } from '../../src/core/users/user.js';
 import type { ApiUser } from './types.js';
 
@@ -37,6 +39,7 @@ export function assignableLevels(viewer: ApiUser, target: ApiUser): number[] {
 export const readsServerData = (viewer: ApiUser, target: ApiUser): boolean =>
   viewer.id === target.id || visibleFields(viewerOf(viewer), asCoreUser(target)).serverData;
 
-export const isAdmin = (viewer: ApiUser): boolean => viewer.level >= Level.Admin;
+/** May the viewer search users by `field` (the email filter: whoever may read every email)? */
+export const maySearchUsersBy = (viewer: ApiUser, field: string): boolean => canSearchField(searchTier(viewerOf(viewer)), 'users', field);
 
 export const mayOrg = (viewer: ApiUser, action: OrgAction, target: OrgTarget): boolean => can(viewerOf(viewer), action, target);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, type Query } from '../api.js';
-import { isAdmin, levelName, USER_LEVELS } from '../policy.js';
+import { levelName, maySearchUsersBy, USER_LEVELS } from '../policy.js';
 import { href } from '../router.js';
 import { statusOf } from '../status.js';
 import type { ApiUser, Page } from '../types.js';
@@ -76,7 +76,7 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
   useEffect(() => {
     if (page.data?.total !== undefined) setTotal(page.data.total);
   }, [page.data]);
-  const admin = isAdmin(viewer);
+  const searchesEmail = maySearchUsersBy(viewer, 'email');
 
   const update = (patch: Partial<Search>) => setDraft({ ...draft, ...patch });
   const submit = (event: Event) => {
@@ -104,7 +104,7 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
           <select id="user-search-mode" value={draft.mode} onChange={(event) => update({ mode: event.currentTarget.value as Mode })}>
             <option value="prefix">Name starts with</option>
             <option value="contains">Name contains</option>
-            {admin && <option value="email">Email contains</option>}
+            {searchesEmail && <option value="email">Email contains</option>}
           </select>
         </div>
         <div class="field">
@@ -158,7 +158,7 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
                     </button>
                   </th>
                 ))}
-                {admin && <th scope="col">Email</th>}
+                {searchesEmail && <th scope="col">Email</th>}
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -171,7 +171,7 @@ export function UsersPage({ viewer }: { viewer: ApiUser }) {
                   </td>
                   <td data-label="Level">{user.level_name}</td>
                   <td data-label="Signed up">{formatTime(user.created_at)}</td>
-                  {admin && <td data-label="Email">{user.email ?? '—'}</td>}
+                  {searchesEmail && <td data-label="Email">{user.email ?? '—'}</td>}
                   <td data-label="Status">{statusOf(user)}</td>
                 </tr>
               ))}

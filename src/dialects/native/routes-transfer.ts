@@ -25,8 +25,9 @@ const ImportParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { addit
 
 /** Export and import of every user as JSON Lines, the lines `roster export` writes (admins). */
 export function transferRoutes(app: NativeApp, core: Core): void {
-  // The body stays text: the import reads it line by line. Its own limit: other bodies keep the usual one.
-  app.addContentTypeParser(NDJSON, { parseAs: 'string', bodyLimit: core.config.importMaxBytes }, (_request, body, done) => done(null, body));
+  // The body stays text: the import reads it line by line. The parser keeps the usual limit (it
+  // serves every native route, and runs before any credential is checked); only the import's route raises it.
+  app.addContentTypeParser(NDJSON, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.get(
     '/export',
@@ -50,6 +51,7 @@ export function transferRoutes(app: NativeApp, core: Core): void {
   app.post(
     '/imports',
     {
+      bodyLimit: core.config.importMaxBytes,
       // JSON bodies would be read as one line of text: only JSON Lines are accepted here.
       preValidation: async (request) => {
         if (request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== NDJSON) {

@@ -129,3 +129,26 @@ describe('native import and export', () => {
     assert.equal(errorCode(missing), 'not_found');
   });
 });
+
+describe('native import body limit', () => {
+  let f: NativeFixture;
+  before(async () => {
+    f = await nativeFixture({ env: { ROSTER_IMPORT_MAX_MB: '8' } });
+  });
+  after(() => f.close());
+
+  test('only the import route reads JSON Lines bodies past the usual limit; other routes refuse them unread', async () => {
+    const big = `${JSON.stringify({ name: 'big_import', server_metadata: 'x'.repeat(64 * 1024) })}\n`.padEnd(3 * 1024 * 1024, '\n');
+    for (const url of ['/v1/sessions', '/v1/users', '/v1/bans']) {
+      const response = await f.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-ndjson' }, payload: big });
+      assert.equal(response.statusCode, 413, `${url}: ${response.body}`);
+    }
+    const imported = await f.app.inject({
+      method: 'POST',
+      url: '/v1/imports',
+      headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${f.keys.admin}` },
+      payload: big,
+    });
+    assert.equal(imported.statusCode, 202, imported.body);
+  });
+});

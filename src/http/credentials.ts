@@ -186,6 +186,12 @@ export function declareRouteScopes(app: FastifyInstance, table: Readonly<Record<
 export interface AuthenticationOptions {
   /** The reason given to `unauthenticated` for a refused credential (Danbooru names a missing half). */
   readonly refusal?: (presented: PresentedCredential) => string;
+  /**
+   * The dialect's credentials never come from the body (native: the Authorization header and
+   * the console cookie): check them before the body is read, so that a route may refuse a
+   * viewer before buffering a large body (the native import).
+   */
+  readonly beforeBody?: boolean;
 }
 
 /**
@@ -195,7 +201,7 @@ export interface AuthenticationOptions {
  * `authorizeCredential`, against the scope the route declares). Every dialect installs this.
  */
 export function installAuthentication(app: FastifyInstance, core: Core, sources: CredentialSources, options: AuthenticationOptions = {}): void {
-  app.addHook('preValidation', async (request) => {
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
     const presented = readCredentials(request, sources);
     const ip = clientIp(request);
     // A stale cookie was not presented on purpose (the browser sends it): it reads as none, so that signing in again works.
@@ -205,5 +211,7 @@ export function installAuthentication(app: FastifyInstance, core: Core, sources:
     request.viewer = viewer;
     // An unmatched path answers the dialect's 404 whatever the key.
     if (!request.is404) authorizeCredential(viewer, routeScope(request), ip);
-  });
+  };
+  if (options.beforeBody === true) app.addHook('preParsing', authenticate);
+  else app.addHook('preValidation', authenticate);
 }

@@ -15,7 +15,7 @@ async function nativePlugin(app: FastifyInstance, options: { core: Core }): Prom
   installJsonBodyParser(app, { jsonOnly: true });
   installErrorHandler(app, renderNativeError);
   installNotFoundHandler(app, () => renderNativeError({ kind: 'core', error: notFound('route', 'No route matches this path') }));
-  installAuthentication(app, options.core, NATIVE_CREDENTIALS);
+  installAuthentication(app, options.core, NATIVE_CREDENTIALS, { beforeBody: true });
   declareRouteScopes(app, NATIVE_SCOPES);
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   installCsrfCheck(typed);

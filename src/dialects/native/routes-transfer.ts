@@ -25,10 +25,6 @@ const ImportParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { addit
 
 /** Export and import of every user as JSON Lines, the lines `roster export` writes (admins). */
 export function transferRoutes(app: NativeApp, core: Core): void {
-  // The body stays text: the import reads it line by line. The parser keeps the usual limit (it
-  // serves every native route, and runs before any credential is checked); only the import's route raises it.
-  app.addContentTypeParser(NDJSON, { parseAs: 'string' }, (_request, body, done) => done(null, body));
-
   app.get(
     '/export',
     {
@@ -48,26 +44,36 @@ export function transferRoutes(app: NativeApp, core: Core): void {
     },
   );
 
-  app.post(
-    '/imports',
-    {
-      bodyLimit: core.config.importMaxBytes,
-      // JSON bodies would be read as one line of text: only JSON Lines are accepted here.
-      preValidation: async (request) => {
-        if (request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== NDJSON) {
-          throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? '');
-        }
+  // The JSON Lines parser and its larger limit serve the import route alone (its own plugin
+  // scope): any other route refuses such a body unread (415), and every other body keeps the
+  // usual limit. The body stays text: the import reads it line by line.
+  void app.register(async (scoped: NativeApp) => {
+    scoped.addContentTypeParser(NDJSON, { parseAs: 'string', bodyLimit: core.config.importMaxBytes }, (_request, body, done) => done(null, body));
+
+    scoped.post(
+      '/imports',
+      {
+        // Only an admin's body is read: the credential is checked before the body (native/index.ts).
+        preParsing: async (request) => {
+          assertMayTransfer(request.viewer);
+        },
+        // JSON bodies would be read as one line of text: only JSON Lines are accepted here.
+        preValidation: async (request) => {
+          if (request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== NDJSON) {
+            throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? '');
+          }
+        },
+        schema: {
+          tags,
+          summary: 'Start importing JSON Lines (as `GET /v1/export` writes them); poll the job for progress',
+          description: 'Send the lines as the body with `Content-Type: application/x-ndjson` (at most `ROSTER_IMPORT_MAX_MB`). One import runs at a time.',
+          body: Type.String({ description: 'JSON Lines' }),
+          response: responses({ 202: ImportJobSchema }),
+        },
       },
-      schema: {
-        tags,
-        summary: 'Start importing JSON Lines (as `GET /v1/export` writes them); poll the job for progress',
-        description: 'Send the lines as the body with `Content-Type: application/x-ndjson` (at most `ROSTER_IMPORT_MAX_MB`). One import runs at a time.',
-        body: Type.String({ description: 'JSON Lines' }),
-        response: responses({ 202: ImportJobSchema }),
-      },
-    },
-    async (request, reply) => reply.code(202).send(startImport(core, request.viewer, request.body)),
-  );
+      async (request, reply) => reply.code(202).send(startImport(core, request.viewer, request.body)),
+    );
+  });
 
   app.get(
     '/imports/:id',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
+import { createApiKey } from '../../../src/core/auth/api-keys.js';
 import { nativeFixture, type NativeFixture, type Role } from './fixture.js';
 
 /**
@@ -98,8 +100,10 @@ describe('native conformance', () => {
             headers: { 'content-type': body.type ?? 'application/json' },
           });
           assertConforms(response, `${route.method} ${route.path} with ${body.name}`);
-          if (body.name === 'a body over 2 MB') assert.equal(response.statusCode, 413, `${route.method} ${route.path}`);
-          if (body.type) assert.equal(response.statusCode, 415, `${route.method} ${route.path} ${body.type}`);
+          // The import refuses whoever may not import before it reads a body.
+          const refusedUnread = role === null && route.path === '/v1/imports';
+          if (body.name === 'a body over 2 MB') assert.equal(response.statusCode, refusedUnread ? 403 : 413, `${route.method} ${route.path}`);
+          if (body.type) assert.equal(response.statusCode, refusedUnread ? 403 : 415, `${route.method} ${route.path} ${body.type}`);
         }
       }
     });
@@ -137,8 +141,19 @@ describe('native conformance', () => {
       ['admin', 'GET', `/v1/audit-log?target_user_id=${big}`],
       ['admin', 'GET', `/v1/bans?user_id=${big}`],
     ];
+    // Fresh keys: the malformed-body walk above may have revoked the fixture's (DELETE /v1/api-keys/{id}),
+    // and the credential is checked before the body.
+    const keys = new Map<Role, string>();
+    for (const role of new Set(cases.flatMap(([role]) => (role === null ? [] : [role])))) {
+      keys.set(role, (await createApiKey(f.core, SYSTEM, f.users[role].id, { name: 'conformance' })).secret);
+    }
     for (const [role, method, url, body] of cases) {
-      const response = await f.request(role, method, url, body);
+      const response = await f.app.inject({
+        method,
+        url,
+        headers: role === null ? {} : { authorization: `Bearer ${keys.get(role)}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
       assert.equal(response.statusCode, 400, `${method} ${url} ${JSON.stringify(body)}: ${response.body}`);
       assert.equal(response.json().error.code, 'invalid_param');
     }

@@ -1,3 +1,6 @@
+import type { Static } from '@fastify/type-provider-typebox';
+import type { ApiKeySchema, SanctionSchema, SessionSchema } from '../../src/dialects/native/schemas.js';
+
 /** The native API's shapes, as far as the console reads them (src/dialects/native/schemas.ts). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -51,30 +54,7 @@ export interface SessionState {
   readonly csrf_token: string;
 }
 
-export interface ApiKey {
-  readonly id: number;
-  readonly name: string;
-  readonly token_hint: string;
-  readonly created_at: number;
-  readonly last_used_at?: number | null;
-  readonly expires_at?: number | null;
-}
-
-export interface Session {
-  readonly id: number;
-  readonly created_at: number;
-  readonly expires_at: number;
-  readonly last_seen_at: number | null;
-  readonly ip: string | null;
-  readonly user_agent: string | null;
-  readonly revoked_at: number | null;
-}
-
-export interface Sanction {
-  readonly id: number;
-  readonly kind?: string;
-  readonly user_id: number;
-  readonly reason: string;
-  readonly created_at: number;
-  readonly expires_at: number | null;
-}
+/** The API's own documented shapes (src/dialects/native/schemas.ts), never restated here. */
+export type ApiKey = Static<typeof ApiKeySchema>;
+export type Session = Static<typeof SessionSchema>;
+export type Sanction = Static<typeof SanctionSchema>;

@@ -88,6 +88,27 @@ export function checkBeforeIdPage(limit: number, maxLimit: number, ids: readonly
   }
 }
 
+/** A time range of a by-id list: at or after `since`, before `until` (ms). */
+export interface TimeRange {
+  readonly since?: number;
+  readonly until?: number;
+}
+
+const isTime = (value: number | undefined): boolean => value === undefined || (Number.isSafeInteger(value) && value >= 0);
+
+/**
+ * Checks a time range and narrows `query` to it by its `created_at`.
+ *
+ * @throws CoreError `invalid_param` naming `since` or `until`.
+ */
+export function withinTimeRange<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, range: TimeRange): SelectQueryBuilder<DB, TB, O> {
+  if (!isTime(range.since)) throw invalidParam('since', 'since must be a time in milliseconds');
+  if (!isTime(range.until)) throw invalidParam('until', 'until must be a time in milliseconds');
+  const createdAt = sql.ref('created_at');
+  const from = range.since === undefined ? query : query.where(sql<SqlBool>`${createdAt} >= ${range.since}`);
+  return range.until === undefined ? from : from.where(sql<SqlBool>`${createdAt} < ${range.until}`);
+}
+
 /** One page of `query`'s rows by descending `id`, older than `page.beforeId` (checked by the caller). */
 export async function pageBeforeId<DB, TB extends keyof DB, O extends { readonly id: number }>(
   query: SelectQueryBuilder<DB, TB, O>,

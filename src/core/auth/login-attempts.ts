@@ -1,9 +1,9 @@
 import type { LoginAttemptRow } from '../../db/schema.js';
 import type { Core } from '../context.js';
-import { forbidden, invalidParam } from '../errors.js';
+import { forbidden } from '../errors.js';
 import { can } from '../access/policy.js';
 import type { Viewer } from '../access/viewer.js';
-import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage, type BeforeIdRequest } from '../paginator.js';
+import { checkBeforeIdPage, pageBeforeId, withinTimeRange, type BeforeIdPage, type BeforeIdRequest, type TimeRange } from '../paginator.js';
 
 /** Why a login was refused, or `success`. Callers never see it; admins read it here. */
 export type LoginOutcome =
@@ -20,15 +20,11 @@ export interface LoginAttempt {
   readonly reason: LoginOutcome;
 }
 
-/** `limit` from 1 to {@link LOGIN_ATTEMPTS_MAX_LIMIT}; `beforeId`: attempts older than it. */
-export interface LoginAttemptQuery extends BeforeIdRequest {
+/** `limit` from 1 to {@link LOGIN_ATTEMPTS_MAX_LIMIT}; `beforeId`: attempts older than it; `since`/`until`: their time range. */
+export interface LoginAttemptQuery extends BeforeIdRequest, TimeRange {
   readonly userId?: number;
   readonly ip?: string;
   readonly success?: boolean;
-  /** Attempts at or after this time (ms). */
-  readonly since?: number;
-  /** Attempts before this time (ms). */
-  readonly until?: number;
 }
 
 export type LoginAttemptPage = BeforeIdPage<LoginAttempt>;
@@ -70,8 +66,6 @@ const toAttempt = (row: LoginAttemptRow): LoginAttempt =>
     reason: row.reason as LoginOutcome,
   });
 
-const isTime = (value: number | undefined): boolean => value === undefined || (Number.isSafeInteger(value) && value >= 0);
-
 /**
  * Sign-in attempts, newest first, narrowed by account, address, outcome and time; paged by id.
  * Admins only (`audit.view`: attempts are part of the audit trail).
@@ -84,15 +78,11 @@ export async function listLoginAttempts(core: Core, viewer: Viewer, query: Login
     ['user_id', query.userId],
     ['cursor', query.beforeId],
   ]);
-  if (!isTime(query.since)) throw invalidParam('since', 'since must be a time in milliseconds');
-  if (!isTime(query.until)) throw invalidParam('until', 'until must be a time in milliseconds');
   let select = core.db.selectFrom('login_attempts').selectAll();
   if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
   if (query.ip !== undefined) select = select.where('ip', '=', query.ip);
   if (query.success !== undefined) select = select.where('success', '=', query.success ? 1 : 0);
-  if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
-  if (query.until !== undefined) select = select.where('created_at', '<', query.until);
-  const page = await pageBeforeId(select, query);
+  const page = await pageBeforeId(withinTimeRange(select, query), query);
   return { items: page.items.map(toAttempt), nextBeforeId: page.nextBeforeId };
 }
 

@@ -3,7 +3,7 @@ import { forbidden } from '../errors.js';
 import { can } from '../access/policy.js';
 import { parseJson } from '../users/user.js';
 import type { Viewer } from '../access/viewer.js';
-import { checkBeforeIdPage, pageBeforeId, type BeforeIdPage, type BeforeIdRequest } from '../paginator.js';
+import { checkBeforeIdPage, pageBeforeId, withinTimeRange, type BeforeIdPage, type BeforeIdRequest, type TimeRange } from '../paginator.js';
 
 /** One audited change, as admins read it. `details` never holds a secret (see audit.ts). */
 export interface AuditLogEntry {
@@ -18,16 +18,12 @@ export interface AuditLogEntry {
   readonly created_at: number;
 }
 
-/** `limit` from 1 to {@link AUDIT_LOG_MAX_LIMIT}; `beforeId`: entries older than it. */
-export interface AuditLogQuery extends BeforeIdRequest {
+/** `limit` from 1 to {@link AUDIT_LOG_MAX_LIMIT}; `beforeId`: entries older than it; `since`/`until`: their time range. */
+export interface AuditLogQuery extends BeforeIdRequest, TimeRange {
   readonly targetUserId?: number;
   readonly actorId?: number;
   /** Exactly this action (`user.ban`). */
   readonly action?: string;
-  /** At or after this time (ms). */
-  readonly since?: number;
-  /** Before this time (ms). */
-  readonly until?: number;
 }
 
 export type AuditLogPage = BeforeIdPage<AuditLogEntry>;
@@ -57,9 +53,7 @@ export async function listAuditLog(core: Core, viewer: Viewer, query: AuditLogQu
   if (query.targetUserId !== undefined) select = select.where('target_user_id', '=', query.targetUserId);
   if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
   if (query.action !== undefined) select = select.where('action', '=', query.action);
-  if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
-  if (query.until !== undefined) select = select.where('created_at', '<', query.until);
-  const page = await pageBeforeId(select, query);
+  const page = await pageBeforeId(withinTimeRange(select, query), query);
   const items = page.items.map((row): AuditLogEntry =>
     Object.freeze({
       id: row.id,

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SYSTEM } from '../../../src/core/access/viewer.js';
+import { isCoreError } from '../../../src/core/errors.js';
+import { listAuditLog } from '../../../src/core/moderation/audit-log.js';
 import { errorCode, nativeFixture, type NativeFixture } from './fixture.js';
 
 interface Entry {
@@ -49,6 +52,17 @@ describe('native audit log', () => {
       all.map((e) => e.id),
     );
     for (const secret of Object.values(f.keys)) assert.doesNotMatch(JSON.stringify(all), new RegExp(secret));
+  });
+
+  test('the core checks the time range itself, as for login attempts (callers other than this route)', async () => {
+    for (const [param, range] of [
+      ['since', { since: -1 }],
+      ['since', { since: Number.NaN }],
+      ['until', { until: 1.5 }],
+    ] as const) {
+      await assert.rejects(listAuditLog(f.core, SYSTEM, { limit: 10, ...range }), (error) => isCoreError(error) && error.details.param === param);
+    }
+    assert.ok((await listAuditLog(f.core, SYSTEM, { limit: 10, since: 0, until: Number.MAX_SAFE_INTEGER })).items.length > 0);
   });
 
   test('everyone below admin is refused', async () => {

@@ -62,8 +62,10 @@ function forget(jobs: Map<string, JobState>): void {
  * Starts importing `text` (JSON Lines as `roster export` writes them) in the background and
  * returns the job at once. One import runs at a time per process (a second is `conflict`):
  * two imports racing for the same names would refuse each other's lines. Admins (`data.transfer`).
+ * `onInternalError` hears a failure that is not a `CoreError` (a bug, the database), which the
+ * job only calls internal.
  */
-export function startImport(core: Core, viewer: Viewer, text: string): ImportJob {
+export function startImport(core: Core, viewer: Viewer, text: string, options: { readonly onInternalError?: (error: unknown) => void } = {}): ImportJob {
   assertMayTransfer(viewer);
   const jobs = jobsOf(core);
   if ([...jobs.values()].some((job) => job.status === 'running')) {
@@ -88,7 +90,8 @@ export function startImport(core: Core, viewer: Viewer, text: string): ImportJob
     },
     (error: unknown) => {
       job.status = 'failed';
-      // A CoreError's message is written for callers; anything else stays out of the response.
+      // A CoreError's message is written for callers; anything else stays out of the response, for the log.
+      if (!(error instanceof CoreError)) options.onInternalError?.(error);
       job.errors.push({ line: 0, message: error instanceof CoreError ? error.message : 'The import stopped on an internal error' });
     },
   );

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import { errorCodes } from 'fastify';
 import type { Core } from '../../core/context.js';
+import { logInternal } from '../../http/error-handler.js';
 import { getImport, MAX_ERRORS_KEPT, startImport } from '../../ops/import-jobs.js';
 import { assertMayTransfer, exportUsers } from '../../ops/transfer.js';
 import type { NativeApp } from './routes.js';
@@ -71,7 +72,8 @@ export function transferRoutes(app: NativeApp, core: Core): void {
           response: responses({ 202: ImportJobSchema }),
         },
       },
-      async (request, reply) => reply.code(202).send(startImport(core, request.viewer, request.body)),
+      async (request, reply) =>
+        reply.code(202).send(startImport(core, request.viewer, request.body, { onInternalError: (error) => logInternal(request, error) })),
     );
   });
 

@@ -1,8 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { SYSTEM } from '../../src/core/access/viewer.js';
-import { createApiKey } from '../../src/core/auth/api-keys.js';
 import type { User } from '../../src/core/users/user.js';
-import { buildApp, type BuildAppOptions } from '../../src/app.js';
+import type { BuildAppOptions } from '../../src/app.js';
+import { castWithKeys, serveCore } from './app.js';
 import { createTestCore, type TestCore } from './database.js';
 
 /**
@@ -10,7 +9,7 @@ import { createTestCore, type TestCore } from './database.js';
  * whose clock the tests move, the app, and requests that present a key the Rails-family ways.
  */
 
-export const PASSWORD = 'correct horse battery';
+export { PASSWORD } from './app.js';
 
 /** How a request presents its key: Basic (the default), another scheme word, or `login`+`api_key` in the query. */
 export type AuthStyle = 'basic' | 'token-scheme' | 'query';
@@ -48,26 +47,10 @@ export async function openCast<Role extends string>(options: {
 }): Promise<Cast<Role>> {
   const clock = { now: options.start };
   const core = await createTestCore({ now: () => clock.now, ...(options.env ? { env: options.env } : {}) });
-  const users = {} as Record<Role, User>;
-  const keys = {} as Record<Role, string>;
-  for (const role of options.roles) {
-    users[role] = await options.makeUser(core, role);
-    keys[role] = (await createApiKey(core, SYSTEM, users[role].id, { name: 'test' })).secret;
-  }
+  const { users, keys } = await castWithKeys(core, options.roles, (role) => options.makeUser(core, role));
   await options.prepare?.(core, users);
-  const app = buildApp(core, options.app ?? {});
-  await app.ready();
-  return {
-    core,
-    app,
-    users,
-    keys,
-    clock,
-    async close() {
-      await app.close();
-      await core.dispose();
-    },
-  };
+  const { app, close } = await serveCore(core, options.app);
+  return { core, app, users, keys, clock, close };
 }
 
 /** Injects a request presenting `user`'s key (none when `user` is null) as `request.auth` says. */

@@ -1,10 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createApiKey } from '../../../src/core/auth/api-keys.js';
 import { Level } from '../../../src/core/access/levels.js';
 import type { User } from '../../../src/core/users/user.js';
 import { createUser } from '../../../src/core/users/users.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
-import { buildApp } from '../../../src/app.js';
+import { castWithKeys, PASSWORD, serveCore } from '../../support/app.js';
 import { createTestCore, type TestCore } from '../../support/database.js';
 
 /** The cast of every native API test: one user per standing, each with an API key. */
@@ -28,25 +27,21 @@ export interface NativeFixture {
   close(): Promise<void>;
 }
 
-export const PASSWORD = 'correct horse battery';
+export { PASSWORD };
 
 export async function nativeFixture(options: { now?: () => number; env?: Record<string, string> } = {}): Promise<NativeFixture> {
   const core = await createTestCore({ ...(options.now ? { now: options.now } : {}), ...(options.env ? { env: options.env } : {}) });
-  const users = {} as Record<Role, User>;
-  const keys = {} as Record<Role, string>;
-  for (const [role, level] of Object.entries(ROLES) as [Role, number][]) {
+  const { users, keys } = await castWithKeys(core, Object.keys(ROLES) as Role[], (role) =>
     // Only the member gets a password: hashing is deliberately slow.
-    const password = role === 'member' ? PASSWORD : null;
-    users[role] = await createUser(core, SYSTEM, { name: `${role}_user`, level, email: `${role}@example.org`, password });
-    keys[role] = (await createApiKey(core, SYSTEM, users[role].id, { name: 'test' })).secret;
-  }
-  const app = buildApp(core);
-  await app.ready();
+    createUser(core, SYSTEM, { name: `${role}_user`, level: ROLES[role], email: `${role}@example.org`, password: role === 'member' ? PASSWORD : null }),
+  );
+  const { app, close } = await serveCore(core);
   return {
     core,
     app,
     users,
     keys,
+    close,
     request(role, method, url, body) {
       return app.inject({
         method,
@@ -54,10 +49,6 @@ export async function nativeFixture(options: { now?: () => number; env?: Record<
         headers: role === null ? {} : { authorization: `Bearer ${keys[role]}` },
         ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
       });
-    },
-    async close() {
-      await app.close();
-      await core.dispose();
     },
   };
 }

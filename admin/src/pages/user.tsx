@@ -201,6 +201,8 @@ function DeleteForm({ user, onDone }: { user: ApiUser; onDone: Done }) {
   );
 }
 
+type MetadataField = 'client_metadata' | 'client_read_only_metadata' | 'server_metadata';
+
 function Metadata({ viewer, user, onDone }: { viewer: ApiUser; user: ApiUser; onDone: Done }) {
   const action = useAction();
   const save = (field: string) => (value: Json) =>
@@ -212,7 +214,7 @@ function Metadata({ viewer, user, onDone }: { viewer: ApiUser; user: ApiUser; on
       });
   const profile = mayOnUser(viewer, 'user.update_profile', user);
   const serverData = mayOnUser(viewer, 'user.write_server_data', user);
-  const tiers: [string, string, boolean][] = [
+  const tiers: [MetadataField, string, boolean][] = [
     ['client_metadata', 'Client metadata', profile],
     ['client_read_only_metadata', 'Client read-only metadata', serverData],
     ['server_metadata', 'Server metadata', serverData],

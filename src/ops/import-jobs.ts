@@ -75,6 +75,8 @@ export function startImport(core: Core, viewer: Viewer, text: string, options: {
   jobs.set(job.id, job);
   forget(jobs);
   void importUsers(core, viewer, [text], {
+    // A line's internal failure reads only as such in the job (an API response); the caller logs it.
+    onInternalError: (error) => options.onInternalError?.(error),
     onProgress: (imported) => {
       job.imported = imported;
     },

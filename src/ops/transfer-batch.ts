@@ -48,7 +48,15 @@ export class ImportWriter {
   idsChanged = 0;
   uuidsChanged = 0;
 
-  constructor(private readonly core: Core) {}
+  /**
+   * `onInternalError`: hears a write that failed for a reason other than a taken value (a bug,
+   * the database), whose line then reads only as an internal error; without it the line carries
+   * the error's own message (the CLI's operator reads it).
+   */
+  constructor(
+    private readonly core: Core,
+    private readonly onInternalError?: (error: unknown) => void,
+  ) {}
 
   /** References to users that never arrived; they were left empty. */
   get unresolvedReferences(): number {
@@ -65,11 +73,21 @@ export class ImportWriter {
       this.apply(outcome);
       return outcome.failures;
     } catch (error) {
-      if (records.length === 1) return [{ line: (records[0] as ImportRecord).line, message: describe(error) }];
+      if (records.length === 1) return [{ line: (records[0] as ImportRecord).line, message: this.describe(error) }];
       const failures: ImportFailure[] = [];
       for (const record of records) failures.push(...(await this.write([record])));
       return failures;
     }
+  }
+
+  /** A failed write's message for its line. */
+  private describe(error: unknown): string {
+    const column = uniqueViolationColumn(error);
+    if (column === 'name_lower') return 'name is already taken';
+    if (column !== null) return `${column || 'a unique value'} is already taken`;
+    if (!this.onInternalError) return error instanceof Error ? error.message : String(error);
+    this.onInternalError(error);
+    return 'could not be written (an internal error)';
   }
 
   private apply(outcome: BatchOutcome): void {
@@ -247,11 +265,4 @@ async function findTaken(trx: Kysely<Database>, records: readonly ImportRecord[]
     uuids: new Set(byUuid.map((row) => row.uuid)),
     ids: new Set(byId.map((row) => row.id)),
   };
-}
-
-function describe(error: unknown): string {
-  const column = uniqueViolationColumn(error);
-  if (column === 'name_lower') return 'name is already taken';
-  if (column !== null) return `${column || 'a unique value'} is already taken`;
-  return error instanceof Error ? error.message : String(error);
 }

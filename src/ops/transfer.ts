@@ -81,6 +81,8 @@ export interface ImportOptions {
   readonly onProgress?: (imported: number) => void;
   /** Stops reading; the users written so far stay. */
   readonly signal?: AbortSignal;
+  /** Hears internal write failures, whose lines then read only as internal errors (see `ImportWriter`). */
+  readonly onInternalError?: (error: unknown) => void;
 }
 
 export interface ImportSummary {
@@ -111,7 +113,7 @@ export async function importUsers(
   assertMayTransfer(viewer);
   const batchSize = options.batchSize ?? 10_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw invalidParam('batch', 'batch size must be a whole number ≥ 1');
-  const writer = new ImportWriter(core);
+  const writer = new ImportWriter(core, options.onInternalError);
   const pause = new SubstringIndexPause(core);
   let lines = 0;
   let failed = 0;

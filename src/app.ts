@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { IsOptional, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
 import qs from 'qs';
 import type { Core } from './core/context.js';
 import { notFound } from './core/errors.js';
@@ -106,7 +106,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
   const app = Fastify({
     logger: { ...loggerOptions(core.config.logLevel, core.config.logFormat), ...(options.logStream ? { stream: options.logStream } : {}) },
     // installRequestLog writes one line per request (when ROSTER_ACCESS_LOG asks) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...requestIdOptions(),
     bodyLimit: BODY_LIMIT,
     // proxy-addr walks X-Forwarded-For from the right, stopping at the first untrusted hop.

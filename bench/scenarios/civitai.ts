@@ -6,7 +6,7 @@ export const civitaiScenarios: ScenarioSource = ({ someId, adminName, adminKey, 
   const ids = [someId, someId + 1, someId + 2, someId + 3, someId + 4].join(',');
   return [
     { name: 'civitai /api/v1/me (bearer)', path: '/civitai/api/v1/me', headers: { authorization: `Bearer ${adminKey}` } },
-    { name: 'civitai /api/v1/users?query=abc', path: '/civitai/api/v1/users?query=abc' },
+    { name: 'civitai /api/v1/users?query=ami', path: '/civitai/api/v1/users?query=ami' },
     { name: 'civitai /api/v1/users?query=sa', path: '/civitai/api/v1/users?query=sa' },
     { name: 'civitai /api/v1/users?ids= (5 ids)', path: `/civitai/api/v1/users?ids=${ids}` },
   ];

@@ -3,7 +3,7 @@ import type { ScenarioSource } from './scenario.js';
 
 export const danbooruScenarios: ScenarioSource = ({ someId, adminName, adminKey }) => [
   { name: 'danbooru /users/:id.json', path: `/danbooru/users/${someId}.json`, limit: byId(someId) },
-  { name: 'danbooru users.json name_matches', path: '/danbooru/users.json?search[name_matches]=ab*', limit: namePrefix('ab', 'id desc', 20) },
+  { name: 'danbooru users.json name_matches', path: '/danbooru/users.json?search[name_matches]=ami*', limit: namePrefix('ami', 'id desc', 20) },
   {
     name: 'danbooru users.json order by uploads',
     path: '/danbooru/users.json?search[order]=post_upload_count',

@@ -4,7 +4,7 @@ import type { ScenarioSource } from './scenario.js';
 export const nativeScenarios: ScenarioSource = ({ someId, adminKey }) => [
   { name: 'native GET /v1/users/:id', path: `/v1/users/${someId}`, limit: byId(someId) },
   { name: 'native GET /v1/me (api key)', path: '/v1/me', headers: { authorization: `Bearer ${adminKey}` } },
-  { name: 'native name prefix search', path: '/v1/users?name_prefix=ab&limit=20', limit: namePrefix('ab', 'id desc', 20) },
+  { name: 'native name prefix search', path: '/v1/users?name_prefix=ami&limit=20', limit: namePrefix('ami', 'id desc', 20) },
   { name: 'native substring search', path: '/v1/users?q=ann&limit=20', limit: nameSubstring('ann', 20) },
   {
     name: 'native keyset page by created_at',

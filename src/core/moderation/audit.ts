@@ -30,3 +30,15 @@ export async function recordAudit(db: Kysely<Database>, viewer: Viewer, now: num
     })
     .execute();
 }
+
+/** Records a change to one user account: the user is both the subject and the target. */
+export async function recordUserAudit(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  now: number,
+  userId: number,
+  action: string,
+  details?: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  await recordAudit(db, viewer, now, { action, subjectType: 'user', subjectId: userId, targetUserId: userId, ...(details === undefined ? {} : { details }) });
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SanctionKind, SanctionRow } from '../../db/schema.js';
-import { recordAudit } from './audit.js';
+import { recordAudit, recordUserAudit } from './audit.js';
 import type { Core } from '../context.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { can } from '../access/policy.js';
@@ -159,13 +159,7 @@ export async function restrictUser(
       .set({ restricted_by_admin: input.restricted ? 1 : 0, restricted_by_admin_reason: reason, restricted_by_admin_private_details: privateDetails })
       .where('id', '=', userId)
       .execute();
-    await recordAudit(trx, viewer, now, {
-      action: input.restricted ? 'user.restrict' : 'user.unrestrict',
-      subjectType: 'user',
-      subjectId: userId,
-      targetUserId: userId,
-      details: { reason },
-    });
+    await recordUserAudit(trx, viewer, now, userId, input.restricted ? 'user.restrict' : 'user.unrestrict', { reason });
   });
   await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database, NewUserRow } from '../../db/schema.js';
-import { recordAudit } from '../moderation/audit.js';
+import { recordUserAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, validationFailed } from '../errors.js';
 import { generateUserName } from './generated-names.js';
@@ -101,13 +101,7 @@ async function insertAccount(core: Core, viewer: Viewer, input: CreateUserInput,
       };
       const inserted = await trx.insertInto('users').values(row).returning('id').executeTakeFirstOrThrow();
       if (viewer.credential.kind !== 'anonymous') {
-        await recordAudit(trx, viewer, now, {
-          action: 'user.create',
-          subjectType: 'user',
-          subjectId: inserted.id,
-          targetUserId: inserted.id,
-          details: { name: row.name, level: row.level },
-        });
+        await recordUserAudit(trx, viewer, now, inserted.id, 'user.create', { name: row.name, level: row.level });
       }
       return inserted.id;
     });

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRowUpdate } from '../../db/schema.js';
-import { recordAudit } from '../moderation/audit.js';
+import { recordUserAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { conflict, forbidden, validationFailed } from '../errors.js';
 import { insertNameChange } from './name-changes.js';
@@ -45,13 +45,7 @@ export async function deleteUser(core: Core, viewer: Viewer, userId: number, opt
     if (locked.name !== name) await insertNameChange(trx, { userId, oldName: locked.name, newName: name, actorId: viewer.id, now });
     await trx.updateTable('users').set(scrubbedRow(name, now)).where('id', '=', userId).execute();
     await removeAccess(trx, userId, now);
-    await recordAudit(trx, viewer, now, {
-      action: 'user.delete',
-      subjectType: 'user',
-      subjectId: userId,
-      targetUserId: userId,
-      details: { name: locked.name, self },
-    });
+    await recordUserAudit(trx, viewer, now, userId, 'user.delete', { name: locked.name, self });
   });
   await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { recordAudit } from '../moderation/audit.js';
+import { recordUserAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, validationFailed } from '../errors.js';
 import { isUserLevel } from '../access/levels.js';
@@ -31,12 +31,6 @@ export async function writeUserLevel(trx: Kysely<Database>, viewer: Viewer, now:
   if (!canAssignLevel(viewer, target, level)) throw forbidden('Cannot assign a level at or above your own');
   if (target.level === level) return false;
   await trx.updateTable('users').set({ level, updated_at: now }).where('id', '=', userId).execute();
-  await recordAudit(trx, viewer, now, {
-    action: 'user.set_level',
-    subjectType: 'user',
-    subjectId: userId,
-    targetUserId: userId,
-    details: { from: target.level, to: level },
-  });
+  await recordUserAudit(trx, viewer, now, userId, 'user.set_level', { from: target.level, to: level });
   return true;
 }

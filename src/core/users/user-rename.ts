@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { recordAudit } from '../moderation/audit.js';
+import { recordUserAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, validationFailed } from '../errors.js';
 import { countSelfRenamesSince, insertNameChange } from './name-changes.js';
@@ -52,12 +52,6 @@ export async function writeRename(trx: Kysely<Database>, viewer: Viewer, now: nu
     .where('id', '=', userId)
     .execute();
   if (!self) {
-    await recordAudit(trx, viewer, now, {
-      action: 'user.rename',
-      subjectType: 'user',
-      subjectId: userId,
-      targetUserId: userId,
-      details: { from: target.name, to: name },
-    });
+    await recordUserAudit(trx, viewer, now, userId, 'user.rename', { from: target.name, to: name });
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { COUNTER_NAMES, type Counters, type Database, type UserRowUpdate } from '../../db/schema.js';
-import { recordAudit } from '../moderation/audit.js';
+import { recordUserAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
 import { commonPasswordProblems } from '../auth/common-passwords.js';
@@ -162,7 +162,7 @@ export async function writeUserPatch(trx: Kysely<Database>, viewer: Viewer, now:
     .execute();
   if (patch.password !== undefined || patch.passwordHash !== undefined) await revokeAllSessions(trx, userId, now);
   if (viewer.id !== userId || keys.some((key) => SECURITY_KEYS.has(key))) {
-    await recordAudit(trx, viewer, now, { action: 'user.update', subjectType: 'user', subjectId: userId, targetUserId: userId, details: { fields: keys } });
+    await recordUserAudit(trx, viewer, now, userId, 'user.update', { fields: keys });
   }
 }
 

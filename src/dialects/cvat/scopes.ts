@@ -1,4 +1,4 @@
-import type { Scope } from '../../core/auth/scopes.js';
+import { ACTION_SCOPES, type Scope } from '../../core/auth/scopes.js';
 
 /**
  * The API key scope each CVAT route needs, in the core's vocabulary (`METHOD /path` as
@@ -31,5 +31,5 @@ export const CVAT_SCOPES: Readonly<Record<string, Scope | null>> = Object.freeze
   'POST /api/auth/login': 'sessions:create',
   'POST /api/auth/register': 'users:create',
   'POST /api/auth/logout': 'sessions:destroy',
-  'POST /api/auth/password/change': 'passwords:update',
+  'POST /api/auth/password/change': ACTION_SCOPES.changePassword,
 });

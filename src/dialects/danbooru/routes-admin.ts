@@ -1,3 +1,4 @@
+import { ACTION_SCOPES } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { setUserLevel } from '../../core/users/users.js';
 import { parseLevelParam } from './levels.js';
@@ -19,5 +20,5 @@ async function changeLevel(core: Core, call: DanbooruCall): Promise<DanbooruResp
 
 export function adminRoutes({ core }: DanbooruRoutes): RouteGroup {
   // Danbooru's permission name is `admin/users:update`: a key restricted to other actions cannot promote.
-  return [{ method: ['PUT', 'PATCH'], path: '/admin/users/:id', action: 'admin/users:update', handle: (call) => changeLevel(core, call) }];
+  return [{ method: ['PUT', 'PATCH'], path: '/admin/users/:id', action: ACTION_SCOPES.changeLevel, handle: (call) => changeLevel(core, call) }];
 }

@@ -1,3 +1,4 @@
+import { ACTION_SCOPES } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { forbidden, notFound, validationFailed } from '../../core/errors.js';
 import { parseDuration } from '../../core/moderation/durations.js';
@@ -84,7 +85,7 @@ export function banRoutes({ core }: DanbooruRoutes): RouteGroup {
   return [
     { method: 'GET', path: '/bans', action: 'bans:index', handle: (call) => index(core, call) },
     { method: 'GET', path: '/bans/:id', action: 'bans:show', handle: (call) => show(core, call) },
-    { method: 'POST', path: '/bans', action: 'bans:create', handle: (call) => create(core, call) },
-    { method: 'DELETE', path: '/bans/:id', action: 'bans:destroy', handle: (call) => destroy(core, call) },
+    { method: 'POST', path: '/bans', action: ACTION_SCOPES.ban, handle: (call) => create(core, call) },
+    { method: 'DELETE', path: '/bans/:id', action: ACTION_SCOPES.liftBan, handle: (call) => destroy(core, call) },
   ];
 }

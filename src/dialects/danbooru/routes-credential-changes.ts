@@ -1,3 +1,4 @@
+import { ACTION_SCOPES } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { isCoreError, validationFailed } from '../../core/errors.js';
 import { updateUser } from '../../core/users/users.js';
@@ -46,7 +47,7 @@ async function changeEmail(core: Core, call: DanbooruCall): Promise<DanbooruResp
 
 export function credentialChangeRoutes({ core }: DanbooruRoutes): RouteGroup {
   return [
-    { method: ['PUT', 'PATCH'], path: '/users/:id/password', action: 'passwords:update', handle: (call) => changePassword(core, call) },
-    { method: ['PUT', 'PATCH'], path: '/users/:id/email', action: 'emails:update', handle: (call) => changeEmail(core, call) },
+    { method: ['PUT', 'PATCH'], path: '/users/:id/password', action: ACTION_SCOPES.changePassword, handle: (call) => changePassword(core, call) },
+    { method: ['PUT', 'PATCH'], path: '/users/:id/email', action: ACTION_SCOPES.changeEmail, handle: (call) => changeEmail(core, call) },
   ];
 }

@@ -1,3 +1,4 @@
+import { ACTION_SCOPES } from '../../core/auth/scopes.js';
 import type { Core } from '../../core/context.js';
 import { forbidden, notFound, validationFailed } from '../../core/errors.js';
 import type { NameChange } from '../../core/users/name-changes.js';
@@ -61,6 +62,6 @@ export function nameChangeRoutes({ core }: DanbooruRoutes): RouteGroup {
   return [
     { method: 'GET', path: '/user_name_change_requests', action: 'user_name_change_requests:index', handle: (call) => index(core, call) },
     { method: 'GET', path: '/user_name_change_requests/:id', action: 'user_name_change_requests:show', handle: (call) => show(core, call) },
-    { method: 'POST', path: '/user_name_change_requests', action: 'user_name_change_requests:create', handle: (call) => create(core, call) },
+    { method: 'POST', path: '/user_name_change_requests', action: ACTION_SCOPES.rename, handle: (call) => create(core, call) },
   ];
 }

@@ -1,4 +1,4 @@
-import type { Scope } from '../../core/auth/scopes.js';
+import { ACTION_SCOPES, type Scope } from '../../core/auth/scopes.js';
 
 /**
  * The API key scope each native route needs, in the core's vocabulary (`METHOD /path` as
@@ -17,17 +17,17 @@ export const NATIVE_SCOPES: Readonly<Record<string, Scope | null>> = Object.free
   'POST /users': 'users:create',
   'PATCH /users/:id': 'users:update',
   'DELETE /users/:id': 'users:destroy',
-  'PUT /users/:id/level': 'admin/users:update',
-  'POST /users/:id/rename': 'user_name_change_requests:create',
+  'PUT /users/:id/level': ACTION_SCOPES.changeLevel,
+  'POST /users/:id/rename': ACTION_SCOPES.rename,
   'GET /name-changes': 'user_name_change_requests:index',
   'GET /bans': 'bans:index',
-  'POST /bans': 'bans:create',
+  'POST /bans': ACTION_SCOPES.ban,
   'GET /bans/:id': 'bans:show',
-  'DELETE /bans/:id': 'bans:destroy',
+  'DELETE /bans/:id': ACTION_SCOPES.liftBan,
   'GET /mutes': 'mutes:index',
-  'POST /mutes': 'mutes:create',
+  'POST /mutes': ACTION_SCOPES.mute,
   'GET /mutes/:id': 'mutes:show',
-  'DELETE /mutes/:id': 'mutes:destroy',
+  'DELETE /mutes/:id': ACTION_SCOPES.liftMute,
   'PUT /users/:id/restriction': 'users:restrict',
   'GET /users/:id/api-keys': 'api_keys:index',
   'POST /users/:id/api-keys': 'api_keys:create',

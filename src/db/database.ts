@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { DEFAULT_PG_POOL_SIZE, type DatabaseConfig } from '../config.js';
 import { regexpMatches } from './linear-regex.js';
 import { REGEX_CALL_UNITS, RowBudget } from './row-budget.js';
+import { withCompiledRows } from './sqlite-rows.js';
 import type { Database } from './schema.js';
 
 /**
@@ -272,10 +273,11 @@ const STATEMENT_CACHE_SIZE = 500;
 /**
  * Kysely prepares every query anew; compiling the SQL was the largest single cost of a simple
  * lookup. The same SQL text (values are parameters) reuses its prepared statement. Reuse is
- * safe because Kysely runs one query at a time on the connection.
+ * safe because Kysely runs one query at a time on the connection. Rows are read as arrays into
+ * compiled literals (sqlite-rows.ts).
  */
 function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
+  const statements = new Map<string, SqliteStatement>();
   const noop = sqlite.prepare('select 0 where 0');
   return {
     close: () => sqlite.close(),
@@ -285,7 +287,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       if (text === 'rollback' && !sqlite.inTransaction) return noop;
       let statement = statements.get(text);
       if (statement === undefined) {
-        statement = sqlite.prepare(text);
+        statement = withCompiledRows(sqlite.prepare(text));
         if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
         statements.set(text, statement);
       }

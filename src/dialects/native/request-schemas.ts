@@ -2,7 +2,7 @@ import { Type, type TProperties } from '@fastify/type-provider-typebox';
 import { AVATAR_NSFW_LEVELS } from '../../core/users/avatar-nsfw.js';
 import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
 import { FILTER_MAX_LENGTH } from './filter-param.js';
-import { MAX_ID, Nullable, Timestamp } from './schemas.js';
+import { MAX_ID, NullableInput, Timestamp } from './schemas.js';
 
 /**
  * Request schemas of the native API. Every object refuses unknown keys (400 `invalid_param`),
@@ -80,7 +80,7 @@ export const LoginBody = strict({
 
 /** The picture and the three metadata blobs users and organizations both carry. */
 const IMAGE_AND_METADATA = {
-  profile_image_url: Type.Optional(Nullable(Type.String())),
+  profile_image_url: Type.Optional(NullableInput(Type.String())),
   client_metadata: Type.Optional(Json),
   client_read_only_metadata: Type.Optional(Json),
   server_metadata: Type.Optional(Json),
@@ -89,19 +89,19 @@ const IMAGE_AND_METADATA = {
 const PROFILE = {
   first_name: Type.Optional(Text(1000)),
   last_name: Type.Optional(Text(1000)),
-  display_name: Type.Optional(Nullable(Text(1000))),
+  display_name: Type.Optional(NullableInput(Text(1000))),
   ...IMAGE_AND_METADATA,
 };
 
 export const CreateUserBody = strict({
   ...PROFILE,
-  name: Type.Optional(Nullable(Text(1000))),
-  password: Type.Optional(Nullable(Text(1024))),
-  email: Type.Optional(Nullable(Text(1000))),
+  name: Type.Optional(NullableInput(Text(1000))),
+  password: Type.Optional(NullableInput(Text(1024))),
+  email: Type.Optional(NullableInput(Text(1000))),
   email_verified: Type.Optional(Type.Boolean()),
   level: Type.Optional(LevelValue),
   is_anonymous: Type.Optional(Type.Boolean()),
-  inviter_id: Type.Optional(Nullable(Id)),
+  inviter_id: Type.Optional(NullableInput(Id)),
 });
 
 const PreferencesPatchBody = strict({
@@ -121,26 +121,26 @@ const PreferencesPatchBody = strict({
 export const UserPatchBody = strict({
   ...PROFILE,
   preferences: Type.Optional(PreferencesPatchBody),
-  avatar_id: Type.Optional(Nullable(Id)),
+  avatar_id: Type.Optional(NullableInput(Id)),
   avatar_nsfw: Type.Optional(
     Type.Union(
       AVATAR_NSFW_LEVELS.map((level) => Type.Literal(level)),
       { description: "The avatar's browsing level (server data)" },
     ),
   ),
-  email: Type.Optional(Nullable(Text(1000))),
+  email: Type.Optional(NullableInput(Text(1000))),
   email_verified: Type.Optional(Type.Boolean()),
-  password: Type.Optional(Nullable(Text(1024))),
+  password: Type.Optional(NullableInput(Text(1024))),
   current_password: Type.Optional(
     Type.String({ maxLength: 1024, description: 'Required to change your own password or email, unless you signed in within 5 minutes' }),
   ),
-  selected_team_id: Type.Optional(Nullable(Id)),
+  selected_team_id: Type.Optional(NullableInput(Id)),
   counters: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Count)),
   artist_tags: Type.Optional(Type.Array(Text(200), { maxItems: 1000 })),
   is_anonymous: Type.Optional(Type.Literal(false)),
-  country_code: Type.Optional(Nullable(Text(8))),
+  country_code: Type.Optional(NullableInput(Text(8))),
   risk_scores: Type.Optional(Json),
-  last_forum_read_at: Type.Optional(Nullable(Timestamp)),
+  last_forum_read_at: Type.Optional(NullableInput(Timestamp)),
 });
 
 export const DeleteUserBody = Type.Optional(strict({ password: Type.Optional(Text(1024)) }));
@@ -156,15 +156,15 @@ export const SanctionBody = strict({
 
 export const RestrictionBody = strict({
   restricted: Type.Boolean(),
-  reason: Type.Optional(Nullable(Text(20_000))),
-  private_details: Type.Optional(Nullable(Text(20_000))),
+  reason: Type.Optional(NullableInput(Text(20_000))),
+  private_details: Type.Optional(NullableInput(Text(20_000))),
 });
 
 export const ApiKeyBody = strict({
   name: Type.Optional(Text(1000)),
   scopes: Type.Optional(Type.Array(Text(200), { maxItems: 200 })),
   permitted_ips: Type.Optional(Type.Array(Text(100), { maxItems: 100 })),
-  expires_at: Type.Optional(Nullable(Timestamp)),
+  expires_at: Type.Optional(NullableInput(Timestamp)),
 });
 
 const ORGANIZATION = {
@@ -174,7 +174,7 @@ const ORGANIZATION = {
   ...IMAGE_AND_METADATA,
 };
 
-export const OrganizationBody = strict({ ...ORGANIZATION, slug: Text(1000), owner_id: Type.Optional(Nullable(Id)) });
+export const OrganizationBody = strict({ ...ORGANIZATION, slug: Text(1000), owner_id: Type.Optional(NullableInput(Id)) });
 export const OrganizationPatchBody = strict({ ...ORGANIZATION, slug: Type.Optional(Text(1000)) });
 
 export const Role = Type.Union([Type.Literal('owner'), Type.Literal('maintainer'), Type.Literal('supervisor'), Type.Literal('worker')]);
@@ -182,4 +182,4 @@ export const MembershipPatchBody = strict({ role: Role });
 export const MembershipListQuery = strict({ limit: PAGE.limit, offset: PAGE.offset, role: Type.Optional(Role) });
 export const InvitationBody = strict({ email: Text(1000), role: Role });
 
-export const SubscriptionBody = strict({ product: Text(1000), tier: Text(100), expires_at: Type.Optional(Nullable(Timestamp)) });
+export const SubscriptionBody = strict({ product: Text(1000), tier: Text(100), expires_at: Type.Optional(NullableInput(Timestamp)) });

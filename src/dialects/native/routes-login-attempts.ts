@@ -3,7 +3,8 @@ import { listLoginAttempts, type LoginAttemptQuery } from '../../core/auth/login
 import type { Core } from '../../core/context.js';
 import { timeRangeAndCursor } from './params.js';
 import type { NativeApp } from './routes.js';
-import { listOf, MAX_ID, Nullable, responses, Timestamp } from './schemas.js';
+import { Nullable } from '../../http/response-schemas.js';
+import { listOf, MAX_ID, responses, Timestamp } from './schemas.js';
 
 const LoginAttemptSchema = Type.Object({
   id: Type.Integer(),

@@ -2,7 +2,8 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/context.js';
 import { dashboardStats, MAX_STATS_DAYS, MAX_STATS_HOURS } from '../../core/stats.js';
 import type { NativeApp } from './routes.js';
-import { Nullable, responses } from './schemas.js';
+import { Nullable } from '../../http/response-schemas.js';
+import { responses } from './schemas.js';
 
 const StatsQuery = Type.Object(
   {

@@ -1,5 +1,7 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { COUNTER_NAMES } from '../../core/users/user.js';
 import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
+import { Nullable, StringEnum } from '../../http/response-schemas.js';
 import { NATIVE_ERROR_CODES } from './errors.js';
 
 /**
@@ -7,7 +9,8 @@ import { NATIVE_ERROR_CODES } from './errors.js';
  * is never sent whatever render builds (STYLE 11: the second lock), and they are the OpenAPI
  * document at `/docs`. Timestamps are integer milliseconds since the epoch, as in filters.
  */
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** A request field that may be null: TypeBox validates requests, and reads `anyOf` (not `nullable`). */
+export const NullableInput = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Timestamp = Type.Integer({ description: 'Milliseconds since the epoch' });
 const Json = Type.Unknown({ description: 'Any JSON value' });
@@ -30,7 +33,7 @@ export const PreferencesSchema = Type.Object({
 });
 
 /** Activity counters by name (`post_upload_count`, `forum_post_count`, …). */
-export const CountersSchema = Type.Record(Type.String({ pattern: '^[a-z_]+$' }), Type.Integer());
+export const CountersSchema = recordOf(COUNTER_NAMES, Type.Integer());
 
 const SanctionInForce = Type.Object({
   id: Type.Integer(),
@@ -141,7 +144,7 @@ export const CreatedApiKeySchema = Type.Object({
 
 export const SanctionSchema = Type.Object({
   id: Type.Integer(),
-  kind: Type.Union([Type.Literal('ban'), Type.Literal('mute')]),
+  kind: StringEnum(['ban', 'mute']),
   user_id: Type.Integer(),
   actor_id: Nullable(Type.Integer()),
   reason: Type.String(),
@@ -218,7 +221,7 @@ export const OrganizationSchema = Type.Object({
   updated_at: Timestamp,
 });
 
-const Role = Type.Union([Type.Literal('owner'), Type.Literal('maintainer'), Type.Literal('supervisor'), Type.Literal('worker')]);
+const Role = StringEnum(['owner', 'maintainer', 'supervisor', 'worker']);
 
 export const MembershipSchema = Type.Object({
   id: Type.Integer(),

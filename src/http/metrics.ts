@@ -27,6 +27,12 @@ export class Metrics {
   private readonly requests: Counter<'dialect' | 'route' | 'method' | 'status_class'>;
   private readonly latency: Histogram<'dialect' | 'route' | 'status_class'>;
   private readonly throttled: Counter<'dialect'>;
+  /**
+   * The request counter and latency histogram children of each label set seen: prom-client
+   * otherwise sorts and joins the labels into its key on every observation. Routes are
+   * patterns and statuses are classes, so the sets are few.
+   */
+  private readonly requestSeries = new Map<string, { readonly count: { inc(): void }; readonly latency: { observe(value: number): void } }>();
   private storeCounts: { readonly at: number; readonly counts: Promise<StoreCounts> } | null = null;
 
   constructor(private readonly core: Core) {
@@ -59,8 +65,17 @@ export class Metrics {
 
   recordRequest(sample: RequestSample): void {
     const statusClass = `${Math.floor(sample.status / 100)}xx`;
-    this.requests.inc({ dialect: sample.dialect, route: sample.route, method: sample.method, status_class: statusClass });
-    this.latency.observe({ dialect: sample.dialect, route: sample.route, status_class: statusClass }, sample.seconds);
+    const key = `${sample.dialect}\n${sample.route}\n${sample.method}\n${statusClass}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = {
+        count: this.requests.labels({ dialect: sample.dialect, route: sample.route, method: sample.method, status_class: statusClass }),
+        latency: this.latency.labels({ dialect: sample.dialect, route: sample.route, status_class: statusClass }),
+      };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(sample.seconds);
     if (sample.status === 429) this.throttled.inc({ dialect: sample.dialect });
   }
 

@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult } from './load.js';
+import type { ScenarioPlan } from './plans.js';
 
 export interface Row {
   readonly name: string;
@@ -59,9 +60,9 @@ export function printTable(rows: readonly Row[], info: RunInfo): void {
   console.log(`\nRoster server RSS after the run: ${mb(info.rssMb)} (peak ${mb(info.peakRssMb)}); seed ${info.seedSeconds.toFixed(1)} s`);
 }
 
-export function writeJson(dir: string, rows: readonly Row[], info: RunInfo): string {
+export function writeJson(dir: string, rows: readonly Row[], info: RunInfo, plans: readonly ScenarioPlan[]): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `bench-${info.engine}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(path, `${JSON.stringify({ ...info, at: new Date().toISOString(), rows }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ ...info, at: new Date().toISOString(), rows, plans }, null, 2)}\n`);
   return path;
 }

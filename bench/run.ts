@@ -23,6 +23,8 @@ import type { LimitServerConfig } from './limit-server.js';
 import { load, wrkAvailable, type LoadOptions, type LoadResult } from './load.js';
 import { printTable, writeJson, type Row } from './report.js';
 import { sameRows } from './same-rows.js';
+import { checkPlans, printPlans } from './plans.js';
+import { hostileScenarios } from './scenarios/hostile.js';
 import { SCENARIO_SOURCES } from './scenarios/index.js';
 import type { BenchContext, LimitStatement, Scenario } from './scenarios/scenario.js';
 
@@ -127,7 +129,14 @@ async function main(): Promise<void> {
       baseUrl,
     };
     const scenarios: Scenario[] = [];
-    for (const source of SCENARIO_SOURCES) scenarios.push(...(await source(context)).filter((scenario) => ONLY.some((part) => scenario.name.includes(part))));
+    const planned: Scenario[] = [];
+    for (const source of SCENARIO_SOURCES) {
+      const built = (await source(context)).filter((scenario) => ONLY.some((part) => scenario.name.includes(part)));
+      scenarios.push(...built);
+      // Hostile searches are bounded by the row budget and statement timeout, not by their plans.
+      if (source !== hostileScenarios) planned.push(...built);
+    }
+    const plans = await checkPlans(databaseUrl, planned);
 
     const withLimit = scenarios.filter((s) => s.limit !== undefined);
     const limitConfig: LimitServerConfig = {
@@ -208,7 +217,8 @@ async function main(): Promise<void> {
       loginsPerSecondDuringStorm: stormFigures.rps,
     } as const;
     printTable(rows, info);
-    console.log(`\nJSON: ${writeJson(join(import.meta.dirname, 'results'), rows, info)}`);
+    printPlans(plans, USERS);
+    console.log(`\nJSON: ${writeJson(join(import.meta.dirname, 'results'), rows, info, plans)}`);
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { buildApp } from '../../src/app.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';
 import type { RanStatement } from '../../src/db/database.js';
 import { createTestDatabase, TEST_ENGINE, testConfig, type TestDatabase } from '../support/database.js';
-import { explain, fullScans, isRead, sorts, type StatementPlan } from './plan-check.js';
+import { explain, fullScans, isRead, LARGE_TABLES, sorts, type StatementPlan } from '../../bench/plan-check.js';
 
 /**
  * Every bench scenario (bench/scenarios/) answered on a seeded, analyzed database: each statement
@@ -21,8 +21,6 @@ import { explain, fullScans, isRead, sorts, type StatementPlan } from './plan-ch
  * instead (test/query/hostile-search.test.ts).
  */
 const USERS = 100_000;
-/** Tables this large must never be read whole; smaller ones (sanctions, api_keys) may be scanned. */
-const LARGE_TABLES = new Set(['users', 'name_changes', 'sanctions']);
 const CLI = pathToFileURL(join(import.meta.dirname, '../../src/cli/main.ts')).href;
 
 describe(`query plans of the bench scenarios (${TEST_ENGINE}, ${USERS} users)`, () => {

@@ -1,7 +1,11 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { RanStatement } from '../../src/db/database.js';
-import type { Database } from '../../src/db/schema.js';
-import type { Engine } from '../support/database.js';
+import type { RanStatement } from '../src/db/database.js';
+import type { Database } from '../src/db/schema.js';
+
+type Engine = 'sqlite' | 'postgres';
+
+/** Tables this large must never be read whole; smaller ones (api_keys, sessions) may be scanned. */
+export const LARGE_TABLES: ReadonlySet<string> = new Set(['users', 'name_changes', 'sanctions']);
 
 /** One statement's plan, as lines of the engine's EXPLAIN. */
 export interface StatementPlan {

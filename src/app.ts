@@ -17,7 +17,7 @@ import { decorateViewer } from './http/credentials.js';
 import type { Dialect, MountName } from './http/dialect.js';
 import { classifyError, respond, sendRendered, type HttpFailure } from './http/error-handler.js';
 import { registerHealth, registerMetricsRoute, type Lifecycle } from './http/health.js';
-import { loggerOptions } from './http/logger.js';
+import { deferredChildLogger, loggerOptions } from './http/logger.js';
 import { metricsFor } from './http/metrics.js';
 import { installRequestLog, requestIdOptions } from './http/request-log.js';
 import { refuseNulCharacters } from './http/nul-guard.js';
@@ -107,6 +107,7 @@ export function buildApp(core: Core, options: BuildAppOptions = {}): FastifyInst
     logger: { ...loggerOptions(core.config.logLevel, core.config.logFormat), ...(options.logStream ? { stream: options.logStream } : {}) },
     // installRequestLog writes one line per request (when ROSTER_ACCESS_LOG asks) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: deferredChildLogger,
     ...requestIdOptions(),
     bodyLimit: BODY_LIMIT,
     // proxy-addr walks X-Forwarded-For from the right, stopping at the first untrusted hop.

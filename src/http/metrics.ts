@@ -92,6 +92,9 @@ export class Metrics {
       labelNames: ['result'],
       registers,
     });
+    // Every authenticated request reports one: the two label sets are resolved once.
+    const cacheHits = cache.labels({ result: 'hit' });
+    const cacheMisses = cache.labels({ result: 'miss' });
     const feed = this.core.changes;
     new Counter({
       name: 'roster_change_feed_reconnects_total',
@@ -118,7 +121,7 @@ export class Metrics {
           logins.inc({ outcome: event.outcome, reason: event.reason });
           break;
         case 'credential_cache':
-          cache.inc({ result: event.result });
+          (event.result === 'hit' ? cacheHits : cacheMisses).inc();
           break;
       }
     });

@@ -154,7 +154,7 @@ export class Metrics {
   private observePasswordWork(registers: Registry[]): void {
     new Gauge({
       name: 'roster_password_work',
-      help: 'Password hashes and checks of this process running, and waiting for a slot (at most one per core)',
+      help: 'Password hashes and checks of this process running, and waiting for a slot (at most the cores but one)',
       labelNames: ['state'],
       registers,
       collect() {

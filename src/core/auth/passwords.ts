@@ -21,12 +21,13 @@ const LIBUV_DEFAULT_THREADS = 4;
 
 /**
  * Password hashes and checks (Argon2 and the imported formats) running at once in this process;
- * the rest wait in turn, holding nothing. At most one per core: more only time-slice the same
- * cores, every check slower and the event loop waiting for a core behind them. And never all of
+ * the rest wait in turn, holding nothing. One core is left to the event loop: with a hash on
+ * every core, the loop waited behind them for a core and every answer (who-am-I from the cache
+ * too) took as long; more hashes than cores only time-slice the same cores. And never all of
  * libuv's default threads, so that fs, dns and crypto are not queued behind a login storm.
  * Process-wide, as the cores and the threadpool are.
  */
-export const PASSWORD_WORK = new ConcurrencyLimit(Math.max(1, Math.min(availableParallelism(), LIBUV_DEFAULT_THREADS - 1)));
+export const PASSWORD_WORK = new ConcurrencyLimit(Math.max(1, Math.min(availableParallelism() - 1, LIBUV_DEFAULT_THREADS - 1)));
 
 /** Hashes a password with Argon2id (on a libuv thread, off the event loop). */
 export async function hashPassword(password: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Core } from '../core/context.js';
+import { PASSWORD_WORK } from '../core/auth/passwords.js';
 import { countStore, type StoreCounts } from '../core/stats.js';
 
 /** Gauges computed from the database are refreshed at most this often, whatever the scrape rate. */
@@ -61,6 +62,7 @@ export class Metrics {
     this.observeCore(registers);
     this.observeDatabase(registers);
     this.observeStore(registers);
+    this.observePasswordWork(registers);
   }
 
   recordRequest(sample: RequestSample): void {
@@ -147,6 +149,20 @@ export class Metrics {
         this.set({ state: 'total' }, use.total);
         this.set({ state: 'idle' }, use.idle);
         this.set({ state: 'waiting' }, use.waiting);
+      },
+    });
+  }
+
+  /** A queue that stays long means logins arrive faster than the cores can check passwords. */
+  private observePasswordWork(registers: Registry[]): void {
+    new Gauge({
+      name: 'roster_password_work',
+      help: 'Password hashes and checks of this process running, and waiting for a slot (at most the cores but one)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.set({ state: 'running' }, PASSWORD_WORK.running);
+        this.set({ state: 'queued' }, PASSWORD_WORK.queued);
       },
     });
   }

@@ -114,6 +114,8 @@ describe('request log, request ids and metrics', () => {
     assert.match(text, /^roster_change_feed_reconnects_total 0$/m);
     assert.match(text, /^process_resident_memory_bytes \d+/m);
     assert.match(text, /^roster_db_statement_duration_seconds_count \d+/m);
+    assert.match(text, /^roster_password_work\{state="running"\} 0$/m);
+    assert.match(text, /^roster_password_work\{state="queued"\} 0$/m);
   });
 });
 

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 import type { Config } from '../../config.js';
+import { ConcurrencyLimit } from '../concurrency-limit.js';
 import { invalidParam } from '../errors.js';
 import { passwordFormatOf } from './password-formats.js';
 import { generateSecret } from './secrets.js';
@@ -14,10 +16,23 @@ export const ARGON2_PARAMS = Object.freeze({ memoryCost: 19456, timeCost: 2, par
  */
 export const PASSWORD_INPUT_LIMIT = 1024;
 
+/** libuv's threadpool size unless `UV_THREADPOOL_SIZE` says otherwise; fs, dns and crypto share it. */
+const LIBUV_DEFAULT_THREADS = 4;
+
+/**
+ * Password hashes and checks (Argon2 and the imported formats) running at once in this process;
+ * the rest wait in turn, holding nothing. One core is left to the event loop: with a hash on
+ * every core, the loop waited behind them for a core and every answer (who-am-I from the cache
+ * too) took as long; more hashes than cores only time-slice the same cores. And never all of
+ * libuv's default threads, so that fs, dns and crypto are not queued behind a login storm.
+ * Process-wide, as the cores and the threadpool are.
+ */
+export const PASSWORD_WORK = new ConcurrencyLimit(Math.max(1, Math.min(availableParallelism() - 1, LIBUV_DEFAULT_THREADS - 1)));
+
 /** Hashes a password with Argon2id (on a libuv thread, off the event loop). */
 export async function hashPassword(password: string): Promise<string> {
   if (password.length > PASSWORD_INPUT_LIMIT) throw invalidParam('password', `is too long (maximum is ${PASSWORD_INPUT_LIMIT} characters)`);
-  return argon2.hash(password, { type: argon2.argon2id, ...ARGON2_PARAMS });
+  return PASSWORD_WORK.run(() => argon2.hash(password, { type: argon2.argon2id, ...ARGON2_PARAMS }));
 }
 
 /** Whether `hash` is Argon2id with today's parameters. */
@@ -41,7 +56,7 @@ export async function verifyPassword(hash: string, password: string): Promise<{ 
   const format = passwordFormatOf(hash);
   if (!format || password.length > PASSWORD_INPUT_LIMIT) return { ok: false, needsRehash };
   try {
-    return { ok: await format.verify(hash, password), needsRehash };
+    return { ok: await PASSWORD_WORK.run(() => format.verify(hash, password)), needsRehash };
   } catch {
     return { ok: false, needsRehash };
   }

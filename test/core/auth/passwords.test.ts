@@ -5,7 +5,15 @@ import argon2 from 'argon2';
 import bcrypt from 'bcryptjs';
 import { loadConfig } from '../../../src/config.js';
 import { isCoreError } from '../../../src/core/errors.js';
-import { hashPassword, isSupportedPasswordHash, PASSWORD_INPUT_LIMIT, passwordProblems, verifyPassword } from '../../../src/core/auth/passwords.js';
+import {
+  hashPassword,
+  isSupportedPasswordHash,
+  PASSWORD_INPUT_LIMIT,
+  PASSWORD_WORK,
+  passwordProblems,
+  verifyDummyPassword,
+  verifyPassword,
+} from '../../../src/core/auth/passwords.js';
 
 const PASSWORD = 'correct horse';
 
@@ -87,6 +95,23 @@ describe('passwords', () => {
     await assert.rejects(hashPassword(long), (error) => isCoreError(error) && error.code === 'invalid_param');
     const hash = await bcrypt.hash(long, 4);
     assert.equal((await verifyPassword(hash, long)).ok, false);
+  });
+
+  it('hashes and checks at most PASSWORD_WORK.limit passwords at once, the dummy check for an unknown login queued like a real one', async () => {
+    const hash = await hashPassword(PASSWORD);
+    await verifyDummyPassword(PASSWORD); // its own hash is made once, on first use
+    const { limit } = PASSWORD_WORK;
+    const checks = Array.from({ length: limit + 2 }, () => verifyPassword(hash, PASSWORD));
+    const dummy = verifyDummyPassword(PASSWORD);
+    const rehash = hashPassword(PASSWORD);
+    // Microtasks only: no hash can have finished, every call has asked for its slot.
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+    assert.equal(PASSWORD_WORK.running, limit);
+    assert.equal(PASSWORD_WORK.queued, 4);
+    assert.deepEqual(await Promise.all(checks), Array(limit + 2).fill({ ok: true, needsRehash: false }));
+    await dummy;
+    assert.equal((await verifyPassword(await rehash, PASSWORD)).ok, true);
+    assert.equal(PASSWORD_WORK.running, 0);
   });
 
   it('checks only length for new passwords, in characters', () => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { DatabaseObserver, EngineCapabilities } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { ConcurrencyLimit } from './concurrency-limit.js';
 import type { Telemetry } from './telemetry.js';
 
 /** Something that changed and that caches on any instance must forget. */
@@ -42,4 +43,11 @@ export interface Core {
   readonly telemetry: Telemetry;
   /** Connection-pool use and statement times, for metrics. */
   readonly databaseObserver: DatabaseObserver;
+  /**
+   * PostgreSQL: how many searches may hold a pooled connection at once, two fewer than the pool
+   * (at least one), so that a burst of searches running to their statement timeout leaves
+   * connections for lookups, sign-ins and writes; the others wait their turn. Null on SQLite,
+   * whose one connection runs each statement to its end.
+   */
+  readonly searchSlots: ConcurrencyLimit | null;
 }

@@ -1,6 +1,7 @@
-import type { Config } from '../config.js';
+import { DEFAULT_PG_POOL_SIZE, type Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { openChangeFeed } from './change-feed.js';
 import type { Core } from './context.js';
 import { flushCredentialUse } from './auth/credential-cache.js';
@@ -25,6 +26,7 @@ export async function openCore(config: Config, options: { now?: () => number; mi
       changes,
       telemetry: new Telemetry(),
       databaseObserver: handle.observer,
+      searchSlots: config.database.engine === 'postgres' ? new ConcurrencyLimit(Math.max(1, (config.database.poolSize ?? DEFAULT_PG_POOL_SIZE) - 2)) : null,
       handle,
       async close() {
         // Credential use counts are written in the background; keep the last second of them.

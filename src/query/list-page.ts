@@ -25,7 +25,7 @@ export interface ListPage<T> {
 export function searchEntity(core: Core, viewer: Viewer, entity: EntityName, request: ListRequest, narrowing?: Filter): Promise<SearchResult> {
   const filter = narrowing ? and(request.filter, narrowing) : request.filter;
   return searchIds(
-    { db: core.db, caps: core.caps, now: core.now(), tier: searchTier(viewer), viewerId: viewer.id },
+    { db: core.db, caps: core.caps, now: core.now(), tier: searchTier(viewer), viewerId: viewer.id, slots: core.searchSlots },
     { entity, filter, sort: request.sort, page: request.page, count: request.count ?? false },
   );
 }

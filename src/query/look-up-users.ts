@@ -30,7 +30,7 @@ const isRowId = (id: number): boolean => Number.isSafeInteger(id) && id > 0;
  * @throws CoreError `invalid_param` for a limit out of range.
  */
 export async function lookUpUsers(core: Core, viewer: Viewer, lookup: UserLookup): Promise<User[]> {
-  const ctx: NamePrefixContext = { db: core.db, caps: core.caps, now: core.now(), tier: searchTier(viewer) };
+  const ctx: NamePrefixContext = { db: core.db, caps: core.caps, now: core.now(), tier: searchTier(viewer), slots: core.searchSlots };
   return loadUsers(core, await lookUpIds(ctx, lookup));
 }
 

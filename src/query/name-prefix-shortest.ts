@@ -1,16 +1,14 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { EngineCapabilities } from '../db/database.js';
-import type { Database } from '../db/schema.js';
 import { and, cmp, eq, match } from './ast.js';
-import { compileFilter, type CompileContext } from './compile.js';
+import { compileFilter } from './compile.js';
 import { ALIAS } from './pages.js';
+import type { SearchContext } from './search.js';
 
 /** The highest code point: `v || U+10FFFF` is above every string that starts with `v`. */
 const MAX_CHAR = '\u{10FFFF}';
 
-export interface NamePrefixContext extends CompileContext {
-  readonly db: Kysely<Database>;
-}
+export type NamePrefixContext = SearchContext;
 
 /** How names compare here: folded like `users.name_lower` (NFC, lower case). */
 export const foldName = (text: string): string => text.normalize('NFC').toLowerCase();

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { ConcurrencyLimit } from '../core/concurrency-limit.js';
 import { CoreError, invalidPattern, queryTimeout } from '../core/errors.js';
 import { StatementBudgetExceeded } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -49,6 +50,8 @@ export interface SearchResult {
 /** `caps`, `now` and the viewer's `tier` (see {@link CompileContext}), and the database. */
 export interface SearchContext extends CompileContext {
   readonly db: Kysely<Database>;
+  /** Searches that may hold a connection at once (`Core.searchSlots`); none: no limit. */
+  readonly slots?: ConcurrencyLimit | null;
 }
 
 /**
@@ -154,10 +157,12 @@ export const SEARCH_STATEMENT_TIMEOUT_MS = 3000;
  */
 async function withStatementTimeout<T>(ctx: SearchContext, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   if (!ctx.caps.statementTimeout) return run(ctx.db);
-  return ctx.db.transaction().execute(async (trx) => {
-    await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
-    return run(trx);
-  });
+  const search = (): Promise<T> =>
+    ctx.db.transaction().execute(async (trx) => {
+      await sql`select set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
+      return run(trx);
+    });
+  return ctx.slots ? ctx.slots.run(search) : search();
 }
 
 /**

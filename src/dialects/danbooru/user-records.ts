@@ -7,7 +7,7 @@ import { and, isIn } from '../../query/ast.js';
 import { searchSanctions } from '../../query/search-sanctions.js';
 import { ID_DESC } from './list-request.js';
 import { parseOnly, type OnlyItem } from '../rails/only.js';
-import { onlyIncludes, selectUserFields, type UserAssociations } from './user-only.js';
+import { onlyIncludes, selectUserFields, userFieldsSelector, type UserAssociations } from './user-only.js';
 import type { RailsRecord } from '../rails/record.js';
 import { renderBan, userRenderer, type DanbooruViewer } from './render.js';
 import { LIVE_BAN } from './search-syntax.js';
@@ -71,7 +71,8 @@ export async function userRecords(
   const only = parseOnly(onlyParam);
   if (only === null) return records;
   const associations = await associationsOf(core, viewer, reader, only, users);
-  return records.map((record, i) => selectUserFields(only, record, associations[i]));
+  const select = userFieldsSelector(only);
+  return records.map((record, i) => select(record, associations[i]));
 }
 
 /** `only=` on the anonymous pseudo-user: no inviter, no bans. */

@@ -202,9 +202,9 @@ export function formatTimestamp(instant: number, zoneName: string, fractionDigit
   const inDay = wall - day * DAY_MS;
   const hour = Math.floor(inDay / HOUR_MS);
   const minute = Math.floor((inDay - hour * HOUR_MS) / MINUTE_MS);
-  const millisecond = inDay % MINUTE_MS;
-  const second = Math.floor(millisecond / 1000);
+  const inMinute = inDay % MINUTE_MS;
+  const second = Math.floor(inMinute / 1000);
   const time = `${TWO_DIGITS[hour]!}:${TWO_DIGITS[minute]!}:${TWO_DIGITS[second]!}`;
-  const fraction = fractionDigits === 3 ? `.${THREE_DIGITS[millisecond - second * 1000]!}` : '';
+  const fraction = fractionDigits === 3 ? `.${THREE_DIGITS[inMinute - second * 1000]!}` : '';
   return `${datePrefix(day)}${time}${fraction}${offsetSuffix(offset, zone)}`;
 }

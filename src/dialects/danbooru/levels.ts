@@ -18,9 +18,11 @@ export const DANBOORU_LEVELS: readonly { readonly level: number; readonly levelS
   { level: Level.Owner, levelString: 'Owner' },
 ]);
 
+const LEVEL_STRINGS: ReadonlyMap<number, string> = new Map(DANBOORU_LEVELS.map((entry) => [entry.level, entry.levelString]));
+
 /** `level_string`: `Member` for 20; null for 0 and anything off the ladder. */
 export function levelString(level: number): string | null {
-  return DANBOORU_LEVELS.find((entry) => entry.level === level)?.levelString ?? null;
+  return LEVEL_STRINGS.get(level) ?? null;
 }
 
 /**

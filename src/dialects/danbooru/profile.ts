@@ -30,8 +30,9 @@ export interface Profile {
   readonly theme: string;
   readonly is_deleted: boolean;
   readonly is_banned: boolean;
-  /** Absent flags are off. */
-  readonly flags: Readonly<Partial<Record<SettingFlag, boolean>>>;
+  /** The settings' flags; absent flags are off. */
+  readonly flags: Readonly<Partial<Record<PreferenceFlag, boolean>>>;
+  readonly is_verified: boolean;
   /** Absent counts are 0. */
   readonly extras: Readonly<Record<string, number | null>>;
 }
@@ -62,7 +63,8 @@ export function profileOf(user: User): Profile {
     theme: prefs.theme,
     is_deleted: user.is_deleted,
     is_banned: user.ban !== null,
-    flags: { ...prefs.flags, is_verified: user.email_verified },
+    flags: prefs.flags,
+    is_verified: user.email_verified,
     extras: counters,
   };
 }
@@ -99,6 +101,7 @@ export function anonymousProfile(now: number, timeZone: string): Profile {
     is_deleted: false,
     is_banned: false,
     flags: { new_post_navigation_layout: true },
+    is_verified: false,
     // A new record has no activity: every count reads 0.
     extras: {},
   };

@@ -4,7 +4,7 @@ import type { NameChange } from '../../core/users/name-changes.js';
 import type { User } from '../../core/users/user.js';
 import type { Viewer } from '../../core/access/viewer.js';
 import type { RailsRecord, RailsValue } from '../rails/record.js';
-import { canRead } from '../../core/access/visibility.js';
+import { fieldReader } from '../../core/access/visibility.js';
 import { levelString } from './levels.js';
 import { anonymousProfile, profileOf, type Profile, type SettingFlag } from './profile.js';
 import { DEFAULT_TIME_ZONE, formatTimestamp } from '../rails/time-zone.js';
@@ -118,38 +118,55 @@ const TIMESTAMP_KEYS: ReadonlySet<string> = new Set(['created_at', 'updated_at',
 
 const timestamp = (value: number | null, viewer: DanbooruViewer): string | null => (value === null ? null : formatTimestamp(value, viewer.timeZone));
 
-function renderProfile(profile: Profile, viewer: DanbooruViewer, options: RenderUserOptions, visible: Readonly<Record<Group, boolean>>): RailsRecord {
+interface Column {
+  readonly key: keyof Profile & string;
+  readonly isTimestamp: boolean;
+}
+
+/** The columns shown for each pair of groups besides the base (index: self 1 + ip 2), decided once. */
+const COLUMN_SETS: readonly (readonly Column[])[] = [0, 1, 2, 3].map((groups) =>
+  USER_COLUMNS.filter(([, group]) => group === 'base' || (group === 'self' ? groups & 1 : groups & 2)).map(([key]) => ({
+    key,
+    isTimestamp: TIMESTAMP_KEYS.has(key),
+  })),
+);
+
+function renderProfile(profile: Profile, viewer: DanbooruViewer, extras: boolean, self: boolean, ip: boolean): RailsRecord {
   const record: Record<string, RailsValue> = {};
-  for (const [key, group] of USER_COLUMNS) {
-    if (!visible[group]) continue;
+  for (const { key, isTimestamp } of COLUMN_SETS[(self ? 1 : 0) + (ip ? 2 : 0)]!) {
     const value = profile[key];
-    record[key] = TIMESTAMP_KEYS.has(key) ? timestamp(value as number | null, viewer) : (value as RailsValue);
+    record[key] = isTimestamp ? timestamp(value as number | null, viewer) : (value as RailsValue);
   }
   record.level_string = levelString(profile.level);
   record.is_banned = profile.is_banned;
-  if (visible.self) {
-    const flags = profile.flags;
-    for (const flag of USER_FLAG_KEYS) record[flag] = flags[flag] ?? false;
+  if (self) {
+    for (const flag of USER_FLAG_KEYS) record[flag] = flag === 'is_verified' ? profile.is_verified : (profile.flags[flag] ?? false);
     Object.assign(record, levelLimits(profile.level));
   }
-  if (options.extras) for (const key of SHOW_EXTRA_KEYS) record[key] = profile.extras[key] ?? 0;
+  if (extras) for (const key of SHOW_EXTRA_KEYS) record[key] = profile.extras[key] ?? 0;
   return record;
 }
 
 /**
- * A user as `viewer` sees it: the base fields for everyone, the settings to the user alone
+ * Users as `viewer` sees them: the base fields for everyone, the settings to the user alone
  * (admins get no more), `last_ip_addr` from Moderator up, the show extras only when asked.
- * Never `bit_prefs`, `unread_dmail_count`, `upload_points` or the email.
+ * Never `bit_prefs`, `unread_dmail_count`, `upload_points` or the email. What depends on the
+ * viewer alone is decided once, for a whole page.
  */
-export function renderUser(user: User, viewer: DanbooruViewer, options: RenderUserOptions = {}): RailsRecord {
-  const may = (group: Exclude<Group, 'base'>): boolean => canRead(viewer.viewer, 'users', GROUP_RULES[group], user.id);
-  return renderProfile(profileOf(user), viewer, options, { base: true, self: may('self'), ip: may('ip') });
+export function userRenderer(viewer: DanbooruViewer, options: RenderUserOptions = {}): (user: User) => RailsRecord {
+  const readsSelf = fieldReader(viewer.viewer, 'users', GROUP_RULES.self);
+  const readsIp = fieldReader(viewer.viewer, 'users', GROUP_RULES.ip);
+  const extras = options.extras === true;
+  return (user) => renderProfile(profileOf(user), viewer, extras, readsSelf(user.id), readsIp(user.id));
 }
+
+/** One user as `viewer` sees it (see {@link userRenderer}). */
+export const renderUser = (user: User, viewer: DanbooruViewer, options: RenderUserOptions = {}): RailsRecord => userRenderer(viewer, options)(user);
 
 /** `GET /profile.json` for anonymous: `User.anonymous`, which sees itself as "self". */
 export function renderAnonymousUser(viewer: DanbooruViewer, now: number, options: RenderUserOptions = { extras: true }): RailsRecord {
   // `nil == nil`: the anonymous viewer is "self" to the anonymous pseudo-user, which has no address.
-  return renderProfile(anonymousProfile(now, viewer.timeZone), viewer, options, { base: true, self: true, ip: false });
+  return renderProfile(anonymousProfile(now, viewer.timeZone), viewer, options.extras === true, true, false);
 }
 
 /** A ban as Roster keeps it; a Danbooru ban has a duration instead of an expiry. */

@@ -1,5 +1,5 @@
-import { pickNested, pickOnly, type OnlyItem, type OnlyShape } from '../rails/only.js';
-import type { RailsRecord } from '../rails/record.js';
+import { nestedPicker, onlyPicker, type OnlyItem, type OnlyShape } from '../rails/only.js';
+import type { RailsRecord, RailsValue } from '../rails/record.js';
 import { USER_COLUMNS, USER_METHOD_KEYS } from './render.js';
 
 /** `only=` on Danbooru's users: the includable associations are `inviter` and `bans` (A3). */
@@ -21,16 +21,40 @@ export interface UserAssociations {
 const USER_SHAPE: OnlyShape = { columns: USER_COLUMNS.map(([key]) => key), methods: USER_METHOD_KEYS };
 const BAN_SHAPE: OnlyShape = { columns: ['id', 'user_id', 'reason', 'banner_id', 'duration', 'created_at', 'updated_at'], methods: [] };
 
-/** Applies `only` to one rendered user and its associations. */
-export function selectUserFields(only: readonly OnlyItem[], record: RailsRecord, associations: UserAssociations = {}): RailsRecord {
-  const result = pickOnly(only, record, USER_SHAPE);
-  for (const item of only) {
-    if (item.name === 'inviter' && associations.inviter && !Object.hasOwn(result, 'inviter')) {
-      result.inviter = pickNested(item, associations.inviter, USER_SHAPE);
-    }
-    if (item.name === 'bans' && associations.bans && !Object.hasOwn(result, 'bans')) {
-      result.bans = associations.bans.map((ban) => pickNested(item, ban, BAN_SHAPE));
-    }
+type Attach = (result: Record<string, RailsValue>, associations: UserAssociations) => void;
+
+/** How an `only` item adds its association (null for an item that names none). */
+function attachOf(item: OnlyItem): Attach | null {
+  if (item.name === 'inviter') {
+    const pick = nestedPicker(item, USER_SHAPE);
+    return (result, { inviter }) => {
+      if (inviter) result.inviter = pick(inviter);
+    };
   }
-  return result;
+  if (item.name === 'bans') {
+    const pick = nestedPicker(item, BAN_SHAPE);
+    return (result, { bans }) => {
+      if (bans) result.bans = bans.map(pick);
+    };
+  }
+  return null;
 }
+
+/**
+ * `only` on rendered users, sorted out once for a page: the fields, then each association in
+ * the order first asked (a later item naming it again is ignored).
+ */
+export function userFieldsSelector(only: readonly OnlyItem[]): (record: RailsRecord, associations?: UserAssociations) => RailsRecord {
+  const pick = onlyPicker(only, USER_SHAPE);
+  const firsts = only.filter((item, index) => only.findIndex((other) => other.name === item.name) === index);
+  const attaches = firsts.flatMap((item) => attachOf(item) ?? []);
+  return (record, associations = {}) => {
+    const result = pick(record);
+    for (const attach of attaches) attach(result, associations);
+    return result;
+  };
+}
+
+/** Applies `only` to one rendered user and its associations. */
+export const selectUserFields = (only: readonly OnlyItem[], record: RailsRecord, associations: UserAssociations = {}): RailsRecord =>
+  userFieldsSelector(only)(record, associations);

@@ -7,9 +7,9 @@ import { and, isIn } from '../../query/ast.js';
 import { searchSanctions } from '../../query/search-sanctions.js';
 import { ID_DESC } from './list-request.js';
 import { parseOnly, type OnlyItem } from '../rails/only.js';
-import { onlyIncludes, selectUserFields, type UserAssociations } from './user-only.js';
+import { onlyIncludes, selectUserFields, userFieldsSelector, type UserAssociations } from './user-only.js';
 import type { RailsRecord } from '../rails/record.js';
-import { renderBan, renderUser, type DanbooruViewer } from './render.js';
+import { renderBan, userRenderer, type DanbooruViewer } from './render.js';
 import { LIVE_BAN } from './search-syntax.js';
 
 /**
@@ -48,10 +48,11 @@ async function associationsOf(
         users.map((user) => user.id),
       )
     : new Map<number, Sanction[]>();
+  const renderInviter = userRenderer(reader);
   return users.map((user) => {
     const inviter = user.inviter_id === null ? undefined : inviters.get(user.inviter_id);
     return {
-      ...(inviter === undefined ? {} : { inviter: renderUser(inviter, reader) }),
+      ...(inviter === undefined ? {} : { inviter: renderInviter(inviter) }),
       ...(wanted.bans ? { bans: (bans.get(user.id) ?? []).map((ban) => renderBan(ban, reader)) } : {}),
     };
   });
@@ -66,11 +67,12 @@ export async function userRecords(
   users: readonly User[],
   extras: boolean,
 ): Promise<RailsRecord[]> {
-  const records = users.map((user) => renderUser(user, reader, { extras }));
+  const records = users.map(userRenderer(reader, { extras }));
   const only = parseOnly(onlyParam);
   if (only === null) return records;
   const associations = await associationsOf(core, viewer, reader, only, users);
-  return records.map((record, i) => selectUserFields(only, record, associations[i]));
+  const select = userFieldsSelector(only);
+  return records.map((record, i) => select(record, associations[i]));
 }
 
 /** `only=` on the anonymous pseudo-user: no inviter, no bans. */

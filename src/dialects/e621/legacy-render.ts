@@ -1,4 +1,4 @@
-import type { User } from '../../core/users/user.js';
+import type { Counters, User } from '../../core/users/user.js';
 import type { RailsRecord } from '../rails/record.js';
 import { formatTimestamp } from '../rails/time-zone.js';
 import { e621Level, UNACTIVATED } from './levels.js';
@@ -25,6 +25,12 @@ export const LEGACY_STATS = [
   ['neg_user_records', 'negative_feedback_count'],
 ] as const;
 
+function statsOf(counters: Readonly<Counters>): Record<string, number> {
+  const stats: Record<string, number> = {};
+  for (const [legacy, counter] of LEGACY_STATS) stats[legacy] = counters[counter];
+  return stats;
+}
+
 export function renderLegacyUser(user: User, timeZone: string): RailsRecord {
   return {
     name: user.name,
@@ -32,8 +38,9 @@ export function renderLegacyUser(user: User, timeZone: string): RailsRecord {
     level: e621Level(user, 'legacy'),
     created_at: formatTimestamp(user.created_at, timeZone),
     avatar_id: user.avatar_id,
-    stats: Object.fromEntries(LEGACY_STATS.map(([legacy, counter]) => [legacy, user.counters[counter]])),
-    artist_tags: [...user.artist_tags],
+    stats: statsOf(user.counters),
+    // Frozen with the user: shared, not copied.
+    artist_tags: user.artist_tags,
   };
 }
 

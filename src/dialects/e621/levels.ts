@@ -40,7 +40,12 @@ const CURRENT_UNMAPPED = [40, 50]; // Former Staff, Staff
 /** What a level number is written as: the seed's names (legacy), user_level.rb's (e621ng). */
 export type Numbering = 'legacy' | 'current';
 
-const rowOf = (level: number): LevelRow | undefined => LADDER.find((row) => row.canonical.includes(level));
+/** The row of each canonical level, and the name of each e621ng number (its first row's): looked up per rendered user. */
+const ROW_OF_LEVEL: ReadonlyMap<number, LevelRow> = new Map(LADDER.flatMap((row) => row.canonical.map((level) => [level, row] as const)));
+const CURRENT_NAMES = new Map<number, string>();
+for (const row of LADDER) if (!CURRENT_NAMES.has(row.current)) CURRENT_NAMES.set(row.current, row.currentName);
+
+const rowOf = (level: number): LevelRow | undefined => ROW_OF_LEVEL.get(level);
 
 /** Unactivated: signed up by themselves and the email not verified yet. */
 export const isUnactivated = (user: User): boolean => user.self_signed_up && !user.email_verified;
@@ -58,7 +63,7 @@ export function e621Level(user: User, numbering: Numbering): number {
 export function e621LevelString(user: User): string {
   const level = e621Level(user, 'current');
   if (level === BLOCKED) return 'Blocked';
-  return LADDER.find((row) => row.current === level)?.currentName ?? 'Member';
+  return CURRENT_NAMES.get(level) ?? 'Member';
 }
 
 /** Every number the numbering has, ascending. */

@@ -114,7 +114,8 @@ function selfFields(user: User, zone: string): Record<string, RailsValue> {
 
 /** A user as `viewer` sees it; `full` for show and `/users/me`. */
 export function renderE621User(user: User, viewer: Viewer, zone: string, full: boolean): RailsRecord {
-  const record: Record<string, RailsValue> = { ...(full ? showExtras(user) : {}), ...publicFields(user, zone) };
+  // The show extras come first: assigned onto them, the public fields follow in their order.
+  const record = full ? Object.assign(showExtras(user), publicFields(user, zone)) : publicFields(user, zone);
   if (viewer.id === user.id) Object.assign(record, selfFields(user, zone));
   else if (viewer.level >= Level.Admin) record.last_logged_in_at = time(user.last_logged_in_at, zone);
   return record;

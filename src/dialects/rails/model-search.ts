@@ -90,9 +90,15 @@ const visibleRelation = (entity: EntityName, relation: string, tier: SearchTier)
 /** Reads `params` for `model` into one filter (TRUE when nothing applies). */
 export function searchModel(model: ModelSearch, params: SearchParams, scope: SearchScope): Filter {
   // Every key a model reads is a param: with none, nothing applies (most listings send none).
-  if (Object.keys(params).length === 0) return TRUE;
+  const keys = Object.keys(params);
+  if (keys.length === 0) return TRUE;
+  // Every key an attribute reads starts with its name (`X`, `X_not`, `X_gteq`…): an attribute no
+  // key starts with has nothing to read, and its twenty-odd lookups are skipped.
+  const isMentioned = (attribute: Attribute): boolean => keys.some((key) => key.startsWith(attribute.param));
   return and(
-    ...model.attributes.flatMap((attribute) => (visibleField(model.entity, attribute.field, scope.tier) ? attributeFilters(attribute, params, scope) : [])),
+    ...model.attributes.flatMap((attribute) =>
+      isMentioned(attribute) && visibleField(model.entity, attribute.field, scope.tier) ? attributeFilters(attribute, params, scope) : [],
+    ),
     ...model.userLinks.flatMap((link) => (visibleRelation(model.entity, link.relation, scope.tier) ? linkFilters(model.entity, link, params, scope) : [])),
     ...model.collections.flatMap((collection) =>
       visibleRelation(model.entity, collection.relation, scope.tier) ? collectionFilters(collection, params, scope) : [],

@@ -69,22 +69,30 @@ export interface OnlyShape {
   readonly methods: readonly string[];
 }
 
+/** A selection applied to records of one shape. */
+export type OnlyPicker = (record: RailsRecord) => Record<string, RailsValue>;
+
 /**
  * Rails `serializable_hash(only:)`: the selected columns in database order, then the selected
- * methods in the order asked. Names the viewer cannot see (absent from `record`) and unknown
- * names are dropped.
+ * methods in the order asked. Names the viewer cannot see (absent from a record) and unknown
+ * names are dropped. The names are sorted out once, for every record of a page.
  */
-export function pickOnly(only: readonly OnlyItem[], record: RailsRecord, shape: OnlyShape): Record<string, RailsValue> {
+export function onlyPicker(only: readonly OnlyItem[], shape: OnlyShape): OnlyPicker {
   const names = new Set(only.map((item) => item.name));
-  const result: Record<string, RailsValue> = {};
-  for (const column of shape.columns) if (names.has(column) && Object.hasOwn(record, column)) result[column] = record[column]!;
-  for (const { name } of only) {
-    if (shape.methods.includes(name) && Object.hasOwn(record, name) && !Object.hasOwn(result, name)) result[name] = record[name]!;
-  }
-  return result;
+  const columns = shape.columns.filter((column) => names.has(column));
+  const methods = [...names].filter((name) => shape.methods.includes(name) && !columns.includes(name));
+  return (record) => {
+    const result: Record<string, RailsValue> = {};
+    for (const column of columns) if (Object.hasOwn(record, column)) result[column] = record[column]!;
+    for (const method of methods) if (Object.hasOwn(record, method)) result[method] = record[method]!;
+    return result;
+  };
 }
 
-/** An association's record under `item`: whole for a bare name, else its own bracketed selection. */
-export const pickNested = (item: OnlyItem, record: RailsRecord, shape: OnlyShape): RailsRecord =>
+/** {@link onlyPicker} for one record. */
+export const pickOnly = (only: readonly OnlyItem[], record: RailsRecord, shape: OnlyShape): Record<string, RailsValue> => onlyPicker(only, shape)(record);
+
+/** An association's records under `item`: whole for a bare name, else its own bracketed selection. */
+export const nestedPicker = (item: OnlyItem, shape: OnlyShape): ((record: RailsRecord) => RailsRecord) =>
   // Associations of associations are never included: the root model was already seen.
-  item.children === null ? record : pickOnly(item.children, record, shape);
+  item.children === null ? (record) => record : onlyPicker(item.children, shape);

@@ -48,10 +48,19 @@ function formatterFor(zone: string): Intl.DateTimeFormat | null {
   return formatters.get(zone) ?? null;
 }
 
+/** Zone names already resolved to a known zone; IANA names are read ignoring case, so the memory is bounded. */
+const knownZones = new Map<string, string>();
+const MAX_KNOWN_ZONES = 1000;
+
 /** The IANA zone for a Rails zone name or an IANA name; UTC for anything unknown. */
 export function resolveTimeZone(name: string): string {
+  const known = knownZones.get(name);
+  if (known !== undefined) return known;
   const mapped = Object.hasOwn(RAILS_TIME_ZONES, name) ? RAILS_TIME_ZONES[name]! : name;
-  return formatterFor(mapped) ? mapped : 'Etc/UTC';
+  if (!formatterFor(mapped)) return 'Etc/UTC';
+  if (knownZones.size >= MAX_KNOWN_ZONES) knownZones.clear();
+  knownZones.set(name, mapped);
+  return mapped;
 }
 
 /** Whether a `time_zone` setting names a zone (Rails name or IANA name). */
@@ -130,6 +139,55 @@ function formatOffset(offsetMs: number, zone: string): string {
   return `${minutes < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
 }
 
+/** The writing field by field, for wall times the common writing does not take (fractions of a millisecond, outside Date's range). */
+function formatAnyTimestamp(instant: number, zone: string, offset: number, fractionDigits: 0 | 3): string {
+  const wall = new Date(instant + offset);
+  const year = wall.getUTCFullYear();
+  const date = `${year < 0 ? '-' : ''}${pad(year, 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
+  const time = `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`;
+  const fraction = fractionDigits === 3 ? `.${pad(wall.getUTCMilliseconds(), 3)}` : '';
+  return `${date}T${time}${fraction}${formatOffset(offset, zone)}`;
+}
+
+/*
+ * The common writing, the same text in pieces: a page renders a timestamp or more per row
+ * (~0.8 µs each written field by field), and its rows share days and offsets.
+ */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => pad(n));
+const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, n) => pad(n, 3));
+/** ECMAScript's time range: ±100,000,000 days around the epoch. */
+const MAX_TIME_MS = 8.64e15;
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** `2024-05-01T` of each wall-clock day (days since the epoch), remembered up to {@link MAX_DAYS}. */
+const datePrefixes = new Map<number, string>();
+const MAX_DAYS = 50_000;
+/** ` -04:00` of each offset, in milliseconds (zones other than UTC itself). */
+const offsetSuffixes = new Map<number, string>();
+
+function datePrefix(day: number): string {
+  let prefix = datePrefixes.get(day);
+  if (prefix === undefined) {
+    const date = new Date(day * DAY_MS);
+    const year = date.getUTCFullYear();
+    prefix = `${year < 0 ? '-' : ''}${pad(year, 4)}-${TWO_DIGITS[date.getUTCMonth() + 1]!}-${TWO_DIGITS[date.getUTCDate()]!}T`;
+    if (datePrefixes.size >= MAX_DAYS) datePrefixes.clear();
+    datePrefixes.set(day, prefix);
+  }
+  return prefix;
+}
+
+function offsetSuffix(offsetMs: number, zone: string): string {
+  if (zone === 'Etc/UTC' || zone === 'UTC') return 'Z';
+  let suffix = offsetSuffixes.get(offsetMs);
+  if (suffix === undefined) {
+    suffix = formatOffset(offsetMs, zone);
+    offsetSuffixes.set(offsetMs, suffix);
+  }
+  return suffix;
+}
+
 /**
  * ISO 8601 in the zone named `zoneName` (Rails or IANA), as ActiveSupport writes it:
  * `2024-05-01T12:00:00.123-04:00` with `fractionDigits` 3 (JSON), without fraction for 0 (XML);
@@ -138,10 +196,15 @@ function formatOffset(offsetMs: number, zone: string): string {
 export function formatTimestamp(instant: number, zoneName: string, fractionDigits: 0 | 3 = 3): string {
   const zone = resolveTimeZone(zoneName);
   const offset = offsetAt(instant, zone);
-  const wall = new Date(instant + offset);
-  const year = wall.getUTCFullYear();
-  const date = `${year < 0 ? '-' : ''}${pad(year, 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
-  const time = `${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`;
-  const fraction = fractionDigits === 3 ? `.${pad(wall.getUTCMilliseconds(), 3)}` : '';
-  return `${date}T${time}${fraction}${formatOffset(offset, zone)}`;
+  const wall = instant + offset;
+  if (!Number.isInteger(wall) || Math.abs(wall) > MAX_TIME_MS) return formatAnyTimestamp(instant, zone, offset, fractionDigits);
+  const day = Math.floor(wall / DAY_MS);
+  const inDay = wall - day * DAY_MS;
+  const hour = Math.floor(inDay / HOUR_MS);
+  const minute = Math.floor((inDay - hour * HOUR_MS) / MINUTE_MS);
+  const inMinute = inDay % MINUTE_MS;
+  const second = Math.floor(inMinute / 1000);
+  const time = `${TWO_DIGITS[hour]!}:${TWO_DIGITS[minute]!}:${TWO_DIGITS[second]!}`;
+  const fraction = fractionDigits === 3 ? `.${THREE_DIGITS[inMinute - second * 1000]!}` : '';
+  return `${datePrefix(day)}${time}${fraction}${offsetSuffix(offset, zone)}`;
 }

@@ -6,6 +6,14 @@ import type { RailsRecord, RailsValue } from './record.js';
  * renders records): dasherized element names, `type` attributes from the column type, nil as
  * `nil="true"`, lists as `type="array"`, and the XML declaration on top.
  */
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '>': '&gt;', '<': '&lt;', "'": '&apos;', '"': '&quot;' };
+
+/**
+ * The builder's five entities, replaced in one pass: its own `processEntities` runs one regular
+ * expression per entity over every value (a fifth of the time of a page of users).
+ */
+const escapeEntities = (_name: string, value: unknown): unknown => (typeof value === 'string' ? value.replace(/[&<>'"]/g, (char) => ENTITIES[char]!) : value);
+
 const builder = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -13,7 +21,10 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: '  ',
   suppressEmptyNode: true,
-  processEntities: true,
+  // Every value the builder would escape goes through one of these two first.
+  processEntities: false,
+  tagValueProcessor: escapeEntities,
+  attributeValueProcessor: escapeEntities,
   // `nil="true"` must keep its value.
   suppressBooleanAttributes: false,
 });
@@ -45,10 +56,20 @@ const INFINITE_WHEN_NULL: ReadonlySet<string> = new Set(['tag_query_limit', 'fav
 /** Associations whose class differs from their name carry it as `type` (`<inviter type="User">`). */
 const ASSOCIATION_CLASSES: Readonly<Record<string, string>> = { inviter: 'User' };
 
+/** Element names already written: records repeat the same few dozen keys on every row. */
+const dasherized = new Map<string, string>();
+const MAX_DASHERIZED = 10_000;
+
 /** ActiveSupport `XmlMini.rename_key`: `?` dropped, inner underscores to dashes. */
 export function dasherize(key: string): string {
-  const [, left = '', middle = '', right = ''] = /^(_*)(.*?)(_*)$/s.exec(key.replaceAll('?', '').trim()) ?? [];
-  return `${left}${middle.replace(/[_ ]/g, '-')}${right}`;
+  let name = dasherized.get(key);
+  if (name === undefined) {
+    const [, left = '', middle = '', right = ''] = /^(_*)(.*?)(_*)$/s.exec(key.replaceAll('?', '').trim()) ?? [];
+    name = `${left}${middle.replace(/[_ ]/g, '-')}${right}`;
+    if (dasherized.size >= MAX_DASHERIZED) dasherized.clear();
+    dasherized.set(key, name);
+  }
+  return name;
 }
 
 const singular = (key: string): string => key.replace(/sses$/, 'ss').replace(/ies$/, 'y').replace(/s$/, '');
@@ -59,11 +80,10 @@ const text = (value: string): string =>
 
 type Node = string | { readonly [key: string]: unknown };
 
-const typed = (type: string | undefined, body: string | null): Node => {
-  const attributes: Record<string, string> = type === undefined ? {} : { '@_type': type };
-  if (body === null) return { ...attributes, '@_nil': 'true' };
-  return type === undefined ? text(body) : { ...attributes, '#text': text(body) };
-};
+function typed(type: string | undefined, body: string | null): Node {
+  if (body === null) return type === undefined ? { '@_nil': 'true' } : { '@_type': type, '@_nil': 'true' };
+  return type === undefined ? text(body) : { '@_type': type, '#text': text(body) };
+}
 
 function elementOf(key: string, value: RailsValue): Node {
   if (value === null) return INFINITE_WHEN_NULL.has(key) ? typed('float', 'Infinity') : typed(COLUMN_TYPES[key], null);
@@ -81,7 +101,7 @@ function elementOf(key: string, value: RailsValue): Node {
 
 function recordNode(record: RailsRecord): Record<string, Node> {
   const node: Record<string, Node> = {};
-  for (const [key, value] of Object.entries(record)) node[dasherize(key)] = elementOf(key, value);
+  for (const key of Object.keys(record)) node[dasherize(key)] = elementOf(key, record[key]!);
   return node;
 }
 

@@ -52,3 +52,11 @@ test('no inviter: no key at all; no bans: an empty list', () => {
   assert.deepEqual(selectUserFields(only, USER, { inviter: null, bans: [] }), { id: 5, bans: [] });
   assert.deepEqual(selectUserFields(parseOnly('id,inviter[name]')!, USER, {}), { id: 5 });
 });
+
+test('key order: columns in database order, methods as asked, associations in the order first asked', () => {
+  const select = (only: string, associations = { inviter: INVITER, bans: [BAN] }): string =>
+    JSON.stringify(selectUserFields(parseOnly(only)!, USER, associations));
+  assert.equal(select('is_banned,level_string,name,id'), JSON.stringify({ id: 5, name: 'alice', is_banned: false, level_string: 'Member' }));
+  assert.equal(select('bans,id,inviter[name]'), JSON.stringify({ id: 5, bans: [BAN], inviter: { name: 'bob' } }));
+  assert.equal(select('inviter,bans[reason],bans,inviter[id]'), JSON.stringify({ inviter: INVITER, bans: [{ reason: 'spam' }] }));
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dasherize, errorXml, userXml, usersXml, xmlList } from '../../../src/dialects/rails/xml.js';
+import { dasherize, errorXml, userXml, usersXml, xmlList, xmlRecord } from '../../../src/dialects/rails/xml.js';
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
@@ -89,4 +89,38 @@ test('the error body', () => {
       '<result>\n  <success type="boolean">false</success>\n  <error>ActiveRecord::RecordNotFound</error>\n  <message>That record was not found.</message>\n  <backtrace type="array"/>\n</result>\n',
   );
   assert.match(errorXml({ success: false, error: 'NilClass', message: 'Page not found', backtrace: null }), /<backtrace nil="true"\/>/);
+});
+
+test('the five entities are escaped in values, list items and error bodies, once', () => {
+  assert.equal(
+    xmlRecord('user', { name: `O'Brien & <Co> "x"`, artist_tags: ['a&b', "it's", '<t>'], about: '&amp;' }),
+    DECLARATION +
+      [
+        '<user>',
+        '  <name>O&apos;Brien &amp; &lt;Co&gt; &quot;x&quot;</name>',
+        '  <artist-tags type="array">',
+        '    <artist-tag>a&amp;b</artist-tag>',
+        '    <artist-tag>it&apos;s</artist-tag>',
+        '    <artist-tag>&lt;t&gt;</artist-tag>',
+        '  </artist-tags>',
+        '  <about>&amp;amp;</about>',
+        '</user>',
+        '',
+      ].join('\n'),
+  );
+  assert.equal(
+    errorXml({ success: false, error: `Bad'<&>"`, message: "it's <b>&", backtrace: ["l'1 & <2>"] }),
+    DECLARATION +
+      [
+        '<result>',
+        '  <success type="boolean">false</success>',
+        '  <error>Bad&apos;&lt;&amp;&gt;&quot;</error>',
+        '  <message>it&apos;s &lt;b&gt;&amp;</message>',
+        '  <backtrace type="array">',
+        '    <backtrace>l&apos;1 &amp; &lt;2&gt;</backtrace>',
+        '  </backtrace>',
+        '</result>',
+        '',
+      ].join('\n'),
+  );
 });

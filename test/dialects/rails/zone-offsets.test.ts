@@ -78,3 +78,19 @@ describe('ZoneOffsets', () => {
     assert.equal(offsets.offsetAt(-DAY / 2), 0);
   });
 });
+
+describe('formatTimestamp away from the common case', () => {
+  test('writes odd years, local mean time, fractions of a millisecond and the far future as ActiveSupport does', () => {
+    const cases: readonly (readonly [number, string, 0 | 3, string])[] = [
+      [Date.UTC(2024, 0, 15, 12), 'Tokyo', 3, '2024-01-15T21:00:00.000+09:00'],
+      [-62198755200000, 'UTC', 3, '-0001-01-01T00:00:00.000Z'],
+      [-62198755200001, 'Eastern Time (US & Canada)', 0, '-0002-12-31T19:03:57-04:56'],
+      [Date.UTC(1800, 5, 1), 'America/New_York', 3, '1800-05-31T19:03:58.000-04:56'],
+      [253402300800000, 'UTC', 3, '10000-01-01T00:00:00.000Z'],
+      [8.64e15 - 2 * DAY, 'UTC', 0, '275760-09-11T00:00:00Z'],
+      [1.5, 'UTC', 3, '1970-01-01T00:00:00.001Z'],
+      [-1, 'Asia/Kolkata', 3, '1970-01-01T05:29:59.999+05:30'],
+    ];
+    for (const [instant, zone, digits, expected] of cases) assert.equal(formatTimestamp(instant, zone, digits), expected, `${instant} ${zone}`);
+  });
+});

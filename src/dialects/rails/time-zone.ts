@@ -23,6 +23,17 @@ export interface WallTime {
   readonly millisecond: number;
 }
 
+/**
+ * Zone names are read from requests (e621's `time_zone=`, a user's setting), and IANA names
+ * ignoring case, so every memory keyed by a name is bounded: past this many names it starts over.
+ */
+const MAX_ZONE_NAMES = 1000;
+
+function remember<K, V>(memory: Map<K, V>, key: K, value: V): void {
+  if (memory.size >= MAX_ZONE_NAMES) memory.clear();
+  memory.set(key, value);
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 
 function formatterFor(zone: string): Intl.DateTimeFormat | null {
@@ -43,14 +54,13 @@ function formatterFor(zone: string): Intl.DateTimeFormat | null {
     } catch {
       // An unknown zone name: callers fall back to UTC.
     }
-    formatters.set(zone, formatter);
+    remember(formatters, zone, formatter);
   }
   return formatters.get(zone) ?? null;
 }
 
-/** Zone names already resolved to a known zone; IANA names are read ignoring case, so the memory is bounded. */
+/** Zone names already resolved to a known zone. */
 const knownZones = new Map<string, string>();
-const MAX_KNOWN_ZONES = 1000;
 
 /** The IANA zone for a Rails zone name or an IANA name; UTC for anything unknown. */
 export function resolveTimeZone(name: string): string {
@@ -58,8 +68,7 @@ export function resolveTimeZone(name: string): string {
   if (known !== undefined) return known;
   const mapped = Object.hasOwn(RAILS_TIME_ZONES, name) ? RAILS_TIME_ZONES[name]! : name;
   if (!formatterFor(mapped)) return 'Etc/UTC';
-  if (knownZones.size >= MAX_KNOWN_ZONES) knownZones.clear();
-  knownZones.set(name, mapped);
+  remember(knownZones, name, mapped);
   return mapped;
 }
 
@@ -100,7 +109,7 @@ export function offsetAt(instant: number, zone: string): number {
   let offsets = offsetsByZone.get(zone);
   if (offsets === undefined) {
     offsets = new ZoneOffsets((at) => measuredOffset(at, zone));
-    offsetsByZone.set(zone, offsets);
+    remember(offsetsByZone, zone, offsets);
   }
   return offsets.offsetAt(instant);
 }

@@ -274,17 +274,31 @@ const STATEMENT_CACHE_SIZE = 500;
  * Kysely prepares every query anew; compiling the SQL was the largest single cost of a simple
  * lookup. The same SQL text (values are parameters) reuses its prepared statement. Reuse is
  * safe because Kysely runs one query at a time on the connection. Rows are read as arrays into
- * compiled literals (sqlite-rows.ts).
+ * compiled literals (sqlite-rows.ts), which name the columns a statement had when prepared: when
+ * the schema changes (`roster migrate` from another process, or our own migrations), SQLite
+ * re-prepares a statement by itself and `select *` may return other columns, so the cache starts
+ * over. Reading the schema cookie costs each query about 2 µs.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
   const statements = new Map<string, SqliteStatement>();
   const noop = sqlite.prepare('select 0 where 0');
+  const schemaVersion = sqlite.prepare('PRAGMA schema_version').pluck();
+  // The connection re-reads its copy of the schema only when a statement reads the database;
+  // until then a new statement would still be prepared (and name its columns) by the old one.
+  const rereadSchema = sqlite.prepare('select 1 from sqlite_schema where 0');
+  let preparedUnder: unknown = schemaVersion.get();
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
       // On SQLITE_FULL, IOERR, BUSY or NOMEM SQLite may roll the transaction back by itself;
       // Kysely's ROLLBACK would then fail ("no transaction is active") and hide the real error.
       if (text === 'rollback' && !sqlite.inTransaction) return noop;
+      const schema = schemaVersion.get();
+      if (schema !== preparedUnder) {
+        rereadSchema.all();
+        statements.clear();
+        preparedUnder = schema;
+      }
       let statement = statements.get(text);
       if (statement === undefined) {
         statement = withCompiledRows(sqlite.prepare(text));

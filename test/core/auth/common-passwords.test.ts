@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { commonPasswordProblems, commonPasswords } from '../../../src/core/auth/common-passwords.js';
+import { commonPasswordProblems, commonPasswords, readCommonPasswords } from '../../../src/core/auth/common-passwords.js';
 import { isCoreError } from '../../../src/core/errors.js';
 import { createUser, updateUser } from '../../../src/core/users/users.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
@@ -31,6 +31,16 @@ describe('new passwords are checked against the shipped list of breached passwor
     const user = await createUser(core, SYSTEM, { name: 'uncommon_one', password: 'a rarely seen phrase' });
     await assert.rejects(updateUser(core, SYSTEM, user.id, { password: 'iloveyou1' }), (e) => passwordErrors(e).some((m) => /breached/.test(m)));
     await updateUser(core, SYSTEM, user.id, { password: 'another rare phrase' });
+  });
+
+  it('a list that cannot be read rejects its load (the server keeps running and tries again later)', async () => {
+    await assert.rejects(readCommonPasswords('/nonexistent/passwords.txt.gz', 8), /ENOENT/);
+  });
+
+  it('counts each entry once, as compared (lower case)', async () => {
+    const list = await commonPasswords(8);
+    assert.equal(list.size, 197_527);
+    assert.ok(list.has('password123') && list.has('iloveyou1'));
   });
 
   it('can be turned off: ROSTER_BREACHED_PASSWORDS=false', async () => {

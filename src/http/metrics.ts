@@ -28,12 +28,6 @@ export class Metrics {
   private readonly requests: Counter<'dialect' | 'route' | 'method' | 'status_class'>;
   private readonly latency: Histogram<'dialect' | 'route' | 'status_class'>;
   private readonly throttled: Counter<'dialect'>;
-  /**
-   * The request counter and latency histogram children of each label set seen: prom-client
-   * otherwise sorts and joins the labels into its key on every observation. Routes are
-   * patterns and statuses are classes, so the sets are few.
-   */
-  private readonly requestSeries = new Map<string, { readonly count: { inc(): void }; readonly latency: { observe(value: number): void } }>();
   private storeCounts: { readonly at: number; readonly counts: Promise<StoreCounts> } | null = null;
 
   constructor(private readonly core: Core) {
@@ -67,17 +61,8 @@ export class Metrics {
 
   recordRequest(sample: RequestSample): void {
     const statusClass = `${Math.floor(sample.status / 100)}xx`;
-    const key = `${sample.dialect}\n${sample.route}\n${sample.method}\n${statusClass}`;
-    let series = this.requestSeries.get(key);
-    if (series === undefined) {
-      series = {
-        count: this.requests.labels({ dialect: sample.dialect, route: sample.route, method: sample.method, status_class: statusClass }),
-        latency: this.latency.labels({ dialect: sample.dialect, route: sample.route, status_class: statusClass }),
-      };
-      this.requestSeries.set(key, series);
-    }
-    series.count.inc();
-    series.latency.observe(sample.seconds);
+    this.requests.inc({ dialect: sample.dialect, route: sample.route, method: sample.method, status_class: statusClass });
+    this.latency.observe({ dialect: sample.dialect, route: sample.route, status_class: statusClass }, sample.seconds);
     if (sample.status === 429) this.throttled.inc({ dialect: sample.dialect });
   }
 
@@ -94,9 +79,6 @@ export class Metrics {
       labelNames: ['result'],
       registers,
     });
-    // Every authenticated request reports one: the two label sets are resolved once.
-    const cacheHits = cache.labels({ result: 'hit' });
-    const cacheMisses = cache.labels({ result: 'miss' });
     const feed = this.core.changes;
     new Counter({
       name: 'roster_change_feed_reconnects_total',
@@ -123,7 +105,7 @@ export class Metrics {
           logins.inc({ outcome: event.outcome, reason: event.reason });
           break;
         case 'credential_cache':
-          (event.result === 'hit' ? cacheHits : cacheMisses).inc();
+          cache.inc({ result: event.result });
           break;
       }
     });

@@ -16,7 +16,10 @@ export const ARGON2_PARAMS = Object.freeze({ memoryCost: 19456, timeCost: 2, par
  */
 export const PASSWORD_INPUT_LIMIT = 1024;
 
-/** libuv's threadpool size unless `UV_THREADPOOL_SIZE` says otherwise; fs, dns and crypto share it. */
+/**
+ * libuv's default threadpool size, which fs, dns and crypto share. `UV_THREADPOOL_SIZE` is not
+ * read (only config.ts reads the environment): a raised pool still gets at most three hashes.
+ */
 const LIBUV_DEFAULT_THREADS = 4;
 
 /**

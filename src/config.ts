@@ -26,7 +26,7 @@ export const EnvSchema = Type.Object({
       pattern: '^[1-9][0-9]{0,2}$',
       default: '8',
       description:
-        'PostgreSQL connections per instance: one Node process keeps a few busy; more only queue in the server (mind its `max_connections` across instances). Searches may hold all but two of them at once',
+        'PostgreSQL connections per instance: one Node process keeps a few busy; more only queue in the server (mind its `max_connections` across instances). Searches may hold all but two of them at once (at least one)',
     }),
   ),
   ROSTER_DIALECT_PORTS: Type.Optional(Type.String({ description: '`dialect=port,…`: also serve a dialect at the root of an extra port' })),

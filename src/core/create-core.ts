@@ -1,4 +1,4 @@
-import { DEFAULT_PG_POOL_SIZE, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
@@ -26,7 +26,7 @@ export async function openCore(config: Config, options: { now?: () => number; mi
       changes,
       telemetry: new Telemetry(),
       databaseObserver: handle.observer,
-      searchSlots: config.database.engine === 'postgres' ? new ConcurrencyLimit(Math.max(1, (config.database.poolSize ?? DEFAULT_PG_POOL_SIZE) - 2)) : null,
+      searchSlots: handle.pgPool ? new ConcurrencyLimit(Math.max(1, (handle.pgPool.options.max ?? 1) - 2)) : null,
       handle,
       async close() {
         // Credential use counts are written in the background; keep the last second of them.

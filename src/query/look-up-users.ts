@@ -4,8 +4,8 @@ import type { Viewer } from '../core/access/viewer.js';
 import type { User } from '../core/users/user.js';
 import { loadUsers } from '../core/users/user-store.js';
 import { and, cmp, eq, isIn, match, type Filter } from './ast.js';
-import { namePrefixShortestFirst, type NamePrefixContext } from './name-prefix-shortest.js';
-import { searchIds, underSearchLimits } from './search.js';
+import { namePrefixShortestFirst } from './name-prefix-shortest.js';
+import { searchIds, underSearchLimits, type SearchContext } from './search.js';
 
 /**
  * A lean user lookup (Civitai's `GET /api/v1/users`): by ids, by name prefix, or the first
@@ -30,11 +30,11 @@ const isRowId = (id: number): boolean => Number.isSafeInteger(id) && id > 0;
  * @throws CoreError `invalid_param` for a limit out of range.
  */
 export async function lookUpUsers(core: Core, viewer: Viewer, lookup: UserLookup): Promise<User[]> {
-  const ctx: NamePrefixContext = { db: core.db, caps: core.caps, now: core.now(), tier: searchTier(viewer), slots: core.searchSlots };
+  const ctx: SearchContext = { db: core.db, caps: core.caps, now: core.now(), tier: searchTier(viewer), slots: core.searchSlots };
   return loadUsers(core, await lookUpIds(ctx, lookup));
 }
 
-async function lookUpIds(ctx: NamePrefixContext, lookup: UserLookup): Promise<number[]> {
+async function lookUpIds(ctx: SearchContext, lookup: UserLookup): Promise<number[]> {
   switch (lookup.kind) {
     case 'ids': {
       // Ids that cannot be rows (0, -1, 1.5, 2^60) find nothing, as unknown ids do.

@@ -8,8 +8,6 @@ import type { SearchContext } from './search.js';
 /** The highest code point: `v || U+10FFFF` is above every string that starts with `v`. */
 const MAX_CHAR = '\u{10FFFF}';
 
-export type NamePrefixContext = SearchContext;
-
 /** How names compare here: folded like `users.name_lower` (NFC, lower case). */
 export const foldName = (text: string): string => text.normalize('NFC').toLowerCase();
 
@@ -23,7 +21,7 @@ const nameBytes = (caps: EngineCapabilities): RawBuilder<string> =>
  * reads rows already in order. `is_deleted = 0` is a literal so that both planners can prove the
  * partial index applies.
  */
-export function lengthProbe(ctx: NamePrefixContext, folded: string, length: number, limit: number) {
+export function lengthProbe(ctx: SearchContext, folded: string, length: number, limit: number) {
   const name = nameBytes(ctx.caps);
   return ctx.db
     .selectFrom(sql.table('users').as(ALIAS))
@@ -37,7 +35,7 @@ export function lengthProbe(ctx: NamePrefixContext, folded: string, length: numb
 }
 
 /** Whether any live account's name starts with `prefix` (the prefix indexes of the engine). */
-async function anyMatch(ctx: NamePrefixContext, prefix: string): Promise<boolean> {
+async function anyMatch(ctx: SearchContext, prefix: string): Promise<boolean> {
   const where = compileFilter('users', ALIAS, and(match('name', 'prefix', prefix), eq('is_deleted', false), cmp('id', 'gt', 0)), ctx);
   let query = ctx.db
     .selectFrom(sql.table('users').as(ALIAS))
@@ -51,7 +49,7 @@ async function anyMatch(ctx: NamePrefixContext, prefix: string): Promise<boolean
 }
 
 /** The longest live name, in characters (the partial index read backwards). */
-async function longestName(ctx: NamePrefixContext): Promise<number> {
+async function longestName(ctx: SearchContext): Promise<number> {
   const length = sql<number>`length(${sql.ref(`${ALIAS}.name_lower`)})`;
   const row = await ctx.db
     .selectFrom(sql.table('users').as(ALIAS))
@@ -71,7 +69,7 @@ async function longestName(ctx: NamePrefixContext): Promise<number> {
  * are found (or past the longest name; at once when nothing matches). Ordering is by the
  * length of the lower-cased name.
  */
-export async function namePrefixShortestFirst(ctx: NamePrefixContext, prefix: string, limit: number): Promise<number[]> {
+export async function namePrefixShortestFirst(ctx: SearchContext, prefix: string, limit: number): Promise<number[]> {
   const folded = foldName(prefix);
   if (limit <= 0 || !(await anyMatch(ctx, prefix))) return [];
   const longest = await longestName(ctx);

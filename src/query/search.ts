@@ -51,7 +51,7 @@ export interface SearchResult {
 export interface SearchContext extends CompileContext {
   readonly db: Kysely<Database>;
   /** Searches that may hold a connection at once (`Core.searchSlots`); none: no limit. */
-  readonly slots?: ConcurrencyLimit | null;
+  readonly slots: ConcurrencyLimit | null;
 }
 
 /**

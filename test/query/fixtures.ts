@@ -127,7 +127,7 @@ async function openFixture(engine: Engine): Promise<Fixture> {
   }
   const sanctionIds = await insertRelated(core.db, userIds);
   const lookup = (map: Map<string, number>, names: string[]) => names.map((name) => map.get(name)!);
-  const context = (tier: SearchTier = 'admin'): SearchContext => ({ db: core.db, caps: core.caps, now: NOW, tier });
+  const context = (tier: SearchTier = 'admin'): SearchContext => ({ db: core.db, caps: core.caps, now: NOW, tier, slots: core.searchSlots });
   return {
     engine,
     core,

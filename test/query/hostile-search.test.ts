@@ -15,7 +15,14 @@ import { createTestCore, type TestCore } from '../support/database.js';
 describe('bounds on hostile searches', () => {
   let core: TestCore;
   const FIRST: PageRequest = { kind: 'offset', limit: 20, offset: 0 };
-  const context = (extra: Partial<SearchContext> = {}): SearchContext => ({ db: core.db, caps: core.caps, now: core.now(), tier: 'public', ...extra });
+  const context = (extra: Partial<SearchContext> = {}): SearchContext => ({
+    db: core.db,
+    caps: core.caps,
+    now: core.now(),
+    tier: 'public',
+    slots: core.searchSlots,
+    ...extra,
+  });
   const refusal = async (run: () => Promise<unknown>): Promise<CoreError> => {
     try {
       await run();

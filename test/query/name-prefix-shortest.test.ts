@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
-import { foldName, lengthProbe, namePrefixShortestFirst, type NamePrefixContext } from '../../src/query/name-prefix-shortest.js';
+import { foldName, lengthProbe, namePrefixShortestFirst } from '../../src/query/name-prefix-shortest.js';
+import type { SearchContext } from '../../src/query/search.js';
 import { createTestCore, type TestCore } from '../support/database.js';
 
 /** Names with shared prefixes, case, non-ASCII letters and LIKE's special characters. */
@@ -34,11 +35,11 @@ const DELETED = ['abd'];
 const FILLER = 3000;
 
 let core: TestCore;
-let ctx: NamePrefixContext;
+let ctx: SearchContext;
 
 before(async () => {
   core = await createTestCore();
-  ctx = { db: core.db, caps: core.caps, now: core.now(), tier: 'public' };
+  ctx = { db: core.db, caps: core.caps, now: core.now(), tier: 'public', slots: core.searchSlots };
   const now = core.now();
   const row = (name: string, isDeleted = 0) => ({
     uuid: randomUUID(),

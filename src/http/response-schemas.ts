@@ -8,7 +8,7 @@ import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
  */
 
 /** This schema or null: OpenAPI 3.0's `nullable`, written inline by the serializer. */
-export const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
+export const NullableResponse = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
 /** One of these strings (rather than a union of literals). */
 export const StringEnum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });

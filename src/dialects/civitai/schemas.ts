@@ -1,16 +1,16 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { AVATAR_NSFW_LEVELS } from '../../core/users/avatar-nsfw.js';
 import { SUBSCRIPTION_TIERS } from '../../core/orgs/subscriptions.js';
+import { StringEnum } from '../../http/response-schemas.js';
 
 /** Response schemas: what render builds, and the only fields Fastify will serialize. */
-const literals = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
 
 /** seed: `GET /api/v1/me`. */
 export const MeSchema = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
-  tier: literals(SUBSCRIPTION_TIERS),
-  status: literals(['active', 'muted', 'banned'] as const),
+  tier: StringEnum(SUBSCRIPTION_TIERS),
+  status: StringEnum(['active', 'muted', 'banned'] as const),
   isMember: Type.Boolean(),
   subscriptions: Type.Array(Type.String()),
 });
@@ -19,7 +19,7 @@ export const MeSchema = Type.Object({
 export const UserItemSchema = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
-  avatarNsfw: literals(AVATAR_NSFW_LEVELS),
+  avatarNsfw: StringEnum(AVATAR_NSFW_LEVELS),
 });
 
 export const UserListSchema = Type.Object({ items: Type.Array(UserItemSchema) });

@@ -3,7 +3,7 @@ import type { Invitation } from '../../core/orgs/invitations.js';
 import type { Membership } from '../../core/orgs/memberships.js';
 import type { Organization } from '../../core/orgs/organizations.js';
 import type { User } from '../../core/users/user.js';
-import { Nullable } from '../../http/response-schemas.js';
+import { NullableResponse } from '../../http/response-schemas.js';
 import { groupOf, isActive, isPrivileged } from './levels.js';
 
 /** The absolute root of this dialect for the current request (`http://host:port/cvat`). */
@@ -45,7 +45,7 @@ export const FullUserSchema = Type.Object(
     is_staff: Type.Boolean(),
     is_superuser: Type.Boolean(),
     is_active: Type.Boolean(),
-    last_login: Nullable(Type.String()),
+    last_login: NullableResponse(Type.String()),
     date_joined: Type.String(),
     has_analytics_access: Type.Boolean(),
   },

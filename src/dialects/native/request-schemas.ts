@@ -1,8 +1,8 @@
-import { Type, type TProperties } from '@fastify/type-provider-typebox';
+import { Type, type TProperties, type TSchema } from '@fastify/type-provider-typebox';
 import { AVATAR_NSFW_LEVELS } from '../../core/users/avatar-nsfw.js';
 import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
 import { FILTER_MAX_LENGTH } from './filter-param.js';
-import { MAX_ID, NullableInput, Timestamp } from './schemas.js';
+import { MAX_ID, Timestamp } from './schemas.js';
 
 /**
  * Request schemas of the native API. Every object refuses unknown keys (400 `invalid_param`),
@@ -12,6 +12,8 @@ import { MAX_ID, NullableInput, Timestamp } from './schemas.js';
 const strict = <T extends TProperties>(properties: T) => Type.Object(properties, { additionalProperties: false });
 const Text = (maxLength: number) => Type.String({ maxLength });
 const Json = Type.Unknown();
+/** May be null: TypeBox validates requests, and reads `anyOf` (not the responses' `nullable`). */
+const NullableInput = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
 /** Counters are 32-bit columns too. */
 const Count = Type.Integer({ minimum: 0, maximum: MAX_ID });

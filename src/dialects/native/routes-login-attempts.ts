@@ -3,15 +3,15 @@ import { listLoginAttempts, type LoginAttemptQuery } from '../../core/auth/login
 import type { Core } from '../../core/context.js';
 import { timeRangeAndCursor } from './params.js';
 import type { NativeApp } from './routes.js';
-import { Nullable } from '../../http/response-schemas.js';
+import { NullableResponse } from '../../http/response-schemas.js';
 import { listOf, MAX_ID, responses, Timestamp } from './schemas.js';
 
 const LoginAttemptSchema = Type.Object({
   id: Type.Integer(),
   created_at: Timestamp,
-  user_id: Nullable(Type.Integer()),
+  user_id: NullableResponse(Type.Integer()),
   login: Type.String(),
-  ip: Nullable(Type.String()),
+  ip: NullableResponse(Type.String()),
   success: Type.Boolean(),
   reason: Type.String({
     description: 'success, wrong_password, unknown_login, no_usable_password, account_deleted, account_banned, rate_limited or malformed_login',

@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/context.js';
 import { dashboardStats, MAX_STATS_DAYS, MAX_STATS_HOURS } from '../../core/stats.js';
 import type { NativeApp } from './routes.js';
-import { Nullable } from '../../http/response-schemas.js';
+import { NullableResponse } from '../../http/response-schemas.js';
 import { responses } from './schemas.js';
 
 const StatsQuery = Type.Object(
@@ -19,7 +19,7 @@ const StatsSchema = Type.Object({
   signups_per_day: Type.Array(Type.Object({ day: Type.String({ description: 'YYYY-MM-DD (UTC)' }), count: Count }), {
     description: 'Oldest first, one per day',
   }),
-  users_by_level: Type.Array(Type.Object({ level: Type.Integer(), level_name: Nullable(Type.String()), count: Count }), {
+  users_by_level: Type.Array(Type.Object({ level: Type.Integer(), level_name: NullableResponse(Type.String()), count: Count }), {
     description: 'Accounts not deleted',
   }),
   active_bans: Count,

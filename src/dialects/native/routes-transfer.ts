@@ -3,6 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { errorCodes } from 'fastify';
 import type { Core } from '../../core/context.js';
 import { logInternal } from '../../http/error-handler.js';
+import { StringEnum } from '../../http/response-schemas.js';
 import { getImport, MAX_ERRORS_KEPT, startImport } from '../../ops/import-jobs.js';
 import { assertMayTransfer, exportUsers } from '../../ops/transfer.js';
 import type { NativeApp } from './routes.js';
@@ -13,7 +14,7 @@ export const NDJSON = 'application/x-ndjson';
 
 const ImportJobSchema = Type.Object({
   id: Type.String(),
-  status: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  status: StringEnum(['running', 'done', 'failed']),
   processed: Type.Integer({ minimum: 0, description: 'Lines handled so far, imported or refused' }),
   total: Type.Integer({ minimum: 0, description: 'Non-blank lines in the body' }),
   imported: Type.Integer({ minimum: 0 }),

@@ -1,16 +1,14 @@
 import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import { COUNTER_NAMES } from '../../core/users/user.js';
 import { PREFERENCE_FLAGS } from '../../core/users/preferences.js';
-import { Nullable, StringEnum } from '../../http/response-schemas.js';
+import { NullableResponse, StringEnum } from '../../http/response-schemas.js';
 import { NATIVE_ERROR_CODES } from './errors.js';
 
-/**
+/*
  * Response schemas of the native API. They serialize every response, so a field missing here
  * is never sent whatever render builds (STYLE 11: the second lock), and they are the OpenAPI
  * document at `/docs`. Timestamps are integer milliseconds since the epoch, as in filters.
  */
-/** A request field that may be null: TypeBox validates requests, and reads `anyOf` (not `nullable`). */
-export const NullableInput = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const Timestamp = Type.Integer({ description: 'Milliseconds since the epoch' });
 const Json = Type.Unknown({ description: 'Any JSON value' });
@@ -38,9 +36,9 @@ export const CountersSchema = recordOf(COUNTER_NAMES, Type.Integer());
 const SanctionInForce = Type.Object({
   id: Type.Integer(),
   reason: Type.String(),
-  actor_id: Nullable(Type.Integer()),
+  actor_id: NullableResponse(Type.Integer()),
   created_at: Timestamp,
-  expires_at: Nullable(Timestamp),
+  expires_at: NullableResponse(Timestamp),
 });
 
 /** A user. Optional fields appear only for viewers allowed to see them (core/access/visibility.ts). */
@@ -53,48 +51,48 @@ export const UserSchema = Type.Object(
     level_name: Type.String(),
     first_name: Type.String(),
     last_name: Type.String(),
-    display_name: Nullable(Type.String()),
-    profile_image_url: Nullable(Type.String()),
-    avatar_id: Nullable(Type.Integer()),
+    display_name: NullableResponse(Type.String()),
+    profile_image_url: NullableResponse(Type.String()),
+    avatar_id: NullableResponse(Type.Integer()),
     avatar_nsfw: Type.String({ description: 'Browsing level of the avatar: None, Soft, Mature or X' }),
-    inviter_id: Nullable(Type.Integer()),
+    inviter_id: NullableResponse(Type.Integer()),
     is_deleted: Type.Boolean(),
     is_anonymous: Type.Boolean(),
     is_banned: Type.Boolean(),
     is_unactivated: Type.Boolean({ description: 'signed itself up and has not verified its email (e621 Unactivated)' }),
     is_muted: Type.Boolean(),
-    ban: Nullable(SanctionInForce),
+    ban: NullableResponse(SanctionInForce),
     /** Moderators and the user themself (core/access/visibility.ts). */
-    mute: Type.Optional(Nullable(SanctionInForce)),
+    mute: Type.Optional(NullableResponse(SanctionInForce)),
     restricted_by_admin: Type.Boolean(),
     counters: CountersSchema,
     artist_tags: Type.Array(Type.String()),
     created_at: Timestamp,
     updated_at: Timestamp,
-    email: Type.Optional(Nullable(Type.String())),
+    email: Type.Optional(NullableResponse(Type.String())),
     email_verified: Type.Optional(Type.Boolean()),
     self_signed_up: Type.Optional(Type.Boolean({ description: 'the account signed itself up (admins)' })),
     has_password: Type.Optional(Type.Boolean()),
-    restricted_by_admin_reason: Type.Optional(Nullable(Type.String())),
-    restricted_by_admin_private_details: Type.Optional(Nullable(Type.String())),
+    restricted_by_admin_reason: Type.Optional(NullableResponse(Type.String())),
+    restricted_by_admin_private_details: Type.Optional(NullableResponse(Type.String())),
     preferences: Type.Optional(PreferencesSchema),
     client_metadata: Type.Optional(Json),
     client_read_only_metadata: Type.Optional(Json),
     server_metadata: Type.Optional(Json),
     risk_scores: Type.Optional(Json),
-    selected_team_id: Type.Optional(Nullable(Type.Integer())),
-    country_code: Type.Optional(Nullable(Type.String())),
-    last_logged_in_at: Type.Optional(Nullable(Timestamp)),
-    last_active_at: Type.Optional(Nullable(Timestamp)),
-    last_forum_read_at: Type.Optional(Nullable(Timestamp)),
-    last_ip_addr: Type.Optional(Nullable(Type.String())),
+    selected_team_id: Type.Optional(NullableResponse(Type.Integer())),
+    country_code: Type.Optional(NullableResponse(Type.String())),
+    last_logged_in_at: Type.Optional(NullableResponse(Timestamp)),
+    last_active_at: Type.Optional(NullableResponse(Timestamp)),
+    last_forum_read_at: Type.Optional(NullableResponse(Timestamp)),
+    last_ip_addr: Type.Optional(NullableResponse(Type.String())),
   },
   { $id: 'User' },
 );
 
 export const UserListSchema = Type.Object({
   items: Type.Array(UserSchema),
-  next_cursor: Nullable(Type.String()),
+  next_cursor: NullableResponse(Type.String()),
   has_more: Type.Boolean(),
   total: Type.Optional(Type.Integer()),
 });
@@ -104,10 +102,10 @@ export const SessionSchema = Type.Object({
   user_id: Type.Integer(),
   created_at: Timestamp,
   expires_at: Timestamp,
-  last_seen_at: Nullable(Timestamp),
-  ip: Nullable(Type.String()),
-  user_agent: Nullable(Type.String()),
-  revoked_at: Nullable(Timestamp),
+  last_seen_at: NullableResponse(Timestamp),
+  ip: NullableResponse(Type.String()),
+  user_agent: NullableResponse(Type.String()),
+  revoked_at: NullableResponse(Timestamp),
 });
 
 const CsrfToken = Type.String({ description: 'Cookie sessions only: send it as `X-CSRF-Token` on every write made with the cookie.' });
@@ -128,13 +126,13 @@ export const ApiKeySchema = Type.Object({
   token_hint: Type.String({ description: 'The last characters of the secret' }),
   scopes: Type.Array(Type.String()),
   permitted_ips: Type.Array(Type.String()),
-  expires_at: Nullable(Timestamp),
+  expires_at: NullableResponse(Timestamp),
   created_at: Timestamp,
   updated_at: Timestamp,
-  last_used_at: Nullable(Timestamp),
-  last_ip: Nullable(Type.String()),
+  last_used_at: NullableResponse(Timestamp),
+  last_ip: NullableResponse(Type.String()),
   uses: Type.Integer(),
-  revoked_at: Nullable(Timestamp),
+  revoked_at: NullableResponse(Timestamp),
 });
 
 export const CreatedApiKeySchema = Type.Object({
@@ -146,44 +144,44 @@ export const SanctionSchema = Type.Object({
   id: Type.Integer(),
   kind: StringEnum(['ban', 'mute']),
   user_id: Type.Integer(),
-  actor_id: Nullable(Type.Integer()),
+  actor_id: NullableResponse(Type.Integer()),
   reason: Type.String(),
   created_at: Timestamp,
   updated_at: Timestamp,
-  expires_at: Nullable(Timestamp),
-  lifted_at: Nullable(Timestamp),
-  lifted_by_id: Nullable(Type.Integer()),
+  expires_at: NullableResponse(Timestamp),
+  lifted_at: NullableResponse(Timestamp),
+  lifted_by_id: NullableResponse(Type.Integer()),
   in_force: Type.Boolean(),
 });
 
 export const listOf = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), next_cursor: Nullable(Type.String()), has_more: Type.Boolean(), total: Type.Optional(Type.Integer()) });
+  Type.Object({ items: Type.Array(item), next_cursor: NullableResponse(Type.String()), has_more: Type.Boolean(), total: Type.Optional(Type.Integer()) });
 
 export const NameChangeSchema = Type.Object({
   id: Type.Integer(),
   user_id: Type.Integer(),
   old_name: Type.String(),
   new_name: Type.String(),
-  actor_id: Nullable(Type.Integer()),
+  actor_id: NullableResponse(Type.Integer()),
   created_at: Timestamp,
 });
 
 export const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
-  actor_id: Nullable(Type.Integer()),
+  actor_id: NullableResponse(Type.Integer()),
   action: Type.String(),
   subject_type: Type.String(),
-  subject_id: Nullable(Type.Integer()),
-  target_user_id: Nullable(Type.Integer()),
+  subject_id: NullableResponse(Type.Integer()),
+  target_user_id: NullableResponse(Type.Integer()),
   details: Type.Record(Type.String(), Json),
-  ip: Nullable(Type.String()),
+  ip: NullableResponse(Type.String()),
   created_at: Timestamp,
 });
 
 export const ErrorSchema = Type.Object(
   {
     error: Type.Object({
-      code: Type.Union(NATIVE_ERROR_CODES.map((code) => Type.Literal(code))),
+      code: StringEnum(NATIVE_ERROR_CODES),
       message: Type.String(),
       details: Type.Object({
         entity: Type.Optional(Type.String()),
@@ -212,8 +210,8 @@ export const OrganizationSchema = Type.Object({
   name: Type.String(),
   description: Type.String(),
   contact: Type.Record(Type.String(), Json),
-  owner_id: Nullable(Type.Integer()),
-  profile_image_url: Nullable(Type.String()),
+  owner_id: NullableResponse(Type.Integer()),
+  profile_image_url: NullableResponse(Type.String()),
   client_metadata: Json,
   client_read_only_metadata: Type.Optional(Json),
   server_metadata: Type.Optional(Json),
@@ -229,8 +227,8 @@ export const MembershipSchema = Type.Object({
   user_id: Type.Integer(),
   role: Role,
   is_active: Type.Boolean(),
-  joined_at: Nullable(Timestamp),
-  invitation_key: Nullable(Type.String()),
+  joined_at: NullableResponse(Timestamp),
+  invitation_key: NullableResponse(Type.String()),
   created_at: Timestamp,
 });
 
@@ -239,7 +237,7 @@ export const InvitationSchema = Type.Object({
   organization_id: Type.Integer(),
   organization_slug: Type.String(),
   user_id: Type.Integer(),
-  owner: Nullable(Type.Integer({ description: 'Who invited' })),
+  owner: NullableResponse(Type.Integer({ description: 'Who invited' })),
   role: Role,
   created_at: Timestamp,
   expires_at: Timestamp,
@@ -253,8 +251,8 @@ export const SubscriptionSchema = Type.Object({
   product: Type.String(),
   tier: Type.String(),
   created_at: Timestamp,
-  expires_at: Nullable(Timestamp),
-  canceled_at: Nullable(Timestamp),
+  expires_at: NullableResponse(Timestamp),
+  canceled_at: NullableResponse(Timestamp),
   is_active: Type.Boolean(),
 });
 

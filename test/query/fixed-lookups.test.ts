@@ -51,7 +51,7 @@ describe(`fixed lookups (${TEST_ENGINE})`, () => {
 
   after(() => core?.dispose());
 
-  test('one SQL text for one id or many, rows in the order asked, unknown ids skipped', async () => {
+  test('one SQL text for one id, one for any list of ids; rows in the order asked, unknown ids skipped', async () => {
     ran.length = 0;
     const [ann, ben, cat, dan] = ids as [number, number, number, number];
     assert.deepEqual(
@@ -59,16 +59,34 @@ describe(`fixed lookups (${TEST_ENGINE})`, () => {
       ['ann'],
     );
     const one = ran.map((statement) => statement.sql);
+    assert.equal(one.length, 1, 'no sanctions query for users without one');
     ran.length = 0;
     assert.deepEqual(
       (await loadUsers(core, [dan, 999_999, ann, dan])).map((user) => user.name),
       ['dan', 'ann', 'dan'],
     );
+    const many = ran.map((statement) => statement.sql);
+    ran.length = 0;
+    assert.deepEqual(
+      (await loadUsers(core, [ann, dan])).map((user) => user.name),
+      ['ann', 'dan'],
+    );
+    assert.deepEqual(
+      ran.map((statement) => statement.sql),
+      many,
+      'the same text whatever the number of ids',
+    );
+    assert.equal(many.length, 1);
+    assert.notDeepEqual(many, one);
+    ran.length = 0;
+    assert.deepEqual(
+      (await loadUsers(core, [999_999])).map((user) => user.name),
+      [],
+    );
     assert.deepEqual(
       ran.map((statement) => statement.sql),
       one,
     );
-    assert.equal(one.length, 1, 'no sanctions query for users without one');
     ran.length = 0;
     await loadUsers(core, [ben, cat]);
     assert.equal(ran.length, 2, 'the sanctions of the sanctioned users only');

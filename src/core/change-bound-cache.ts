@@ -11,6 +11,9 @@ const MAX_ENTRIES = 10_000;
  */
 export const CHANGE_POLL_INTERVAL_MS = 100;
 
+/** The earliest of some times (an entry's `validUntil`); null and undefined are never. */
+export const earliest = (...times: readonly (number | null | undefined)[]): number => Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
+
 /** A change that can drop an entry: every kind but `everything`, which drops them all. */
 export type Dependency = Exclude<Change, { readonly kind: 'everything' }>;
 

@@ -2,7 +2,7 @@ import type { ApiKeyRow, SessionRow } from '../../db/schema.js';
 import { fixedQuery } from '../../db/fixed-query.js';
 import { parseStringList } from './api-keys.js';
 import type { Core } from '../context.js';
-import { CACHE_TTL_MS } from '../change-bound-cache.js';
+import { CACHE_TTL_MS, earliest } from '../change-bound-cache.js';
 import { credentialBinding, credentialCacheFor, recordCredentialUse, type CachedCredential } from './credential-cache.js';
 import { nameKey } from '../users/names.js';
 import { hashSecret } from './secrets.js';
@@ -11,8 +11,6 @@ import { viewerFor, type Viewer } from '../access/viewer.js';
 
 /** Anything longer is not one of our tokens (43 characters) nor an imported key; refuse without a lookup. */
 const MAX_TOKEN_LENGTH = 256;
-
-const earliest = (...times: readonly (number | null | undefined)[]): number => Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
 
 /**
  * When a session left unused expires (`ROSTER_SESSION_IDLE_MINUTES` after its last use, or its

@@ -5,7 +5,7 @@ import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { banUser, muteUser, liftSanction } from '../../../src/core/moderation/moderation.js';
 import { addSubscription, cancelSubscription, SUBSCRIPTION_TIERS } from '../../../src/core/orgs/subscriptions.js';
 import { deleteUser, renameUser } from '../../../src/core/users/users.js';
-import { statementsDuring } from '../../support/statements.js';
+import { settleChanges, statementsDuring } from '../../support/statements.js';
 import { civitaiFixture, stableHeaders, type CivitaiFixture } from './fixture.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -156,6 +156,7 @@ describe('GET /api/v1/me once warm: no SQL, and every change heard on the next r
   test('a warm request runs no statement and answers the same body', async () => {
     const { user, key } = await f.user('warm_me');
     await addSubscription(f.core, SYSTEM, { userId: user.id, product: 'gold-plan', tier: 'gold' });
+    await settleChanges(f.core);
     const first = await me(bearer(key));
     const { result, statements } = await statementsDuring(f.core, () => me(bearer(key)));
     assert.deepEqual(statements, []);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { Level } from '../../../src/core/access/levels.js';
 import { createUser, setUserLevel, updateUser } from '../../../src/core/users/users.js';
-import { statementsDuring } from '../../support/statements.js';
+import { settleChanges, statementsDuring } from '../../support/statements.js';
 import { e621Fixture, T0_EASTERN, type E621Fixture, type Role } from './http-fixture.js';
 
 type Record = { readonly [key: string]: unknown };
@@ -245,6 +245,7 @@ describe('e621ng users API', () => {
   });
 
   test('/users/me.json and /users/upload_limit.json answer from the cached viewer: no SQL once warm, a level change shown at once', async () => {
+    await settleChanges(f.core);
     for (const url of ['/users/me.json', '/users/upload_limit.json']) {
       const first = await get('gold', url);
       const { result, statements } = await statementsDuring(f.core, () => get('gold', url));

@@ -4,7 +4,7 @@ import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { banUser } from '../../../src/core/moderation/moderation.js';
 import { updateStackProject } from '../../../src/core/orgs/stack-projects.js';
 import { getUserByUuid, updateUser } from '../../../src/core/users/users.js';
-import { statementsDuring } from '../../support/statements.js';
+import { settleChanges, statementsDuring } from '../../support/statements.js';
 import { knownError, stackFixture, type StackFixture } from './fixture.js';
 
 /**
@@ -24,6 +24,7 @@ describe('Stack /users/me runs no SQL once warm, and hears every change', () => 
   /** A fresh user, its token, and its first (warming) answer. */
   async function signedIn(email: string): Promise<{ token: string; id: number; first: string }> {
     const { access_token: token, user_id: uuid } = await f.signUp(email);
+    await settleChanges(f.core);
     const first = await me(token);
     assert.equal(first.statusCode, 200, first.body);
     return { token, id: (await getUserByUuid(f.core, uuid)).id, first: first.body };
@@ -41,6 +42,8 @@ describe('Stack /users/me runs no SQL once warm, and hears every change', () => 
     const { token, id } = await signedIn('renamed@example.com');
     await updateUser(f.core, SYSTEM, id, { displayName: 'Renamed At Once' });
     assert.equal((await me(token)).json().display_name, 'Renamed At Once');
+    await settleChanges(f.core);
+    await me(token);
     const { result, statements } = await statementsDuring(f.core, () => me(token));
     assert.deepEqual(statements, []);
     assert.equal(result.json().display_name, 'Renamed At Once');

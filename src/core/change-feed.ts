@@ -183,6 +183,7 @@ function parseChange(payload: string | undefined): Change | null {
     const value = JSON.parse(payload) as Partial<Change> & Record<string, unknown>;
     if (value.kind === 'user' && typeof value.userId === 'number') return { kind: 'user', userId: value.userId };
     if (value.kind === 'credential' && typeof value.tokenHash === 'string') return { kind: 'credential', tokenHash: value.tokenHash };
+    if (value.kind === 'stack_project' && typeof value.projectId === 'string') return { kind: 'stack_project', projectId: value.projectId };
     if (value.kind === 'everything') return { kind: 'everything' };
   } catch {
     // Not ours: ignore.

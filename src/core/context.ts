@@ -7,7 +7,11 @@ import type { Telemetry } from './telemetry.js';
 
 /** Something that changed and that caches on any instance must forget. */
 export type Change =
-  { readonly kind: 'user'; readonly userId: number } | { readonly kind: 'credential'; readonly tokenHash: string } | { readonly kind: 'everything' };
+  | { readonly kind: 'user'; readonly userId: number }
+  | { readonly kind: 'credential'; readonly tokenHash: string }
+  /** A Stack project's settings or keys. */
+  | { readonly kind: 'stack_project'; readonly projectId: string }
+  | { readonly kind: 'everything' };
 
 /**
  * Carries invalidations to every instance sharing the database: PostgreSQL `LISTEN/NOTIFY`, or

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, revokeApiKey } from '../../src/core/auth/api-keys.js';
-import { CHANGE_POLL_INTERVAL_MS } from '../../src/core/auth/credential-cache.js';
+import { CHANGE_POLL_INTERVAL_MS } from '../../src/core/change-bound-cache.js';
 import { authenticateBearer } from '../../src/core/auth/authenticate.js';
 import type { Change, Core } from '../../src/core/context.js';
 import { openCore, type OpenCore } from '../../src/core/create-core.js';

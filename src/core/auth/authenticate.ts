@@ -2,7 +2,8 @@ import type { ApiKeyRow, SessionRow } from '../../db/schema.js';
 import { fixedQuery } from '../../db/fixed-query.js';
 import { parseStringList } from './api-keys.js';
 import type { Core } from '../context.js';
-import { credentialCacheFor, CREDENTIAL_CACHE_TTL_MS, recordCredentialUse, type CachedCredential } from './credential-cache.js';
+import { CACHE_TTL_MS, earliest } from '../change-bound-cache.js';
+import { credentialBinding, credentialCacheFor, recordCredentialUse, type CachedCredential } from './credential-cache.js';
 import { nameKey } from '../users/names.js';
 import { hashSecret } from './secrets.js';
 import { loadUser } from '../users/user-store.js';
@@ -10,8 +11,6 @@ import { viewerFor, type Viewer } from '../access/viewer.js';
 
 /** Anything longer is not one of our tokens (43 characters) nor an imported key; refuse without a lookup. */
 const MAX_TOKEN_LENGTH = 256;
-
-const earliest = (...times: readonly (number | null | undefined)[]): number => Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
 
 /**
  * When a session left unused expires (`ROSTER_SESSION_IDLE_MINUTES` after its last use, or its
@@ -59,7 +58,7 @@ async function lookUpToken(core: Core, tokenHash: string, now: number): Promise<
         expiresAt: key.expires_at,
       })
     : Object.freeze({ kind: 'session', id: found.id, createdAt: session?.created_at ?? now });
-  const validUntil = earliest(now + CREDENTIAL_CACHE_TTL_MS, found.expires_at, idleUntil, user.ban?.expires_at, user.mute?.expires_at);
+  const validUntil = earliest(now + CACHE_TTL_MS, found.expires_at, idleUntil, user.ban?.expires_at, user.mute?.expires_at);
   return Object.freeze({ user, credential, validUntil });
 }
 
@@ -76,7 +75,7 @@ async function resolveToken(core: Core, tokenHash: string): Promise<CachedCreden
   if (cached) return cached;
   const generation = cache.generation;
   const found = await lookUpToken(core, tokenHash, now);
-  if (found) cache.set(tokenHash, found, generation);
+  if (found) cache.set(tokenHash, found, credentialBinding(tokenHash, found), generation);
   return found;
 }
 

@@ -1,4 +1,5 @@
-import type { Change, Core } from '../context.js';
+import { ChangeBoundCache, type Binding } from '../change-bound-cache.js';
+import type { Core } from '../context.js';
 import type { User } from '../users/user.js';
 import type { Credential } from '../access/viewer.js';
 
@@ -13,84 +14,8 @@ export interface CachedCredential {
   readonly validUntil: number;
 }
 
-/** A safety net only: invalidations through the change feed are what make revocations immediate. */
-export const CREDENTIAL_CACHE_TTL_MS = 30_000;
-const MAX_ENTRIES = 10_000;
-/**
- * How often a cache read asks whether other processes committed (SQLite's `PRAGMA data_version`;
- * PostgreSQL pushes instead). A revocation, ban or deletion made by another process (the CLI, a
- * second server on the same file) is therefore refused within this window; one made by this
- * process is heard at once, as it is published in-process.
- */
-export const CHANGE_POLL_INTERVAL_MS = 100;
 /** Uses of a credential are written at most this often (per core), batched in one transaction. */
 export const USAGE_FLUSH_INTERVAL_MS = 1_000;
-
-/**
- * Token lookups of one core, keyed by token hash. Every invalidation bumps a generation; a lookup
- * that started before the latest invalidation does not store its (possibly stale) result.
- */
-export class CredentialCache {
-  private readonly entries = new Map<string, CachedCredential>();
-  private currentGeneration = 0;
-  private nextPollAt = Number.NEGATIVE_INFINITY;
-
-  /** `monotonic` times the polls (never the core's clock, which tests may stop). */
-  constructor(
-    private readonly core: Pick<Core, 'changes'>,
-    private readonly monotonic: () => number = () => performance.now(),
-  ) {
-    core.changes.subscribe((change) => this.invalidate(change));
-  }
-
-  /** The generation to hand back to `set`; read it before starting a lookup. */
-  get generation(): number {
-    return this.currentGeneration;
-  }
-
-  /**
-   * The entry for `tokenHash` if still valid at `now`; first hears of other processes' changes
-   * when the last poll is `CHANGE_POLL_INTERVAL_MS` old.
-   */
-  get(tokenHash: string, now: number): CachedCredential | null {
-    const clock = this.monotonic();
-    if (clock >= this.nextPollAt) {
-      this.nextPollAt = clock + CHANGE_POLL_INTERVAL_MS;
-      this.core.changes.poll();
-    }
-    // Not hearing other instances: an entry may be stale, so every lookup goes to the database.
-    if (!this.core.changes.listening) return null;
-    const entry = this.entries.get(tokenHash);
-    if (!entry) return null;
-    if (now < entry.validUntil) return entry;
-    this.entries.delete(tokenHash);
-    return null;
-  }
-
-  set(tokenHash: string, entry: CachedCredential, generation: number): void {
-    if (generation !== this.currentGeneration || !this.core.changes.listening) return;
-    if (this.entries.size >= MAX_ENTRIES) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(tokenHash, entry);
-  }
-
-  private invalidate(change: Change): void {
-    this.currentGeneration += 1;
-    switch (change.kind) {
-      case 'credential':
-        this.entries.delete(change.tokenHash);
-        return;
-      case 'user':
-        for (const [hash, entry] of this.entries) if (entry.user.id === change.userId) this.entries.delete(hash);
-        return;
-      case 'everything':
-        this.entries.clear();
-        return;
-    }
-  }
-}
 
 interface PendingKeyUse {
   uses: number;
@@ -151,7 +76,7 @@ export class UsageRecorder {
 }
 
 interface CredentialState {
-  readonly cache: CredentialCache;
+  readonly cache: ChangeBoundCache<string, CachedCredential>;
   readonly usage: UsageRecorder;
 }
 
@@ -161,14 +86,28 @@ const states = new WeakMap<Core, CredentialState>();
 function stateOf(core: Core): CredentialState {
   let state = states.get(core);
   if (!state) {
-    state = { cache: new CredentialCache(core), usage: new UsageRecorder(core) };
+    state = { cache: new ChangeBoundCache(core), usage: new UsageRecorder(core) };
     states.set(core, state);
   }
   return state;
 }
 
-/** The token cache of `core`, created (and subscribed to its change feed) on first use. */
-export const credentialCacheFor = (core: Core): CredentialCache => stateOf(core).cache;
+/**
+ * The token cache of `core`, keyed by token hash, created (and subscribed to its change feed) on
+ * first use. Store entries with `credentialBinding`.
+ */
+export const credentialCacheFor = (core: Core): ChangeBoundCache<string, CachedCredential> => stateOf(core).cache;
+
+/** A resolved token is dropped when it expires, when it is revoked, or when anything about its owner changes (a ban, a deletion, a rename, a level). */
+export function credentialBinding(tokenHash: string, entry: CachedCredential): Binding {
+  return {
+    validUntil: entry.validUntil,
+    dependsOn: [
+      { kind: 'credential', tokenHash },
+      { kind: 'user', userId: entry.user.id },
+    ],
+  };
+}
 
 /** Notes one authenticated use of a credential; written later, batched. */
 export function recordCredentialUse(core: Core, credential: CachedCredential['credential'], ip: string | null): void {

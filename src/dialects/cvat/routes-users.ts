@@ -16,7 +16,7 @@ import { applyUserPatch, parseUserPatch } from './user-patch.js';
 /** The serializer CVAT picks (`get_serializer_class`): full for oneself and for superusers, basic otherwise. */
 function serialize(root: UrlRoot, viewer: Viewer, user: User, own: boolean): Record<string, unknown> {
   const superuser = viewer.user !== null && isPrivileged(viewer.level);
-  return own || superuser ? fullUser(root, user) : { ...basicUser(root, user) };
+  return own || superuser ? { ...fullUser(root, user) } : { ...basicUser(root, user) };
 }
 
 /** DRF: a path id that is not a number matches no object ("Not found."). */

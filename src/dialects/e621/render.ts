@@ -86,8 +86,9 @@ function showExtras(user: User): Record<string, RailsValue> {
 
 function selfFields(user: User, zone: string): Record<string, RailsValue> {
   const p = user.preferences;
-  return {
-    ...Object.fromEntries(SELF_FLAGS.map((flag) => [flag, p.flags[flag]])),
+  const flags: Record<string, RailsValue> = {};
+  for (const flag of SELF_FLAGS) flags[flag] = p.flags[flag];
+  return Object.assign(flags, {
     updated_at: formatTimestamp(user.updated_at, zone),
     email: user.email ?? '',
     last_logged_in_at: time(user.last_logged_in_at, zone),
@@ -109,7 +110,7 @@ function selfFields(user: User, zone: string): Record<string, RailsValue> {
     tag_query_limit: 40,
     has_mail: user.counters.unread_dmail_count > 0,
     unread_dmail_count: user.counters.unread_dmail_count,
-  };
+  });
 }
 
 /** A user as `viewer` sees it; `full` for show and `/users/me`. */

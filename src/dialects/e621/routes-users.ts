@@ -26,24 +26,25 @@ async function index(core: Core, call: E621Call): Promise<E621Response> {
   return { kind: 'list', records: users.map((user) => renderE621User(user, call.viewer, call.timeZone, false)) };
 }
 
+/** `/users/me`: the viewer as the credential check loaded it (cached, and dropped on any change to the user), as `upload_limit`. */
 async function self(core: Core, call: E621Call): Promise<E621Response> {
-  if (call.viewer.id === null) return { kind: 'record', record: renderE621Anonymous(core.now(), call.timeZone) };
-  return { kind: 'record', record: renderE621User(await getUser(core, call.viewer.id), call.viewer, call.timeZone, true) };
+  if (call.viewer.user === null) return { kind: 'record', record: renderE621Anonymous(core.now(), call.timeZone) };
+  return { kind: 'record', record: renderE621User(call.viewer.user, call.viewer, call.timeZone, true) };
 }
 
 /**
  * The old `/users/upload_limit.json` collection route: the signed-in user (the `e621` client's
  * `getSelf()` reads its `id`); member_only, so anonymous callers are refused.
  */
-async function uploadLimit(core: Core, call: E621Call): Promise<E621Response> {
-  if (call.viewer.id === null) throw forbidden();
-  return { kind: 'record', record: renderE621User(await getUser(core, call.viewer.id), call.viewer, call.timeZone, false) };
+async function uploadLimit(call: E621Call): Promise<E621Response> {
+  if (call.viewer.user === null) throw forbidden();
+  return { kind: 'record', record: renderE621User(call.viewer.user, call.viewer, call.timeZone, false) };
 }
 
 /** `/users/<id or name>`: all digits is an id, anything else a name (ignoring case). */
 async function show(core: Core, call: E621Call): Promise<E621Response> {
   if (call.pathId === 'me') return self(core, call);
-  if (call.pathId === 'upload_limit') return uploadLimit(core, call);
+  if (call.pathId === 'upload_limit') return uploadLimit(call);
   const user = /^\d+$/.test(call.pathId) ? await getUser(core, Number(call.pathId)) : await getUserByName(core, call.pathId);
   return { kind: 'record', record: renderE621User(user, call.viewer, call.timeZone, true) };
 }

@@ -83,27 +83,29 @@ async function projectOf(core: Core, request: FastifyRequest, accessType: Access
 }
 
 async function checkKey(core: Core, request: FastifyRequest, project: StackProject, accessType: AccessType): Promise<void> {
-  const check = async (header: string, kind: AccessType, missing: StackKnownError | null, invalid: StackKnownError): Promise<void> => {
+  // Errors are built only when thrown: an Error captures a stack trace, too dear for every request.
+  const check = async (header: string, kind: AccessType, missing: (() => StackKnownError) | null, invalid: () => StackKnownError): Promise<void> => {
     const key = stackHeader(request, header);
     if (key === undefined) {
-      if (missing) throw missing;
+      if (missing) throw missing();
       return;
     }
-    if (!(await verifyStackProjectKey(core, project.id, kind, key))) throw invalid;
+    if (!(await verifyStackProjectKey(core, project.id, kind, key))) throw invalid();
   };
-  const invalid = (code: string, what: string): StackKnownError =>
+  const invalid = (code: string, what: string) => (): StackKnownError =>
     known(401, code, `The ${what} is not valid for the project ${JSON.stringify(project.id)}. Does the project and/or the key exist?`, {
       project_id: project.id,
     });
   switch (accessType) {
     case 'client': {
       const required = project.config.require_publishable_client_key
-        ? known(
-            401,
-            'PUBLISHABLE_CLIENT_KEY_REQUIRED_FOR_PROJECT',
-            'Publishable client keys are required for this project. Create one in Project Keys, or disable this requirement there to allow keyless client access.',
-            { project_id: project.id },
-          )
+        ? (): StackKnownError =>
+            known(
+              401,
+              'PUBLISHABLE_CLIENT_KEY_REQUIRED_FOR_PROJECT',
+              'Publishable client keys are required for this project. Create one in Project Keys, or disable this requirement there to allow keyless client access.',
+              { project_id: project.id },
+            )
         : null;
       return check('publishable-client-key', 'client', required, invalid('INVALID_PUBLISHABLE_CLIENT_KEY', 'publishable key'));
     }
@@ -111,7 +113,7 @@ async function checkKey(core: Core, request: FastifyRequest, project: StackProje
       return check(
         'secret-server-key',
         'server',
-        known(401, 'SERVER_AUTHENTICATION_REQUIRED', 'The secret server key must be provided.'),
+        () => known(401, 'SERVER_AUTHENTICATION_REQUIRED', 'The secret server key must be provided.'),
         invalid('INVALID_SECRET_SERVER_KEY', 'secret server key'),
       );
     case 'admin':
@@ -119,7 +121,7 @@ async function checkKey(core: Core, request: FastifyRequest, project: StackProje
       return check(
         'super-secret-admin-key',
         'admin',
-        known(401, 'ADMIN_AUTHENTICATION_REQUIRED', 'The super secret admin key must be provided.'),
+        () => known(401, 'ADMIN_AUTHENTICATION_REQUIRED', 'The super secret admin key must be provided.'),
         invalid('INVALID_SUPER_SECRET_ADMIN_KEY', 'super secret admin key'),
       );
   }

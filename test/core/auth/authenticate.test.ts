@@ -14,7 +14,8 @@ const checkKeyPermission = (viewer: KeyViewer, scope: Scope | undefined, ip: str
   }
 };
 import type { Core } from '../../../src/core/context.js';
-import { CREDENTIAL_CACHE_TTL_MS, credentialCacheFor } from '../../../src/core/auth/credential-cache.js';
+import { CACHE_TTL_MS } from '../../../src/core/change-bound-cache.js';
+import { credentialBinding, credentialCacheFor } from '../../../src/core/auth/credential-cache.js';
 import { hashPassword } from '../../../src/core/auth/passwords.js';
 import { login } from '../../../src/core/auth/sessions.js';
 import { loadUser } from '../../../src/core/users/user-store.js';
@@ -113,7 +114,7 @@ describe('authentication', () => {
     const banned = await insertUser(core, { name: 'banned_soon' });
     const secret = await newKey({}, banned);
     assert.ok(await authenticateBearer(core, secret, null));
-    const expiresAt = clock + CREDENTIAL_CACHE_TTL_MS / 3;
+    const expiresAt = clock + CACHE_TTL_MS / 3;
     await ban(core, banned, expiresAt);
     assert.equal(await authenticateBearer(core, secret, null), null);
     clock = expiresAt - 1;
@@ -167,9 +168,9 @@ describe('authentication', () => {
     const entry = { user: person, credential: { kind: 'session', id: 1 } as const, validUntil: clock + 1000 };
     const generation = cache.generation;
     await core.changes.publish(core.db, { kind: 'credential', tokenHash: 'other' });
-    cache.set('raced', entry, generation);
+    cache.set('raced', entry, credentialBinding('raced', entry), generation);
     assert.equal(cache.get('raced', clock), null);
-    cache.set('raced', entry, cache.generation);
+    cache.set('raced', entry, credentialBinding('raced', entry), cache.generation);
     assert.equal(cache.get('raced', clock), entry);
     await core.changes.publish(core.db, { kind: 'user', userId: user });
     assert.equal(cache.get('raced', clock), null, 'dropped with its user');

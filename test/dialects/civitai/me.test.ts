@@ -4,7 +4,8 @@ import { createApiKey, revokeApiKey } from '../../../src/core/auth/api-keys.js';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
 import { banUser, muteUser, liftSanction } from '../../../src/core/moderation/moderation.js';
 import { addSubscription, cancelSubscription, SUBSCRIPTION_TIERS } from '../../../src/core/orgs/subscriptions.js';
-import { deleteUser } from '../../../src/core/users/users.js';
+import { deleteUser, renameUser } from '../../../src/core/users/users.js';
+import { settleChanges, statementsDuring } from '../../support/statements.js';
 import { civitaiFixture, stableHeaders, type CivitaiFixture } from './fixture.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -148,5 +149,38 @@ describe('GET /api/v1/me', () => {
     }
     const head = await f.request('HEAD', '/api/v1/me', bearer(key));
     assert.equal(head.statusCode, 200);
+  });
+});
+
+describe('GET /api/v1/me once warm: no SQL, and every change heard on the next request', () => {
+  test('a warm request runs no statement and answers the same body', async () => {
+    const { user, key } = await f.user('warm_me');
+    await addSubscription(f.core, SYSTEM, { userId: user.id, product: 'gold-plan', tier: 'gold' });
+    await settleChanges(f.core);
+    const first = await me(bearer(key));
+    const { result, statements } = await statementsDuring(f.core, () => me(bearer(key)));
+    assert.deepEqual(statements, []);
+    assert.equal(result.statusCode, 200);
+    assert.equal(result.body, first.body);
+  });
+
+  test('subscriptions added and canceled, a rename, a ban and a revoked key show on the next request', async () => {
+    const { user, key } = await f.user('changing_me');
+    assert.equal((await me(bearer(key))).json().tier, 'free');
+    const subscription = await addSubscription(f.core, SYSTEM, { userId: user.id, product: 'silver-plan', tier: 'silver' });
+    assert.deepEqual((await me(bearer(key))).json().subscriptions, ['silver-plan']);
+    await cancelSubscription(f.core, SYSTEM, subscription.id);
+    assert.equal((await me(bearer(key))).json().tier, 'free');
+    await renameUser(f.core, SYSTEM, user.id, 'renamed_me');
+    assert.equal((await me(bearer(key))).json().username, 'renamed_me');
+    const ban = await banUser(f.core, SYSTEM, { userId: user.id, reason: 'spam', durationMs: null });
+    assert.equal((await me(bearer(key))).statusCode, 401);
+    await liftSanction(f.core, SYSTEM, ban.id);
+    assert.equal((await me(bearer(key))).statusCode, 200);
+    const second = await createApiKey(f.core, SYSTEM, user.id, { name: 'second' });
+    assert.equal((await me(bearer(second.secret))).statusCode, 200);
+    await revokeApiKey(f.core, SYSTEM, second.apiKey.id);
+    assert.equal((await me(bearer(second.secret))).statusCode, 401);
+    assert.equal((await me(bearer(key))).statusCode, 200);
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SYSTEM } from '../../../src/core/access/viewer.js';
-import { createUser, updateUser } from '../../../src/core/users/users.js';
+import { Level } from '../../../src/core/access/levels.js';
+import { createUser, setUserLevel, updateUser } from '../../../src/core/users/users.js';
+import { settleChanges, statementsDuring } from '../../support/statements.js';
 import { e621Fixture, T0_EASTERN, type E621Fixture, type Role } from './http-fixture.js';
 
 type Record = { readonly [key: string]: unknown };
@@ -240,6 +242,23 @@ describe('e621ng users API', () => {
     assert.equal(anonymous.id, null);
     assert.equal(anonymous.name, 'Anonymous');
     assert.equal(anonymous.level, 0);
+  });
+
+  test('/users/me.json and /users/upload_limit.json answer from the cached viewer: no SQL once warm, a level change shown at once', async () => {
+    await settleChanges(f.core);
+    for (const url of ['/users/me.json', '/users/upload_limit.json']) {
+      const first = await get('gold', url);
+      const { result, statements } = await statementsDuring(f.core, () => get('gold', url));
+      assert.deepEqual(statements, [], url);
+      assert.deepEqual(result, first, url);
+    }
+    try {
+      await setUserLevel(f.core, SYSTEM, f.users.gold.id, Level.Moderator);
+      assert.equal((await get('gold', '/users/me.json')).level_string, 'Moderator');
+    } finally {
+      await setUserLevel(f.core, SYSTEM, f.users.gold.id, Level.Gold);
+    }
+    assert.equal((await get('gold', '/users/me.json')).level_string, 'Privileged');
   });
 
   test('/users/upload_limit.json: the signed-in user; anonymous is refused', async () => {

@@ -1,0 +1,140 @@
+import type { Change, Core } from './context.js';
+
+/** The longest an entry is trusted: a safety net only, invalidations through the change feed are what make changes immediate. */
+export const CACHE_TTL_MS = 30_000;
+const MAX_ENTRIES = 10_000;
+/**
+ * How often a cache read asks whether other processes committed (SQLite's `PRAGMA data_version`;
+ * PostgreSQL pushes instead). A change made by another process (the CLI, a second server on the
+ * same file) is therefore heard within this window; one made by this process is heard at once,
+ * as it is published in-process.
+ */
+export const CHANGE_POLL_INTERVAL_MS = 100;
+
+/** The earliest of some times (an entry's `validUntil`); null and undefined are never. */
+export const earliest = (...times: readonly (number | null | undefined)[]): number => Math.min(...times.map((t) => t ?? Number.POSITIVE_INFINITY));
+
+/** A change that can drop an entry: every kind but `everything`, which drops them all. */
+export type Dependency = Exclude<Change, { readonly kind: 'everything' }>;
+
+/** How an entry is stored: until when it may be served, and which changes drop it. */
+export interface Binding {
+  readonly validUntil: number;
+  readonly dependsOn: readonly Dependency[];
+}
+
+function dependencyKey(change: Dependency): string {
+  switch (change.kind) {
+    case 'user':
+      return `user:${change.userId}`;
+    case 'credential':
+      return `credential:${change.tokenHash}`;
+    case 'stack_project':
+      return `stack_project:${change.projectId}`;
+  }
+}
+
+interface Entry<V> {
+  readonly value: V;
+  readonly validUntil: number;
+  readonly keys: readonly string[];
+}
+
+/**
+ * Values loaded from the database, each dropped by the changes it declares it depends on (heard
+ * through the core's change feed, from any instance) or when its `validUntil` passes. Every
+ * invalidation bumps a generation; a lookup that started before the latest invalidation does not
+ * store its (possibly stale) result. While the feed is not listening, nothing is served or stored.
+ */
+export class ChangeBoundCache<K, V> {
+  private readonly entries = new Map<K, Entry<V>>();
+  private readonly dependents = new Map<string, Set<K>>();
+  private currentGeneration = 0;
+  private nextPollAt = Number.NEGATIVE_INFINITY;
+
+  /** `monotonic` times the polls (never the core's clock, which tests may stop). */
+  constructor(
+    private readonly core: Pick<Core, 'changes'>,
+    private readonly monotonic: () => number = () => performance.now(),
+  ) {
+    core.changes.subscribe((change) => this.invalidate(change));
+  }
+
+  /** The generation to hand back to `set`; read it before starting a lookup. */
+  get generation(): number {
+    return this.currentGeneration;
+  }
+
+  /**
+   * The value for `key` if still valid at `now`; first hears of other processes' changes when
+   * the last poll is `CHANGE_POLL_INTERVAL_MS` old.
+   */
+  get(key: K, now: number): V | null {
+    const clock = this.monotonic();
+    if (clock >= this.nextPollAt) {
+      this.nextPollAt = clock + CHANGE_POLL_INTERVAL_MS;
+      this.core.changes.poll();
+    }
+    // Not hearing other instances: an entry may be stale, so every lookup goes to the database.
+    if (!this.core.changes.listening) return null;
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (now < entry.validUntil) return entry.value;
+    this.drop(key);
+    return null;
+  }
+
+  set(key: K, value: V, binding: Binding, generation: number): void {
+    if (generation !== this.currentGeneration || !this.core.changes.listening) return;
+    this.drop(key);
+    if (this.entries.size >= MAX_ENTRIES) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.drop(oldest.value);
+    }
+    const keys = binding.dependsOn.map(dependencyKey);
+    this.entries.set(key, { value, validUntil: binding.validUntil, keys });
+    for (const dependency of keys) {
+      const set = this.dependents.get(dependency);
+      if (set) set.add(key);
+      else this.dependents.set(dependency, new Set([key]));
+    }
+  }
+
+  private drop(key: K): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const dependency of entry.keys) {
+      const set = this.dependents.get(dependency);
+      set?.delete(key);
+      if (set?.size === 0) this.dependents.delete(dependency);
+    }
+  }
+
+  private invalidate(change: Change): void {
+    this.currentGeneration += 1;
+    if (change.kind === 'everything') {
+      this.entries.clear();
+      this.dependents.clear();
+      return;
+    }
+    const keys = this.dependents.get(dependencyKey(change));
+    if (keys) for (const key of [...keys]) this.drop(key);
+  }
+}
+
+/**
+ * One cache per core, created (and subscribed to its change feed) on first use. Never
+ * module-wide: one process may hold several cores (tests, several databases).
+ */
+export function cachePerCore<K, V>(): (core: Core) => ChangeBoundCache<K, V> {
+  const caches = new WeakMap<Core, ChangeBoundCache<K, V>>();
+  return (core) => {
+    let cache = caches.get(core);
+    if (!cache) {
+      cache = new ChangeBoundCache<K, V>(core);
+      caches.set(core, cache);
+    }
+    return cache;
+  };
+}

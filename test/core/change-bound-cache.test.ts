@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CHANGE_POLL_INTERVAL_MS, ChangeBoundCache, type Binding } from '../../src/core/change-bound-cache.js';
+import type { Change, ChangeFeed } from '../../src/core/context.js';
+
+/** A feed that counts polls, delivers what is published here, and, when told, reports another process's commit on the next poll. */
+function countingFeed(): { feed: ChangeFeed; polls: () => number; commitElsewhere: () => void } {
+  let polls = 0;
+  let pending = false;
+  const listeners = new Set<(change: Change) => void>();
+  const feed: ChangeFeed = {
+    publish: async (_db, change) => {
+      for (const listener of listeners) listener(change);
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    poll: () => {
+      polls++;
+      if (!pending) return;
+      pending = false;
+      for (const listener of listeners) listener({ kind: 'everything' });
+    },
+    listening: true,
+    reconnects: 0,
+    close: async () => {},
+  };
+  return { feed, polls: () => polls, commitElsewhere: () => (pending = true) };
+}
+
+const FOREVER: Binding = { validUntil: Number.POSITIVE_INFINITY, dependsOn: [] };
+
+describe('ChangeBoundCache polls for other processes at most once per window', () => {
+  test('many reads within a window ask once; the first read after it asks again', () => {
+    let clock = 1_000;
+    const { feed, polls } = countingFeed();
+    const cache = new ChangeBoundCache<string, string>({ changes: feed }, () => clock);
+    for (let i = 0; i < 1000; i++) cache.get('hash', 0);
+    assert.equal(polls(), 1);
+    clock += CHANGE_POLL_INTERVAL_MS - 1;
+    cache.get('hash', 0);
+    assert.equal(polls(), 1);
+    clock += 1;
+    cache.get('hash', 0);
+    assert.equal(polls(), 2);
+  });
+
+  test("another process's commit empties the cache on the first read after the window", () => {
+    let clock = 0;
+    const { feed, commitElsewhere } = countingFeed();
+    const cache = new ChangeBoundCache<string, string>({ changes: feed }, () => clock);
+    cache.set('hash', 'value', FOREVER, cache.generation);
+    assert.equal(cache.get('hash', 0), 'value');
+    commitElsewhere();
+    clock += CHANGE_POLL_INTERVAL_MS;
+    assert.equal(cache.get('hash', 0), null);
+  });
+});
+
+describe('ChangeBoundCache drops exactly the entries that depend on a change', () => {
+  const db = null as never;
+
+  test('a change drops every entry declaring it, and nothing else', async () => {
+    const { feed } = countingFeed();
+    const cache = new ChangeBoundCache<string, string>({ changes: feed }, () => 0);
+    const bindings: Record<string, Binding['dependsOn']> = {
+      key: [
+        { kind: 'credential', tokenHash: 'h1' },
+        { kind: 'user', userId: 1 },
+      ],
+      session: [
+        { kind: 'credential', tokenHash: 'h2' },
+        { kind: 'user', userId: 1 },
+      ],
+      other: [{ kind: 'user', userId: 2 }],
+      project: [{ kind: 'stack_project', projectId: 'p' }],
+    };
+    const fill = () => {
+      for (const [key, dependsOn] of Object.entries(bindings)) cache.set(key, key, { validUntil: 100, dependsOn }, cache.generation);
+    };
+    const present = () => Object.keys(bindings).filter((key) => cache.get(key, 0) !== null);
+    const table: [Change, string[]][] = [
+      [{ kind: 'credential', tokenHash: 'h2' }, ['key', 'other', 'project']],
+      [{ kind: 'user', userId: 1 }, ['other', 'project']],
+      [{ kind: 'user', userId: 3 }, ['key', 'session', 'other', 'project']],
+      [{ kind: 'stack_project', projectId: 'p' }, ['key', 'session', 'other']],
+      [{ kind: 'everything' }, []],
+    ];
+    for (const [change, left] of table) {
+      fill();
+      assert.deepEqual(present(), Object.keys(bindings));
+      await feed.publish(db, change);
+      assert.deepEqual(present(), left, JSON.stringify(change));
+    }
+  });
+
+  test('an entry is served until validUntil, and a lookup overtaken by a change is not stored', async () => {
+    const { feed } = countingFeed();
+    const cache = new ChangeBoundCache<string, string>({ changes: feed }, () => 0);
+    cache.set('a', 'value', { validUntil: 10, dependsOn: [] }, cache.generation);
+    assert.equal(cache.get('a', 9), 'value');
+    assert.equal(cache.get('a', 10), null);
+    const generation = cache.generation;
+    await feed.publish(db, { kind: 'user', userId: 9 });
+    cache.set('b', 'stale', FOREVER, generation);
+    assert.equal(cache.get('b', 0), null);
+  });
+});

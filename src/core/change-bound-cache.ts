@@ -4,6 +4,12 @@ import type { Change, Core } from './context.js';
 export const CACHE_TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 /**
+ * The most memory one cache's entries may hold, by their stated `bytes`: entries are few, but one
+ * can be large (a user's metadata documents, up to 100 kB of text each, take many times that
+ * parsed), and anyone can make many (a token per session, a session per sign-in).
+ */
+export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
+/**
  * How often a cache read asks whether other processes committed (SQLite's `PRAGMA data_version`;
  * PostgreSQL pushes instead). A change made by another process (the CLI, a second server on the
  * same file) is therefore heard within this window; one made by this process is heard at once,
@@ -17,10 +23,12 @@ export const earliest = (...times: readonly (number | null | undefined)[]): numb
 /** A change that can drop an entry: every kind but `everything`, which drops them all. */
 export type Dependency = Exclude<Change, { readonly kind: 'everything' }>;
 
-/** How an entry is stored: until when it may be served, and which changes drop it. */
+/** How an entry is stored: until when it may be served, which changes drop it, and about how much memory it holds. */
 export interface Binding {
   readonly validUntil: number;
   readonly dependsOn: readonly Dependency[];
+  /** Estimated bytes the value holds beyond what every entry shares (see `MAX_CACHE_BYTES`); 0 if small. */
+  readonly bytes?: number;
 }
 
 function dependencyKey(change: Dependency): string {
@@ -38,7 +46,11 @@ interface Entry<V> {
   readonly value: V;
   readonly validUntil: number;
   readonly keys: readonly string[];
+  readonly bytes: number;
 }
+
+/** What every entry is counted as holding at least: its key, its record and the value's own object. */
+const ENTRY_BYTES = 1024;
 
 /**
  * Values loaded from the database, each dropped by the changes it declares it depends on (heard
@@ -49,6 +61,7 @@ interface Entry<V> {
 export class ChangeBoundCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
   private readonly dependents = new Map<string, Set<K>>();
+  private bytes = 0;
   private currentGeneration = 0;
   private nextPollAt = Number.NEGATIVE_INFINITY;
 
@@ -87,12 +100,16 @@ export class ChangeBoundCache<K, V> {
   set(key: K, value: V, binding: Binding, generation: number): void {
     if (generation !== this.currentGeneration || !this.core.changes.listening) return;
     this.drop(key);
-    if (this.entries.size >= MAX_ENTRIES) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.drop(oldest.value);
+    const bytes = ENTRY_BYTES + (binding.bytes ?? 0);
+    if (bytes > MAX_CACHE_BYTES) return;
+    // The oldest entries make room (insertion order: the least recently stored).
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size < MAX_ENTRIES && this.bytes + bytes <= MAX_CACHE_BYTES) break;
+      this.drop(oldest);
     }
     const keys = binding.dependsOn.map(dependencyKey);
-    this.entries.set(key, { value, validUntil: binding.validUntil, keys });
+    this.entries.set(key, { value, validUntil: binding.validUntil, keys, bytes });
+    this.bytes += bytes;
     for (const dependency of keys) {
       const set = this.dependents.get(dependency);
       if (set) set.add(key);
@@ -104,6 +121,7 @@ export class ChangeBoundCache<K, V> {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
+    this.bytes -= entry.bytes;
     for (const dependency of entry.keys) {
       const set = this.dependents.get(dependency);
       set?.delete(key);
@@ -116,6 +134,7 @@ export class ChangeBoundCache<K, V> {
     if (change.kind === 'everything') {
       this.entries.clear();
       this.dependents.clear();
+      this.bytes = 0;
       return;
     }
     const keys = this.dependents.get(dependencyKey(change));

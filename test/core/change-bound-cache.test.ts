@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CHANGE_POLL_INTERVAL_MS, ChangeBoundCache, type Binding } from '../../src/core/change-bound-cache.js';
+import { CHANGE_POLL_INTERVAL_MS, ChangeBoundCache, MAX_CACHE_BYTES, type Binding } from '../../src/core/change-bound-cache.js';
+import { DEFAULT_PREFERENCES } from '../../src/core/users/preferences.js';
+import { approximateUserBytes } from '../../src/core/users/user.js';
 import type { Change, ChangeFeed } from '../../src/core/context.js';
 
 /** A feed that counts polls, delivers what is published here, and, when told, reports another process's commit on the next poll. */
@@ -105,5 +107,46 @@ describe('ChangeBoundCache drops exactly the entries that depend on a change', (
     await feed.publish(db, { kind: 'user', userId: 9 });
     cache.set('b', 'stale', FOREVER, generation);
     assert.equal(cache.get('b', 0), null);
+  });
+});
+
+describe('ChangeBoundCache holds a bounded amount of memory', () => {
+  test('large entries make room by dropping the oldest; one larger than the whole budget is not kept', () => {
+    const { feed } = countingFeed();
+    const cache = new ChangeBoundCache<string, string>({ changes: feed }, () => 0);
+    const quarter: Binding = { ...FOREVER, bytes: MAX_CACHE_BYTES / 4 };
+    for (const key of ['a', 'b', 'c']) cache.set(key, key, quarter, cache.generation);
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((key) => cache.get(key, 0)),
+      ['a', 'b', 'c'],
+    );
+    // A fourth and a fifth quarter (each entry also counts a little of its own): the oldest go.
+    cache.set('d', 'd', quarter, cache.generation);
+    cache.set('e', 'e', quarter, cache.generation);
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((key) => cache.get(key, 0)),
+      [null, null, 'c', 'd', 'e'],
+    );
+    cache.set('huge', 'huge', { ...FOREVER, bytes: MAX_CACHE_BYTES + 1 }, cache.generation);
+    assert.equal(cache.get('huge', 0), null);
+    assert.equal(cache.get('e', 0), 'e', 'refusing the huge entry dropped nothing');
+  });
+
+  test('a user is counted with the documents it carries', () => {
+    const small = approximateUserBytes({
+      client_metadata: null,
+      client_read_only_metadata: null,
+      server_metadata: null,
+      risk_scores: null,
+      preferences: DEFAULT_PREFERENCES,
+    });
+    const large = approximateUserBytes({
+      client_metadata: { notes: 'x'.repeat(100_000) },
+      client_read_only_metadata: null,
+      server_metadata: null,
+      risk_scores: null,
+      preferences: DEFAULT_PREFERENCES,
+    });
+    assert.ok(large - small >= 100_000, `${large} - ${small}`);
   });
 });

@@ -1,6 +1,6 @@
 import { ChangeBoundCache, type Binding } from '../change-bound-cache.js';
 import type { Core } from '../context.js';
-import type { User } from '../users/user.js';
+import { approximateUserBytes, type User } from '../users/user.js';
 import type { Credential } from '../access/viewer.js';
 
 /** A resolved token: its owner and credential, as loaded, and until when that load may be trusted. */
@@ -106,6 +106,7 @@ export function credentialBinding(tokenHash: string, entry: CachedCredential): B
       { kind: 'credential', tokenHash },
       { kind: 'user', userId: entry.user.id },
     ],
+    bytes: approximateUserBytes(entry.user),
   };
 }
 

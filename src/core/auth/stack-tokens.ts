@@ -3,7 +3,7 @@ import type { Core } from '../context.js';
 import { viewerFor, type Credential, type Viewer } from '../access/viewer.js';
 import { restrictedReason, type RestrictedReason } from '../orgs/stack-users.js';
 import { stackAccessTokenKey, type StackProject } from '../orgs/stack-projects.js';
-import type { User } from '../users/user.js';
+import { approximateUserBytes, type User } from '../users/user.js';
 import { CACHE_TTL_MS, cachePerCore, earliest } from '../change-bound-cache.js';
 import { hashSecret } from './secrets.js';
 import { liveStackSession, type LiveStackSession } from './stack-sessions.js';
@@ -168,7 +168,9 @@ export async function authenticateStackAccessToken(core: Core, project: StackPro
   const dependsOn = [
     { kind: 'credential', tokenHash: session.tokenHash },
     { kind: 'user', userId: user.id },
+    // Nothing rotates a project's signing key today; should anything, its tokens go with it.
+    { kind: 'stack_project', projectId: project.id },
   ] as const;
-  cache.set(tokenHash, access, { validUntil, dependsOn }, generation);
+  cache.set(tokenHash, access, { validUntil, dependsOn, bytes: approximateUserBytes(user) }, generation);
   return admitted(access, ip);
 }

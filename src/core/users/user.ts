@@ -208,3 +208,24 @@ export function toUser(row: UserReadRow, sanctions: { ban: ActiveSanction | null
     mute: sanctions.mute,
   });
 }
+
+/** Text in a user's settings that can be long (the rest are a few short fields). */
+const LONG_PREFERENCES = ['favorite_tags', 'blacklisted_tags', 'custom_style', 'profile_about', 'profile_artinfo'] as const;
+
+/**
+ * Roughly how many bytes a loaded user holds beyond a small fixed part, for caches that keep
+ * users (`Binding.bytes`): its JSON documents as parsed (taken as twenty times their text, as
+ * many small objects cost) and its long settings text. Only users that carry documents pay for
+ * the estimate (a JSON.stringify of them).
+ */
+export function approximateUserBytes(
+  user: Pick<User, 'client_metadata' | 'client_read_only_metadata' | 'server_metadata' | 'risk_scores' | 'preferences'>,
+): number {
+  let documents = 0;
+  for (const value of [user.client_metadata, user.client_read_only_metadata, user.server_metadata, user.risk_scores]) {
+    if (value !== null && value !== undefined) documents += JSON.stringify(value).length;
+  }
+  let text = 0;
+  for (const name of LONG_PREFERENCES) text += user.preferences[name].length;
+  return 20 * documents + 2 * text;
+}

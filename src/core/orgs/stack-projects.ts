@@ -179,14 +179,24 @@ export async function updateStackProject(
   patch: { displayName?: string; config?: Readonly<Record<string, unknown>> },
 ): Promise<StackProject> {
   if (!managesProjects(viewer)) throw forbidden();
-  const current = await getStackProject(core, projectId);
-  if (!current) throw notFound('stack_project');
-  const { displayName, config } = checkedSettings(patch.displayName ?? current.display_name, { ...current.config, ...patch.config });
+  const known = await getStackProject(core, projectId);
+  if (!known) throw notFound('stack_project');
   const now = core.now();
-  await core.db.transaction().execute(async (trx) => {
+  const { current, displayName, config } = await core.db.transaction().execute(async (trx) => {
+    // The patch is merged into the row as it is now, locked (a write first), not into the
+    // cached project: another instance may have just changed a setting this patch leaves alone.
+    const row = await trx
+      .updateTable('stack_projects')
+      .set((eb) => ({ config: eb.ref('config') }))
+      .where('id', '=', known.id)
+      .returning(['id', 'display_name', 'config', 'created_at'])
+      .executeTakeFirst();
+    if (!row) throw notFound('stack_project');
+    const current = toStackProject(row);
+    const settings = checkedSettings(patch.displayName ?? current.display_name, { ...current.config, ...patch.config });
     await trx
       .updateTable('stack_projects')
-      .set({ display_name: displayName, config: JSON.stringify(config) })
+      .set({ display_name: settings.displayName, config: JSON.stringify(settings.config) })
       .where('id', '=', current.id)
       .execute();
     await recordAudit(trx, viewer, now, {
@@ -194,8 +204,13 @@ export async function updateStackProject(
       subjectType: 'stack_project',
       subjectId: null,
       targetUserId: null,
-      details: { project_id: current.id, ...(patch.displayName !== undefined ? { display_name: displayName } : {}), ...(patch.config ? { config } : {}) },
+      details: {
+        project_id: current.id,
+        ...(patch.displayName !== undefined ? { display_name: settings.displayName } : {}),
+        ...(patch.config ? { config: settings.config } : {}),
+      },
     });
+    return { current, ...settings };
   });
   await core.changes.publish(core.db, { kind: 'stack_project', projectId: current.id });
   return Object.freeze({ ...current, display_name: displayName, config: Object.freeze({ ...config }) });

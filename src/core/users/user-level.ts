@@ -17,8 +17,10 @@ import type { Viewer } from '../access/viewer.js';
  */
 export async function setUserLevel(core: Core, viewer: Viewer, userId: number, level: number): Promise<User> {
   const now = core.now();
-  const changed = await core.db.transaction().execute((trx) => writeUserLevel(trx, viewer, now, userId, level));
-  if (changed) await core.changes.publish(core.db, { kind: 'user', userId });
+  await core.db.transaction().execute((trx) => writeUserLevel(trx, viewer, now, userId, level));
+  // Announced even when the level was already that one: locking the row moved its updated_at,
+  // which cached copies of the user (who-am-I) would otherwise show stale.
+  await core.changes.publish(core.db, { kind: 'user', userId });
   return requireUser(core, userId);
 }
 

@@ -132,18 +132,13 @@ export async function liveStackSession(core: Core, project: StackProject, sessio
   return { user, createdAt: row.created_at, expiresAt: row.expires_at, tokenHash: row.token_hash };
 }
 
-/** The live user of a project session, as `liveStackSession`. */
-export async function stackSessionUser(core: Core, project: StackProject, sessionId: number): Promise<User | null> {
-  return (await liveStackSession(core, project, sessionId))?.user ?? null;
-}
-
 /** The session a refresh token opens (`POST /auth/oauth/token`), or null when it opens none. */
 export async function refreshStackSession(core: Core, project: StackProject, refreshToken: string): Promise<{ sessionId: number; user: User } | null> {
   if (refreshToken.length === 0 || refreshToken.length > 256) return null;
   const row = await core.db.selectFrom('sessions').select('id').where('token_hash', '=', hashSecret(refreshToken)).executeTakeFirst();
   if (!row) return null;
-  const user = await stackSessionUser(core, project, row.id);
-  if (!user) return null;
+  const session = await liveStackSession(core, project, row.id);
+  if (!session) return null;
   await core.db.updateTable('sessions').set({ last_seen_at: core.now() }).where('id', '=', row.id).execute();
-  return { sessionId: row.id, user };
+  return { sessionId: row.id, user: session.user };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Level } from '../../../src/core/access/levels.js';
 import { SYSTEM, viewerFor, type Viewer } from '../../../src/core/access/viewer.js';
-import { openStackSession, stackSessionUser } from '../../../src/core/auth/stack-sessions.js';
+import { liveStackSession, openStackSession } from '../../../src/core/auth/stack-sessions.js';
 import { authenticateStackAccessToken, issueStackAccessToken } from '../../../src/core/auth/stack-tokens.js';
 import { storeStackImage } from '../../../src/core/orgs/stack-images.js';
 import { createStackProject, DEFAULT_STACK_PROJECT_CONFIG, type StackProject } from '../../../src/core/orgs/stack-projects.js';
@@ -68,7 +68,7 @@ describe('Stack sessions and tokens (core)', () => {
     await rejectsWith(openStackSession(core, as(member), project, member.id, { ip: null }), 'forbidden');
     await rejectsWith(openStackSession(core, as(member), project, admin.id, { ip: null }), 'forbidden');
     const byAdmin = await openStackSession(core, as(admin), project, member.id, { ip: null });
-    assert.equal((await stackSessionUser(core, project, byAdmin.sessionId))?.id, member.id);
+    assert.equal((await liveStackSession(core, project, byAdmin.sessionId))?.user.id, member.id);
     const bySystem = await openStackSession(core, SYSTEM, project, member.id, { ip: null, expiresInMillis: 1000 });
     await rejects(openStackSession(core, SYSTEM, project, member.id, { ip: null, expiresInMillis: 0 }), 'validation_failed');
     const token = await issueStackAccessToken(core, project, bySystem);
@@ -76,7 +76,7 @@ describe('Stack sessions and tokens (core)', () => {
     assert.equal(checked.kind, 'ok');
     const other = (await createStackProject(core, SYSTEM, { displayName: 'Other' })).project;
     assert.equal((await authenticateStackAccessToken(core, other, token, null)).kind, 'wrong_project');
-    assert.equal(await stackSessionUser(core, other, bySystem.sessionId), null);
+    assert.equal(await liveStackSession(core, other, bySystem.sessionId), null);
   });
 
   test('a deleted user has no live session and its tokens prove no user', async () => {

@@ -24,15 +24,14 @@ export async function setUserLevel(core: Core, viewer: Viewer, userId: number, l
   return requireUser(core, userId);
 }
 
-/** `setUserLevel` inside the caller's transaction; true when the level changed. */
-export async function writeUserLevel(trx: Kysely<Database>, viewer: Viewer, now: number, userId: number, level: number): Promise<boolean> {
+/** `setUserLevel` inside the caller's transaction (the caller announces the user). */
+export async function writeUserLevel(trx: Kysely<Database>, viewer: Viewer, now: number, userId: number, level: number): Promise<void> {
   const target = await lockUser(trx, now, userId);
   requireScope(viewer, ACTION_SCOPES.changeLevel);
   if (!can(viewer, 'user.set_level', target)) throw forbidden();
   if (!isUserLevel(level)) throw validationFailed({ level: ['is not a valid level'] });
   if (!canAssignLevel(viewer, target, level)) throw forbidden('Cannot assign a level at or above your own');
-  if (target.level === level) return false;
+  if (target.level === level) return;
   await trx.updateTable('users').set({ level, updated_at: now }).where('id', '=', userId).execute();
   await recordUserAudit(trx, viewer, now, userId, 'user.set_level', { from: target.level, to: level });
-  return true;
 }

@@ -1,4 +1,4 @@
-/** Child process of bench/load.ts: runs one autocannon load and prints its figures as JSON. */
+/** Child process of bench/load.ts: runs one autocannon load (as fast as answered) and prints its figures as JSON. */
 import autocannon from 'autocannon';
 import type { LoadOptions, LoadResult } from './load.js';
 
@@ -10,7 +10,6 @@ const result = await autocannon({
   method: (options.method ?? 'GET') as autocannon.Request['method'],
   headers: { ...options.headers },
   ...(options.body === undefined ? {} : { body: options.body }),
-  ...(options.rate === undefined ? {} : { overallRate: Math.max(1, Math.round(options.rate)) }),
 });
 const figures: LoadResult = {
   // Completed responses over the run's length: per-second averages read 0 for slow answers.

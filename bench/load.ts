@@ -1,8 +1,9 @@
 /**
  * Load generation in a child process, so the generator never shares the core of the process
- * that orchestrates (and reads the servers' answers). autocannon by default; wrk for the
- * throughput pass when asked (`BENCH_GENERATOR=wrk`) and installed. wrk cannot hold a fixed
- * rate, so the half-rate latency pass always uses autocannon's `overallRate`.
+ * that orchestrates (and reads the servers' answers). Throughput: autocannon by default, wrk
+ * when asked (`BENCH_GENERATOR=wrk`) and installed. A fixed rate: bench/paced-worker.ts, which
+ * sends at evenly spaced instants (neither wrk nor autocannon can: autocannon's rate is a
+ * per-second budget spent back to back).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ export interface LoadResult {
   readonly p99: number;
   readonly errors: number;
   readonly non2xx: number;
-  readonly generator: 'autocannon' | 'wrk';
+  readonly generator: 'autocannon' | 'wrk' | 'paced';
 }
 
 function collect(command: string, args: readonly string[]): Promise<string> {
@@ -39,10 +40,13 @@ function collect(command: string, args: readonly string[]): Promise<string> {
   });
 }
 
-export async function autocannonLoad(options: LoadOptions): Promise<LoadResult> {
-  const out = await collect(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-worker.ts'), JSON.stringify(options)]);
-  return JSON.parse(out) as LoadResult;
+function workerLoad(worker: string, options: LoadOptions): Promise<LoadResult> {
+  return collect(process.execPath, ['--import', 'tsx', join(import.meta.dirname, worker), JSON.stringify(options)]).then(
+    (out) => JSON.parse(out) as LoadResult,
+  );
 }
+
+export const autocannonLoad = (options: LoadOptions): Promise<LoadResult> => workerLoad('load-worker.ts', options);
 
 let wrkPath: string | null | undefined;
 export function wrkAvailable(): boolean {
@@ -87,7 +91,8 @@ export async function wrkLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-/** Throughput with wrk when chosen and present, else autocannon; fixed-rate runs always autocannon. */
+/** A fixed rate: paced; throughput: wrk when chosen and present, else autocannon. */
 export function load(options: LoadOptions, preferWrk: boolean): Promise<LoadResult> {
-  return options.rate === undefined && preferWrk && wrkAvailable() ? wrkLoad(options) : autocannonLoad(options);
+  if (options.rate !== undefined) return workerLoad('paced-worker.ts', options);
+  return preferWrk && wrkAvailable() ? wrkLoad(options) : autocannonLoad(options);
 }

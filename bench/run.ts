@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       seedSeconds,
       connections: CONNECTIONS,
       seconds: SECONDS,
-      generator: preferWrk && wrkAvailable() ? 'wrk (max) + autocannon (fixed rate), child processes' : 'autocannon in child processes',
+      generator: `${preferWrk && wrkAvailable() ? 'wrk' : 'autocannon'} (max) + paced undici (fixed rate), child processes`,
       node: process.version,
       rssMb: memory.now,
       peakRssMb: memory.peak,

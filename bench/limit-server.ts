@@ -4,14 +4,18 @@
  * running scenario n's prepared statements on the bench database and sending
  * `JSON.stringify` of the rows. Started by bench/run.ts with its configuration in
  * `BENCH_LIMIT_CONFIG`; the least work that answers each scenario's query in one Node process.
+ * On `floorPort`, Fastify (logging off, no hooks) answers `/` with the same fixed user: the
+ * framework's own cost per request, which Roster's is measured against.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import pg from 'pg';
 
 export interface LimitServerConfig {
   readonly databaseUrl: string;
   readonly port: number;
+  readonly floorPort: number;
   /** Per limit: its statements, SQL already in the engine's placeholder style. */
   readonly limits: readonly (readonly { readonly sql: string; readonly params: readonly (string | number)[] }[])[];
 }
@@ -67,6 +71,9 @@ function main(): void {
   createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })));
   }).listen(config.port, '127.0.0.1');
+  const floor = Fastify({ logger: false });
+  floor.get('/', (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(CEILING_BODY));
+  void floor.listen({ port: config.floorPort, host: '127.0.0.1' });
 }
 
 main();

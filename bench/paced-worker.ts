@@ -3,49 +3,120 @@
  * (an open loop), for latency below saturation. autocannon's own fixed rate is a budget per
  * connection per second: each connection sends back to back until its budget is spent, so half
  * of each second runs saturated and its percentiles are queueing. Here a request waits only for
- * a free connection (the pool's queue counts in its latency) and for the server. undici, as
- * node:http's client costs several times the CPU per request.
+ * a free connection (that wait counts in its latency) and for the server.
+ *
+ * The connections are bare keep-alive sockets writing one prepared request and reading answers
+ * framed by `Content-Length` (or chunked): an HTTP client library costs several times the CPU
+ * per request, and the generator shares this machine's cores with the server it measures.
  */
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
 import type { LoadOptions, LoadResult } from './load.js';
 
 /** Requests still unanswered this long after the last one was due are counted as errors. */
 const DRAIN_MS = 10_000;
+const HEAD_END = Buffer.from('\r\n\r\n');
+const CHUNKED_END = Buffer.from('\r\n0\r\n\r\n');
 
 const options = JSON.parse(process.argv[2] ?? '') as LoadOptions;
 if (options.rate === undefined || !(options.rate > 0)) throw new Error('a paced load needs a rate');
 const rate = options.rate;
 const due = Math.max(1, Math.round(rate * options.seconds));
 const url = new URL(options.url);
-const pool = new Pool(url.origin, { connections: options.connections });
-const path = `${url.pathname}${url.search}`;
-const method = (options.method ?? 'GET') as Dispatcher.HttpMethod;
+
+function requestBytes(): Buffer {
+  const body = options.body === undefined ? null : Buffer.from(options.body);
+  const lines = [`${options.method ?? 'GET'} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: keep-alive'];
+  for (const [name, value] of Object.entries(options.headers ?? {})) lines.push(`${name}: ${value}`);
+  if (body) lines.push(`content-length: ${body.length}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
+  return body ? Buffer.concat([head, body]) : head;
+}
+const request = requestBytes();
+
 const latencies: number[] = [];
-let sent = 0;
 let answered = 0;
 let failed = 0;
 let non2xx = 0;
+/** Instants (performance.now) at which requests now waiting for a free connection were issued. */
+const waiting: number[] = [];
+const idle: Connection[] = [];
 
-async function send(): Promise<void> {
-  const started = performance.now();
-  try {
-    const response = await pool.request({ path, method, headers: options.headers, body: options.body });
-    await response.body.dump();
-    if (response.statusCode < 200 || response.statusCode > 299) non2xx++;
-    latencies.push(performance.now() - started);
+/** One keep-alive socket with at most one request in flight. */
+class Connection {
+  private readonly socket: Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  private sentAt = 0;
+  private busy = false;
+
+  constructor() {
+    this.socket = connect({ host: url.hostname, port: Number(url.port) || 80, noDelay: true });
+    this.socket.on('data', (chunk: Buffer) => this.read(chunk));
+    this.socket.on('error', () => this.fail());
+    this.socket.on('close', () => this.fail());
+  }
+
+  send(dueAt: number): void {
+    this.busy = true;
+    this.sentAt = dueAt;
+    this.socket.write(request);
+  }
+
+  close(): void {
+    this.socket.removeAllListeners('close');
+    this.socket.destroy();
+  }
+
+  private read(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const headEnd = this.buffer.indexOf(HEAD_END);
+    if (headEnd < 0) return;
+    const head = this.buffer.toString('latin1', 0, headEnd);
+    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    let end: number;
+    if (length) {
+      end = headEnd + HEAD_END.length + Number(length[1]);
+      if (this.buffer.length < end) return;
+    } else {
+      const chunkedEnd = this.buffer.indexOf(CHUNKED_END, headEnd);
+      if (chunkedEnd < 0) return;
+      end = chunkedEnd + CHUNKED_END.length;
+    }
+    const status = Number(head.slice(9, 12));
+    if (!(status >= 200 && status <= 299)) non2xx++;
+    latencies.push(performance.now() - this.sentAt);
     answered++;
-  } catch {
-    failed++;
+    this.buffer = this.buffer.subarray(end);
+    this.busy = false;
+    const next = waiting.shift();
+    if (next === undefined) idle.push(this);
+    else this.send(next);
+  }
+
+  private fail(): void {
+    if (this.busy) failed++;
+    this.busy = false;
+    const at = idle.indexOf(this);
+    if (at >= 0) idle.splice(at, 1);
   }
 }
 
+const connections = Array.from({ length: options.connections }, () => new Connection());
+idle.push(...connections);
+
+let sent = 0;
 const start = performance.now();
 await new Promise<void>((resolve) => {
-  // Timers fire about every millisecond: each tick sends every request due by now.
+  // Timers fire about every millisecond: each tick sends every request due by now, timed from
+  // that tick (a free connection taking it later counts in its latency).
   const tick = (): void => {
-    const shouldHaveSent = Math.min(due, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; sent < shouldHaveSent; sent++) void send();
+    const now = performance.now();
+    const shouldHaveSent = Math.min(due, Math.floor(((now - start) / 1000) * rate) + 1);
+    for (; sent < shouldHaveSent; sent++) {
+      const connection = idle.pop();
+      if (connection) connection.send(now);
+      else waiting.push(now);
+    }
     if (sent < due) setTimeout(tick, 1);
     else resolve();
   };
@@ -54,7 +125,7 @@ await new Promise<void>((resolve) => {
 const lastDue = performance.now();
 while (answered + failed < sent && performance.now() - lastDue < DRAIN_MS) await new Promise((resolve) => setTimeout(resolve, 5));
 const elapsed = (performance.now() - start) / 1000;
-await pool.destroy();
+for (const connection of connections) connection.close();
 
 latencies.sort((a, b) => a - b);
 const percentile = (p: number): number =>
@@ -63,7 +134,7 @@ const figures: LoadResult = {
   rps: answered / elapsed,
   p50: percentile(50),
   p99: percentile(99),
-  errors: failed + (sent - answered - failed),
+  errors: sent - answered,
   non2xx,
   generator: 'paced',
 };

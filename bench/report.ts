@@ -52,7 +52,7 @@ export function printTable(rows: readonly Row[], info: RunInfo): void {
   console.log(
     `\n${info.engine}, ${info.users} users (seeded in ${info.seedSeconds.toFixed(1)} s), ${info.connections} connections, ${info.seconds} s per pass, ${info.generator}, node ${info.node}`,
   );
-  console.log("p50/p99: at a fixed rate of half the row's req/s. ceiling: bare node:http, fixed body.\n");
+  console.log("p50/p99: at a fixed rate of half the row's req/s. ceiling: bare node:http, fixed body; floor: the same from Fastify.\n");
   console.log(format(header));
   for (const line of lines) console.log(format(line));
   for (const row of rows) if (row.note) console.log(`  ${row.name}: ${row.note}`);

@@ -36,6 +36,7 @@ const ONLY = (process.env.BENCH_ONLY ?? '').split(',');
 const STORM_CLIENTS = 16;
 const ROSTER_PORT = Number(process.env.BENCH_PORT ?? 3790);
 const LIMIT_PORT = ROSTER_PORT + 1;
+const FLOOR_PORT = ROSTER_PORT + 2;
 
 const { values: flags } = parseArgs({ options: { pg: { type: 'string' }, wrk: { type: 'boolean', default: false } }, strict: true });
 const preferWrk = flags.wrk || process.env.BENCH_GENERATOR === 'wrk';
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
     const limitConfig: LimitServerConfig = {
       databaseUrl,
       port: LIMIT_PORT,
+      floorPort: FLOOR_PORT,
       limits: withLimit.map((s) => s.limit!.statements.map((st) => engineSql(st, engine))),
     };
     children.push(
@@ -151,14 +153,21 @@ async function main(): Promise<void> {
       }),
     );
     await waitForPort(LIMIT_PORT, '/');
+    await waitForPort(FLOOR_PORT, '/');
     const limitUrl = (scenario: Scenario): string => `http://127.0.0.1:${LIMIT_PORT}/limit/${withLimit.indexOf(scenario)}`;
 
     const ceilingTarget: Scenario = { name: 'ceiling: bare node:http, fixed body', path: '/' };
+    const floorTarget: Scenario = { name: 'floor: Fastify, fixed body', path: '/' };
     // Warm-up: JIT and caches settle before anything is measured.
     await load({ ...target(LIMIT_PORT, ceilingTarget), seconds: 1 }, preferWrk);
+    await load({ ...target(FLOOR_PORT, floorTarget), seconds: 1 }, preferWrk);
     if (scenarios[0]) await load({ ...target(ROSTER_PORT, scenarios[0]), seconds: 1 }, preferWrk);
     const ceiling = await maxThenHalf(target(LIMIT_PORT, ceilingTarget));
-    const rows: Row[] = [{ name: ceilingTarget.name, ...ceiling }];
+    const floor = await maxThenHalf(target(FLOOR_PORT, floorTarget));
+    const rows: Row[] = [
+      { name: ceilingTarget.name, ...ceiling },
+      { name: floorTarget.name, ...floor },
+    ];
     for (const scenario of scenarios) {
       const measured = await maxThenHalf(target(ROSTER_PORT, scenario));
       if (!scenario.limit) {
@@ -209,7 +218,7 @@ async function main(): Promise<void> {
       seedSeconds,
       connections: CONNECTIONS,
       seconds: SECONDS,
-      generator: `${preferWrk && wrkAvailable() ? 'wrk' : 'autocannon'} (max) + paced undici (fixed rate), child processes`,
+      generator: `${preferWrk && wrkAvailable() ? 'wrk' : 'autocannon'} (max) + paced (fixed rate), child processes`,
       node: process.version,
       rssMb: memory.now,
       peakRssMb: memory.peak,

@@ -25,6 +25,8 @@ export interface RunInfo {
   readonly rssMb: number | null;
   readonly peakRssMb: number | null;
   readonly ceiling: LoadResult;
+  /** Fastify alone answering the ceiling's body. */
+  readonly floor: LoadResult;
   readonly loginsPerSecondDuringStorm: number | null;
 }
 
@@ -33,7 +35,7 @@ const fixed1 = (n: number | undefined): string => (n === undefined || !Number.is
 const ratio = (n: number): string => (Number.isFinite(n) ? n.toFixed(3) : '—');
 
 export function printTable(rows: readonly Row[], info: RunInfo): void {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'limit', 'limit req/s', 'of limit', 'same rows', 'of ceiling', 'non-2xx', 'errors'];
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'limit', 'limit req/s', 'of limit', 'same rows', 'of ceiling', 'of floor', 'non-2xx', 'errors'];
   const lines = rows.map((row) => [
     row.name,
     fixed0(row.max.rps),
@@ -44,6 +46,7 @@ export function printTable(rows: readonly Row[], info: RunInfo): void {
     row.limit ? ratio(row.max.rps / row.limit.result.rps) : '—',
     row.limit?.sameRows ?? '—',
     ratio(row.max.rps / info.ceiling.rps),
+    ratio(row.max.rps / info.floor.rps),
     String(row.max.non2xx + (row.fixed?.non2xx ?? 0)),
     String(row.max.errors + (row.fixed?.errors ?? 0)),
   ]);

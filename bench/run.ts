@@ -223,6 +223,7 @@ async function main(): Promise<void> {
       rssMb: memory.now,
       peakRssMb: memory.peak,
       ceiling: ceiling.max,
+      floor: floor.max,
       loginsPerSecondDuringStorm: stormFigures.rps,
     } as const;
     printTable(rows, info);

@@ -69,8 +69,8 @@ export interface EngineCapabilities {
   readonly statementTimeout: boolean;
   /**
    * SQLite has no statement timeout and runs on the event loop: a search instead calls
-   * `roster_budget(token, units)` on every row it examines (subqueries included), which aborts
-   * the statement once it has spent `units` (see row-budget.ts).
+   * `roster_budget(limit, units)` on the rows it examines (subqueries included), which aborts
+   * the statement once it has spent `limit` (see row-budget.ts).
    */
   readonly rowBudget: boolean;
   /**
@@ -199,7 +199,7 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.function('roster_budget', { deterministic: false }, budget.row);
   const versionStatement = sqlite.prepare('PRAGMA data_version').pluck();
   const statements = new StatementListeners();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), log: statements.log });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, budget) }), log: statements.log });
   return {
     db,
     caps: SQLITE_CAPABILITIES,
@@ -277,9 +277,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * compiled literals (sqlite-rows.ts), which name the columns a statement had when prepared: when
  * the schema changes (`roster migrate` from another process, or our own migrations), SQLite
  * re-prepares a statement by itself and `select *` may return other columns, so the cache starts
- * over. Reading the schema cookie costs each query about 2 µs.
+ * over. Reading the schema cookie costs each query about 2 µs. Each statement's row budget
+ * (row-budget.ts) starts over here too.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+function withStatementCache(sqlite: SqliteDatabase.Database, budget: RowBudget): SqliteDialectDatabase {
   const statements = new Map<string, SqliteStatement>();
   const noop = sqlite.prepare('select 0 where 0');
   const schemaVersion = sqlite.prepare('PRAGMA schema_version').pluck();
@@ -293,6 +294,8 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       // On SQLITE_FULL, IOERR, BUSY or NOMEM SQLite may roll the transaction back by itself;
       // Kysely's ROLLBACK would then fail ("no transaction is active") and hide the real error.
       if (text === 'rollback' && !sqlite.inTransaction) return noop;
+      // Kysely prepares each statement right before running it, one at a time.
+      budget.startStatement();
       const schema = schemaVersion.get();
       if (schema !== preparedUnder) {
         rereadSchema.all();

@@ -1,6 +1,7 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { invalidParam } from '../core/errors.js';
 import type { EngineCapabilities } from '../db/database.js';
+import { BUDGET_STRIDE, STRIDED_BUDGET_MIN } from '../db/row-budget.js';
 import { not, type CompareOp, type Filter, type Scalar } from './ast.js';
 import { checkMatch, compileMatch, isStorableText } from './compile-match.js';
 import {
@@ -27,10 +28,10 @@ export interface CompileContext {
   /** The signed-in viewer's id, for row rules that depend on who asks (memberships); null or absent otherwise. */
   readonly viewerId?: number | null;
   /**
-   * SQLite (capability `rowBudget`): each statement of this search (`token`, unique per search)
-   * aborts once it has examined `rows` rows, counted in every scan and subquery.
+   * SQLite (capability `rowBudget`): each statement of this search aborts once it has examined
+   * `rows` rows, counted in every scan and subquery.
    */
-  readonly budget?: { readonly token: number; readonly rows: number };
+  readonly budget?: { readonly rows: number };
   /**
    * The page is ordered by an indexed field: comparisons of the searched entity's coarse fields
    * (`FieldDef.coarse`) are written so that their index is not used (`+column`), and the engine
@@ -271,10 +272,16 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
   return sql<SqlBool>`exists (select 1 from ${table} as ${sql.id(alias)} where ${sql.join(conditions, sql` and `)})`;
 }
 
-/** The row budget check (SQLite), first among a scan's conditions so that every examined row pays it. */
+/**
+ * The row budget check (SQLite), first among a scan's conditions so that every examined row
+ * pays it; under a large budget, every {@link BUDGET_STRIDE}th id pays for the stride.
+ */
 function budget(scope: Scope): Bool[] {
-  const { budget: rows, caps } = scope.ctx;
-  return caps.rowBudget && rows !== undefined ? [sql<SqlBool>`roster_budget(${rows.token}, ${rows.rows}) = 1`] : [];
+  const { budget: limit, caps } = scope.ctx;
+  if (!caps.rowBudget || limit === undefined) return [];
+  if (limit.rows < STRIDED_BUDGET_MIN) return [sql<SqlBool>`roster_budget(${limit.rows}, 1) = 1`];
+  const id = sql.ref(`${scope.alias}.id`);
+  return [sql<SqlBool>`((${id} & ${sql.lit(BUDGET_STRIDE - 1)}) != 0 or roster_budget(${limit.rows}, ${sql.lit(BUDGET_STRIDE)}) = 1)`];
 }
 
 /** The core's row rule for the entity, unless the scope is trusted; nothing when every row is readable. */

@@ -66,13 +66,13 @@ export async function searchIds(context: SearchContext, request: SearchRequest):
     if (walksOrderFirst(context, request)) {
       const rows = Math.min(ORDER_WALK_ROW_BUDGET, context.budget?.rows ?? ORDER_WALK_ROW_BUDGET);
       try {
-        return await runSearch({ ...context, walkOrder: true, budget: { token: ++searches, rows } }, request);
+        return await runSearch({ ...context, walkOrder: true, budget: { rows } }, request);
       } catch (error) {
         // The filter keeps few rows after all: read them through its index and sort them.
         if (!(error instanceof StatementBudgetExceeded)) throw error;
       }
     }
-    return await runSearch({ ...context, budget: context.budget ?? { token: ++searches, rows: SEARCH_ROW_BUDGET } }, request);
+    return await runSearch({ ...context, budget: context.budget ?? { rows: SEARCH_ROW_BUDGET } }, request);
   } catch (error) {
     throw asSearchError(error);
   }
@@ -137,8 +137,6 @@ async function runSearch(ctx: SearchContext, request: SearchRequest): Promise<Se
  * Danbooru refuses one past its statement timeout. Searches served by an index examine few rows.
  */
 export const SEARCH_ROW_BUDGET = 50_000;
-
-let searches = 0;
 
 /** Whether the search selects every row of its table: no filter, no fixed or row rule. */
 function isUnfiltered(request: SearchRequest, ctx: SearchContext): boolean {

@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { SYSTEM } from '../../src/core/access/viewer.js';
 import { CoreError } from '../../src/core/errors.js';
 import { createUser } from '../../src/core/users/users.js';
-import { match, TRUE, type Filter } from '../../src/query/ast.js';
+import { BUDGET_STRIDE, STRIDED_BUDGET_MIN } from '../../src/db/row-budget.js';
+import { seedUsers } from '../../src/ops/seed.js';
+import { eq, match, TRUE, type Filter } from '../../src/query/ast.js';
 import { MAX_OFFSET } from '../../src/query/pages.js';
 import { searchIds, type PageRequest, type SearchContext } from '../../src/query/search.js';
 import { createTestCore, type TestCore } from '../support/database.js';
@@ -41,8 +43,7 @@ describe('bounds on hostile searches', () => {
 
   test('SQLite: a search statement that examines more rows than its budget is aborted, with the timeout answer', async () => {
     // Every row qualifies; newest first, a page of 20 examines all three.
-    const run = (rows: number, filter: Filter = TRUE) =>
-      searchIds(context({ budget: { token: -rows, rows } }), { entity: 'users', filter, sort: [], page: FIRST });
+    const run = (rows: number, filter: Filter = TRUE) => searchIds(context({ budget: { rows } }), { entity: 'users', filter, sort: [], page: FIRST });
     if (!core.caps.rowBudget) {
       // PostgreSQL runs statements off the event loop under `statement_timeout` instead.
       assert.equal((await run(2)).ids.length, 3);
@@ -58,10 +59,36 @@ describe('bounds on hostile searches', () => {
 
   test('SQLite: a regular expression costs ten rows of the budget', async () => {
     const regex = match('name', 'regex', 'o', true);
-    const run = (rows: number) => searchIds(context({ budget: { token: -100 - rows, rows } }), { entity: 'users', filter: regex, sort: [], page: FIRST });
+    const run = (rows: number) => searchIds(context({ budget: { rows } }), { entity: 'users', filter: regex, sort: [], page: FIRST });
     if (!core.caps.rowBudget) return assert.equal((await run(32)).ids.length, 2);
     assert.equal((await refusal(() => run(32))).details.problem, 'query_timeout');
     assert.deepEqual((await run(33)).ids.length, 2);
+  });
+
+  test('SQLite: under a large budget every 64th id pays for 64 rows, so a scan is counted within one stride', async () => {
+    const big = await createTestCore();
+    try {
+      await seedUsers(big, SYSTEM, { users: STRIDED_BUDGET_MIN + 1000, randomSeed: 7 });
+      // No index serves comment_count: the scan examines every row, ids 1 to maxId.
+      const maxId = (
+        await big.db
+          .selectFrom('users')
+          .select((eb) => eb.fn.max('id').as('max'))
+          .executeTakeFirstOrThrow()
+      ).max;
+      const charged = Math.floor(maxId / BUDGET_STRIDE) * BUDGET_STRIDE;
+      const run = (rows: number) =>
+        searchIds(
+          { db: big.db, caps: big.caps, now: big.now(), tier: 'public', slots: big.searchSlots, budget: { rows } },
+          { entity: 'users', filter: eq('comment_count', -1), sort: [], page: FIRST },
+        );
+      if (!big.caps.rowBudget) return assert.deepEqual((await run(STRIDED_BUDGET_MIN)).ids, []);
+      assert.ok(charged - 1 >= STRIDED_BUDGET_MIN && maxId - charged < BUDGET_STRIDE);
+      assert.equal((await refusal(() => run(charged - 1))).details.problem, 'query_timeout');
+      assert.deepEqual((await run(charged)).ids, []);
+    } finally {
+      await big.dispose();
+    }
   });
 
   test('an offset past Danbooru’s deepest page is refused before any query runs', async () => {

@@ -4,9 +4,12 @@ import type { Change, Core } from './context.js';
 export const CACHE_TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
 /**
- * The most memory one cache's entries may hold, by their stated `bytes`: entries are few, but one
- * can be large (a user's metadata documents, up to 100 kB of text each, take many times that
- * parsed), and anyone can make many (a token per session, a session per sign-in).
+ * The most memory the entries of all of one core's caches may hold together, by their stated
+ * `bytes` (and at most `MAX_ENTRIES` of them): entries are few, but one can be large (a user's
+ * metadata documents, up to 100 kB of text each, take many times that parsed), and anyone can
+ * make many (a token per session, a session per sign-in). Shared, so that the core's four caches
+ * (credentials, Stack access tokens, Stack projects, memberships) cannot each fill a budget of
+ * their own at once: whichever stores makes room by dropping the oldest entry of any of them.
  */
 export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 /**
@@ -52,6 +55,25 @@ interface Entry<V> {
 /** What every entry is counted as holding at least: its key, its record and the value's own object. */
 const ENTRY_BYTES = 1024;
 
+/** What the caches of one core hold together (see `MAX_CACHE_BYTES`). */
+interface SharedBudget {
+  bytes: number;
+  /** Every entry of every cache of the core, with what drops it, least recently stored first. */
+  readonly order: Map<object, () => void>;
+}
+
+/** Keyed by the core's change feed: one per core, whatever the cache is given of the core. */
+const budgets = new WeakMap<object, SharedBudget>();
+
+function budgetOf(feed: object): SharedBudget {
+  let budget = budgets.get(feed);
+  if (!budget) {
+    budget = { bytes: 0, order: new Map() };
+    budgets.set(feed, budget);
+  }
+  return budget;
+}
+
 /**
  * Values loaded from the database, each dropped by the changes it declares it depends on (heard
  * through the core's change feed, from any instance) or when its `validUntil` passes. Every
@@ -61,7 +83,7 @@ const ENTRY_BYTES = 1024;
 export class ChangeBoundCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
   private readonly dependents = new Map<string, Set<K>>();
-  private bytes = 0;
+  private readonly budget: SharedBudget;
   private currentGeneration = 0;
   private nextPollAt = Number.NEGATIVE_INFINITY;
 
@@ -70,6 +92,7 @@ export class ChangeBoundCache<K, V> {
     private readonly core: Pick<Core, 'changes'>,
     private readonly monotonic: () => number = () => performance.now(),
   ) {
+    this.budget = budgetOf(core.changes);
     core.changes.subscribe((change) => this.invalidate(change));
   }
 
@@ -102,14 +125,17 @@ export class ChangeBoundCache<K, V> {
     this.drop(key);
     const bytes = ENTRY_BYTES + (binding.bytes ?? 0);
     if (bytes > MAX_CACHE_BYTES) return;
-    // The oldest entries make room (insertion order: the least recently stored).
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size < MAX_ENTRIES && this.bytes + bytes <= MAX_CACHE_BYTES) break;
-      this.drop(oldest);
+    // The oldest entries of any of the core's caches make room (insertion order: the least
+    // recently stored). Deleting the entry being visited does not end a Map's iteration.
+    for (const dropOldest of this.budget.order.values()) {
+      if (this.budget.order.size < MAX_ENTRIES && this.budget.bytes + bytes <= MAX_CACHE_BYTES) break;
+      dropOldest();
     }
     const keys = binding.dependsOn.map(dependencyKey);
-    this.entries.set(key, { value, validUntil: binding.validUntil, keys, bytes });
-    this.bytes += bytes;
+    const entry: Entry<V> = { value, validUntil: binding.validUntil, keys, bytes };
+    this.entries.set(key, entry);
+    this.budget.order.set(entry, () => this.drop(key));
+    this.budget.bytes += bytes;
     for (const dependency of keys) {
       const set = this.dependents.get(dependency);
       if (set) set.add(key);
@@ -121,7 +147,8 @@ export class ChangeBoundCache<K, V> {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= entry.bytes;
+    this.budget.order.delete(entry);
+    this.budget.bytes -= entry.bytes;
     for (const dependency of entry.keys) {
       const set = this.dependents.get(dependency);
       set?.delete(key);
@@ -132,9 +159,7 @@ export class ChangeBoundCache<K, V> {
   private invalidate(change: Change): void {
     this.currentGeneration += 1;
     if (change.kind === 'everything') {
-      this.entries.clear();
-      this.dependents.clear();
-      this.bytes = 0;
+      for (const key of [...this.entries.keys()]) this.drop(key);
       return;
     }
     const keys = this.dependents.get(dependencyKey(change));

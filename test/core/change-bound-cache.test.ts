@@ -132,6 +132,31 @@ describe('ChangeBoundCache holds a bounded amount of memory', () => {
     assert.equal(cache.get('e', 0), 'e', 'refusing the huge entry dropped nothing');
   });
 
+  test("a core's caches share one budget: storing in one drops the oldest of any; another core's are apart", async () => {
+    const { feed } = countingFeed();
+    const first = new ChangeBoundCache<string, string>({ changes: feed }, () => 0);
+    const second = new ChangeBoundCache<string, string>({ changes: feed }, () => 0);
+    const elsewhere = new ChangeBoundCache<string, string>({ changes: countingFeed().feed }, () => 0);
+    const quarter: Binding = { ...FOREVER, bytes: MAX_CACHE_BYTES / 4 };
+    first.set('a', 'a', quarter, first.generation);
+    first.set('b', 'b', quarter, first.generation);
+    second.set('c', 'c', quarter, second.generation);
+    for (const key of ['x', 'y', 'z', 'w']) elsewhere.set(key, key, quarter, elsewhere.generation);
+    // The fourth quarter (with each entry's own overhead) is over the budget: the oldest, in the other cache, goes.
+    second.set('d', 'd', quarter, second.generation);
+    assert.deepEqual([first.get('a', 0), first.get('b', 0), second.get('c', 0), second.get('d', 0)], [null, 'b', 'c', 'd']);
+    assert.deepEqual(
+      ['x', 'y', 'z', 'w'].map((key) => elsewhere.get(key, 0)),
+      [null, 'y', 'z', 'w'],
+      'another core counts only its own entries',
+    );
+    // Emptied caches give their share back: after three quarters, a fourth drops only the oldest.
+    await feed.publish(null as never, { kind: 'everything' });
+    for (const key of ['e', 'f', 'g']) first.set(key, key, quarter, first.generation);
+    second.set('h', 'h', quarter, second.generation);
+    assert.deepEqual([first.get('e', 0), first.get('f', 0), first.get('g', 0), second.get('h', 0)], [null, 'f', 'g', 'h']);
+  });
+
   test('a user is counted with the documents it carries', () => {
     const small = approximateUserBytes({
       client_metadata: null,

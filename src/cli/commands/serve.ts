@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { openCore } from '../../core/create-core.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { boundHeapGrowth } from '../heap-growth.js';
 import { note, printLine, reportError } from '../output.js';
 
 /** `roster serve` and `roster migrate`. */
@@ -10,6 +11,7 @@ export function registerServeCommands(program: Command): void {
     .command('serve')
     .description('migrate the database and serve every API (PORT, HOST, ROSTER_DATABASE_URL, ROSTER_DIALECT_PORTS); stops on SIGINT/SIGTERM')
     .action(async () => {
+      boundHeapGrowth();
       // Loaded on demand: the HTTP stack is most of the CLI's start-up time and no other command needs it.
       const { startServer, closeOnSignals } = await import('../../server.js');
       const server = await startServer(loadConfig());

@@ -116,7 +116,8 @@ async function main(): Promise<void> {
     roster(['users', 'create', '--name', 'bench_admin', '--password', 'bench-password-1', '--level', 'admin'], env);
     const adminKey = roster(['tokens', 'create', '--user', 'bench_admin'], env);
 
-    const server = spawn(process.execPath, [join(ROOT, 'bin', 'roster.js'), 'serve'], { env, stdio: 'inherit' });
+    // As `npm start` runs it (README "Memory": Argon2's blocks are returned to the system).
+    const server = spawn(process.execPath, [join(ROOT, 'bin', 'roster.js'), 'serve'], { env: { ...env, MALLOC_MMAP_THRESHOLD_: '4194304' }, stdio: 'inherit' });
     children.push(server);
     await waitForPort(ROSTER_PORT, '/healthz');
     const baseUrl = `http://127.0.0.1:${ROSTER_PORT}`;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, NameChangesTable, NewUserRow, SanctionsTable } from '../db/schema.js';
 import { recordAudit } from '../core/moderation/audit.js';
-import { insertRows, refreshStatistics, reserveIds, withSubstringIndexSuspended, writeTransaction } from './bulk-write.js';
+import { insertRows, refreshStatistics, reserveIds, withIndexesRebuilt, withLargeCache, withSubstringIndexSuspended, writeTransaction } from './bulk-write.js';
 import type { Core } from '../core/context.js';
 import { forbidden, invalidParam } from '../core/errors.js';
 import { Level } from '../core/access/levels.js';
@@ -23,11 +23,17 @@ const REBUILD_THRESHOLD = 20_000;
 
 export interface SeedOptions {
   readonly users: number;
-  /** Users written per transaction (default 25,000: bigger transactions write each index page fewer times). */
+  /**
+   * Users written per transaction (default 25,000: bigger transactions write each index page fewer
+   * times). A bulk seed into an empty table writes them all in one transaction.
+   */
   readonly batchSize?: number;
   /** The same seed gives the same names and data (default: random). */
   readonly randomSeed?: number;
-  /** Rebuild the SQLite substring index once at the end instead of row by row (default: when seeding ≥ 20,000). */
+  /**
+   * Build the indexes once at the end instead of row by row (default: when seeding ≥ 20,000): into
+   * an empty table every plain index, otherwise the SQLite substring index only.
+   */
   readonly rebuildSubstringIndex?: boolean;
   readonly onProgress?: (seeded: number) => void;
   /** Stops after the current batch; the users written so far stay. */
@@ -51,6 +57,8 @@ interface SeedState {
   readonly total: number;
   /** Seeded moderators and admins, who appear as the actors of bans and renames. */
   readonly staff: number[];
+  /** No user existed when the seed started. */
+  readonly empty: boolean;
   seeded: number;
   bans: number;
   mutes: number;
@@ -67,8 +75,9 @@ interface Batch {
  * Writes `users` synthetic accounts fast, for demos and benchmarks: varied realistic names, some
  * emails, a spread of levels, skewed activity counters, sign-ups spread over twelve years, and a
  * few bans, mutes and name changes. Every account's password is {@link SEED_DEMO_PASSWORD}, all
- * sharing one Argon2id hash computed once. Rows go in as big multi-row inserts, `batchSize` users
- * per transaction. Only the system viewer (the CLI) may seed.
+ * sharing one Argon2id hash computed once. Rows go in `batchSize` users per transaction, or in
+ * one transaction with the indexes built at the end when the table starts empty (see
+ * {@link withIndexesRebuilt}). Only the system viewer (the CLI) may seed.
  */
 export async function seedUsers(core: Core, viewer: Viewer, options: SeedOptions): Promise<SeedResult> {
   if (!isSystem(viewer)) throw forbidden('Only the system may seed users');
@@ -79,16 +88,23 @@ export async function seedUsers(core: Core, viewer: Viewer, options: SeedOptions
   const rebuild = options.rebuildSubstringIndex ?? options.users >= REBUILD_THRESHOLD;
   let firstId: number | null = null;
   let lastId: number | null = null;
-  const load = async (): Promise<void> => {
+  const load = async (write: <T>(fn: (trx: Kysely<Database>) => Promise<T>) => Promise<T>): Promise<void> => {
     while (state.seeded < options.users && !options.signal?.aborted) {
       const count = Math.min(batchSize, options.users - state.seeded);
-      const ids = await writeTransaction(core, (trx) => writeBatch(trx, core, state, count));
+      const ids = await write((trx) => writeBatch(trx, core, state, count));
       firstId ??= ids[0] ?? null;
       lastId = ids.at(-1) ?? lastId;
       options.onProgress?.(state.seeded);
     }
   };
-  await (rebuild ? withSubstringIndexSuspended(core, load) : load());
+  const batches = () => load((fn) => writeTransaction(core, fn));
+  await withLargeCache(core, async () => {
+    if (!rebuild) return batches();
+    // Into an empty table, one transaction that builds the indexes once at the end (a failure
+    // leaves the table empty); otherwise each batch commits, so a server beside it waits for one.
+    if (state.empty) return writeTransaction(core, (trx) => withIndexesRebuilt(trx, core, 'users', () => load((fn) => fn(trx))));
+    return withSubstringIndexSuspended(core, batches);
+  });
   await refreshStatistics(core);
   await recordAudit(core.db, viewer, core.now(), {
     action: 'user.seed',
@@ -109,6 +125,7 @@ async function startState(core: Core, options: SeedOptions): Promise<SeedState> 
     now: core.now(),
     total: options.users,
     staff: [],
+    empty: taken.length === 0,
     seeded: 0,
     bans: 0,
     mutes: 0,
@@ -116,13 +133,19 @@ async function startState(core: Core, options: SeedOptions): Promise<SeedState> 
   };
 }
 
+// Rows are made and written this many at a time: a whole batch held in memory outlived V8's young
+// generation, and copying it to the old one cost more than making it.
+const CHUNK = 1000;
+
 async function writeBatch(trx: Kysely<Database>, core: Core, state: SeedState, count: number): Promise<number[]> {
   const ids = await reserveIds(trx, core, 'users', count);
-  const batch: Batch = { users: [], sanctions: [], nameChanges: [] };
-  for (const id of ids) addUser(state, batch, id);
-  await insertRows(trx, 'users', batch.users);
-  await insertRows(trx, 'sanctions', batch.sanctions);
-  await insertRows(trx, 'name_changes', batch.nameChanges);
+  for (let start = 0; start < ids.length; start += CHUNK) {
+    const batch: Batch = { users: [], sanctions: [], nameChanges: [] };
+    for (const id of ids.slice(start, start + CHUNK)) addUser(state, batch, id);
+    await insertRows(trx, 'users', batch.users);
+    await insertRows(trx, 'sanctions', batch.sanctions);
+    await insertRows(trx, 'name_changes', batch.nameChanges);
+  }
   return ids;
 }
 

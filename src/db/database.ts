@@ -56,6 +56,18 @@ export interface EngineCapabilities {
   readonly typedParameters: boolean;
   /** How a long `IN` list is bound as one parameter: a JSON text read by `json_each`, or an array. */
   readonly listParameter: 'json-each' | 'array';
+  /**
+   * How bulk writes (seed, import) send rows: thousands as one JSON parameter read by
+   * `json_populate_recordset` (PostgreSQL parses and plans a multi-row `values` each time), or
+   * one prepared row at a time (SQLite runs them in process).
+   */
+  readonly bulkInsert: 'json-recordset' | 'row-statements';
+  /** Where the statements that create a table's indexes are read: `pg_index`, or `sqlite_master`. */
+  readonly indexCatalog: 'pg-index' | 'sqlite-master';
+  /** The connection's own page cache can be sized (`PRAGMA cache_size`); PostgreSQL's is the server's. */
+  readonly connectionPageCache: boolean;
+  /** A transaction can give index builds more memory (`maintenance_work_mem`). */
+  readonly indexBuildMemory: boolean;
   /** `LIKE` tells case apart (PostgreSQL); SQLite's folds ASCII, so case-sensitive wildcards use `GLOB`. */
   readonly caseSensitiveLike: boolean;
   /** `LIKE` escapes with a backslash by default (PostgreSQL); SQLite needs `ESCAPE '\\'`. */
@@ -108,6 +120,10 @@ const SQLITE_CAPABILITIES: EngineCapabilities = Object.freeze({
   collatedText: false,
   typedParameters: false,
   listParameter: 'json-each',
+  bulkInsert: 'row-statements',
+  indexCatalog: 'sqlite-master',
+  connectionPageCache: true,
+  indexBuildMemory: false,
   caseSensitiveLike: false,
   likeEscapesByDefault: false,
   prefixSearch: 'range',
@@ -127,6 +143,10 @@ const POSTGRES_CAPABILITIES: EngineCapabilities = Object.freeze({
   collatedText: true,
   typedParameters: true,
   listParameter: 'array',
+  bulkInsert: 'json-recordset',
+  indexCatalog: 'pg-index',
+  connectionPageCache: false,
+  indexBuildMemory: true,
   caseSensitiveLike: true,
   likeEscapesByDefault: true,
   prefixSearch: 'like',

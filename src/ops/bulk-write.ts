@@ -1,4 +1,5 @@
-import { CompiledQuery, PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely } from 'kysely';
+import type { EngineCapabilities } from '../db/database.js';
 import { USERS_FTS_TRIGGERS } from '../db/migrations/0001-initial.js';
 import type { Database } from '../db/schema.js';
 import type { Core } from '../core/context.js';
@@ -19,12 +20,17 @@ type IdTable = 'users' | 'sanctions' | 'name_changes' | 'subscriptions';
  * JSON parameter (half the time of a multi-row `values`, which it parses and plans every time).
  * Every column of these tables is an integer or text, which JSON carries as they are.
  */
-export async function insertRows<T extends keyof Database>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+export async function insertRows<T extends keyof Database>(
+  db: Kysely<Database>,
+  caps: Pick<EngineCapabilities, 'bulkInsert'>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first).filter((column) => first[column as keyof typeof first] !== undefined);
   const names = columns.map(quoteId).join(', ');
-  if (isPostgres(db)) {
+  if (caps.bulkInsert === 'json-recordset') {
     const text = `insert into ${quoteId(table)} (${names}) select ${names} from json_populate_recordset(null::${quoteId(table)}, $1)`;
     for (let start = 0; start < rows.length; start += ROWS_PER_JSON) {
       await db.executeQuery(CompiledQuery.raw(text, [JSON.stringify(rows.slice(start, start + ROWS_PER_JSON))]));
@@ -40,8 +46,6 @@ const ROWS_PER_JSON = 5000;
 
 // Table and column names come from our own schema's keys, never from input.
 const quoteId = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-const isPostgres = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /**
  * Runs `fn` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, taking the write lock
@@ -172,11 +176,12 @@ interface IndexDefinition {
 }
 
 /** The indexes of `table` that enforce nothing (not unique, not a key), with the statements that create them. */
-async function plainIndexes(db: Kysely<Database>, table: string): Promise<IndexDefinition[]> {
-  const query = isPostgres(db)
-    ? sql<IndexDefinition>`select c.relname as name, pg_get_indexdef(i.indexrelid) as sql
+async function plainIndexes(db: Kysely<Database>, caps: Pick<EngineCapabilities, 'indexCatalog'>, table: string): Promise<IndexDefinition[]> {
+  const query =
+    caps.indexCatalog === 'pg-index'
+      ? sql<IndexDefinition>`select c.relname as name, pg_get_indexdef(i.indexrelid) as sql
         from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = ${table}::regclass and not i.indisunique`
-    : sql<IndexDefinition>`select m.name, m.sql from pragma_index_list(${table}) l
+      : sql<IndexDefinition>`select m.name, m.sql from pragma_index_list(${table}) l
         join sqlite_master m on m.type = 'index' and m.name = l.name where l.origin = 'c' and not l."unique"`;
   return (await query.execute(db)).rows;
 }
@@ -191,12 +196,12 @@ async function plainIndexes(db: Kysely<Database>, table: string): Promise<IndexD
  */
 export async function withIndexesRebuilt<T>(trx: Kysely<Database>, core: Pick<Core, 'caps'>, table: 'users', load: () => Promise<T>): Promise<T> {
   const substring = core.caps.substringIndex === 'fts5-trigram';
-  const indexes = await plainIndexes(trx, table);
+  const indexes = await plainIndexes(trx, core.caps, table);
   for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
   if (substring) await dropSubstringTriggers(trx);
   const result = await load();
   // Index builds sort in memory up to this much (the default, 64 MB, spills the trigram indexes to disk).
-  if (isPostgres(trx)) await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
+  if (core.caps.indexBuildMemory) await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
   for (const index of indexes) await sql.raw(index.sql).execute(trx);
   if (substring) await rebuildSubstringIndex(trx);
   return result;
@@ -207,8 +212,8 @@ export async function withIndexesRebuilt<T>(trx: Kysely<Database>, core: Pick<Co
 const BULK_CACHE_KIB = 512 * 1024;
 
 /** Runs `fn` with a large SQLite page cache on this connection, restoring the previous size after. */
-export async function withLargeCache<T>(core: Pick<Core, 'db'>, fn: () => Promise<T>): Promise<T> {
-  if (isPostgres(core.db)) return fn();
+export async function withLargeCache<T>(core: Pick<Core, 'db' | 'caps'>, fn: () => Promise<T>): Promise<T> {
+  if (!core.caps.connectionPageCache) return fn();
   const before = await sql<{ cache_size: number }>`pragma cache_size`.execute(core.db);
   await sql.raw(`pragma cache_size = -${BULK_CACHE_KIB}`).execute(core.db);
   try {

@@ -142,9 +142,9 @@ async function writeBatch(trx: Kysely<Database>, core: Core, state: SeedState, c
   for (let start = 0; start < ids.length; start += CHUNK) {
     const batch: Batch = { users: [], sanctions: [], nameChanges: [] };
     for (const id of ids.slice(start, start + CHUNK)) addUser(state, batch, id);
-    await insertRows(trx, 'users', batch.users);
-    await insertRows(trx, 'sanctions', batch.sanctions);
-    await insertRows(trx, 'name_changes', batch.nameChanges);
+    await insertRows(trx, core.caps, 'users', batch.users);
+    await insertRows(trx, core.caps, 'sanctions', batch.sanctions);
+    await insertRows(trx, core.caps, 'name_changes', batch.nameChanges);
   }
   return ids;
 }

@@ -107,6 +107,7 @@ export class ImportWriter {
     const inviters: [number, number][] = [];
     await insertRows(
       trx,
+      this.core.caps,
       'users',
       kept.map((entry) => this.userRow(entry, entry.record.sourceId as number, outcome, inviters)),
     );
@@ -114,6 +115,7 @@ export class ImportWriter {
     const newIds = await reserveIds(trx, this.core, 'users', moved.length);
     await insertRows(
       trx,
+      this.core.caps,
       'users',
       moved.map((entry, index) => this.userRow(entry, newIds[index] as number, outcome, inviters)),
     );
@@ -201,9 +203,9 @@ export class ImportWriter {
       }
       for (const subscription of record.subscriptions) subscriptions.push({ ...subscription, user_id: userId });
     }
-    await insertRows(trx, 'name_changes', changes);
-    await insertRows(trx, 'sanctions', sanctions);
-    await insertRows(trx, 'subscriptions', subscriptions);
+    await insertRows(trx, this.core.caps, 'name_changes', changes);
+    await insertRows(trx, this.core.caps, 'sanctions', sanctions);
+    await insertRows(trx, this.core.caps, 'subscriptions', subscriptions);
     for (const [source, fixup] of later) if (source !== null && lookup(source) === null) outcome.deferred.push([source, fixup]);
   }
 

@@ -3,6 +3,12 @@ import autocannon from 'autocannon';
 import type { LoadOptions, LoadResult } from './load.js';
 
 const options = JSON.parse(process.argv[2] ?? '') as LoadOptions;
+
+/** Connection i sends `bodies[i % n]` for the whole run. */
+function bodyPerClient(bodies: readonly string[]): (client: autocannon.Client) => void {
+  let clients = 0;
+  return (client) => client.setBody(bodies[clients++ % bodies.length]);
+}
 const result = await autocannon({
   url: options.url,
   connections: options.connections,
@@ -10,6 +16,7 @@ const result = await autocannon({
   method: (options.method ?? 'GET') as autocannon.Request['method'],
   headers: { ...options.headers },
   ...(options.body === undefined ? {} : { body: options.body }),
+  ...(options.bodies?.length ? { setupClient: bodyPerClient(options.bodies) } : {}),
 });
 const figures: LoadResult = {
   // Completed responses over the run's length: per-second averages read 0 for slow answers.

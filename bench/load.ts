@@ -17,6 +17,13 @@ export interface LoadOptions {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /**
+   * Bodies spread over the connections instead of one `body` for all: connection i always sends
+   * `bodies[i % n]` (autocannon, paced); wrk (one Lua state, no per-connection hook) takes them
+   * in turn.
+   * The login storm gives each client its own account so that no two share a throttle counter.
+   */
+  readonly bodies?: readonly string[];
   /** Requests per second across all connections; absent: as fast as the server answers. */
   readonly rate?: number;
 }
@@ -74,6 +81,10 @@ export async function wrkLoad(options: LoadOptions): Promise<LoadResult> {
     const lines = [`wrk.method = ${lua(options.method ?? 'GET')}`];
     for (const [name, value] of Object.entries(options.headers ?? {})) lines.push(`wrk.headers[${lua(name)}] = ${lua(value)}`);
     if (options.body !== undefined) lines.push(`wrk.body = ${lua(options.body)}`);
+    if (options.bodies?.length) {
+      lines.push(`local bodies = {${options.bodies.map(lua).join(', ')}}`, 'local turn = 0');
+      lines.push('request = function() turn = turn % #bodies + 1; return wrk.format(nil, nil, nil, bodies[turn]) end');
+    }
     writeFileSync(script, `${lines.join('\n')}\n`);
     const out = await collect(wrkPath!, ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', script, options.url]);
     const number = (pattern: RegExp): number => Number(pattern.exec(out)?.[1] ?? 0);

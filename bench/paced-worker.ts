@@ -24,15 +24,16 @@ const rate = options.rate;
 const due = Math.max(1, Math.round(rate * options.seconds));
 const url = new URL(options.url);
 
-function requestBytes(): Buffer {
-  const body = options.body === undefined ? null : Buffer.from(options.body);
+function requestBytes(text: string | undefined): Buffer {
+  const body = text === undefined ? null : Buffer.from(text);
   const lines = [`${options.method ?? 'GET'} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: keep-alive'];
   for (const [name, value] of Object.entries(options.headers ?? {})) lines.push(`${name}: ${value}`);
   if (body) lines.push(`content-length: ${body.length}`);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`);
   return body ? Buffer.concat([head, body]) : head;
 }
-const request = requestBytes();
+/** Connection i's request: with `bodies`, connection i always sends `bodies[i % n]`. */
+const requests = (options.bodies?.length ? options.bodies : [options.body]).map(requestBytes);
 
 const latencies: number[] = [];
 let answered = 0;
@@ -49,7 +50,7 @@ class Connection {
   private sentAt = 0;
   private busy = false;
 
-  constructor() {
+  constructor(private readonly request: Buffer) {
     this.socket = connect({ host: url.hostname, port: Number(url.port) || 80, noDelay: true });
     this.socket.on('data', (chunk: Buffer) => this.read(chunk));
     this.socket.on('error', () => this.fail());
@@ -59,7 +60,7 @@ class Connection {
   send(dueAt: number): void {
     this.busy = true;
     this.sentAt = dueAt;
-    this.socket.write(request);
+    this.socket.write(this.request);
   }
 
   close(): void {
@@ -101,7 +102,7 @@ class Connection {
   }
 }
 
-const connections = Array.from({ length: options.connections }, () => new Connection());
+const connections = Array.from({ length: options.connections }, (_, i) => new Connection(requests[i % requests.length]!));
 idle.push(...connections);
 
 let sent = 0;

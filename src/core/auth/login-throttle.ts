@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { Core } from '../context.js';
 import { rateLimited } from '../errors.js';
 import { addressKey } from './ip-ranges.js';
@@ -48,9 +49,9 @@ export async function assertLoginAllowed(core: Core, keys: readonly ThrottleKey[
 }
 
 /** Adds one to `key`'s counter (a new window if the last is over); the count and window after. */
-async function charge(core: Core, { key, limit }: ThrottleKey, now: number): Promise<{ failures: number; windowStartedAt: number }> {
+async function charge(db: Kysely<Database>, { key, limit }: ThrottleKey, now: number): Promise<{ failures: number; windowStartedAt: number }> {
   const stale = sql<boolean>`auth_throttle.window_started_at <= ${now - LOGIN_WINDOW_MS}`;
-  const row = await core.db
+  const row = await db
     .insertInto('auth_throttle')
     .values({ key, failures: 1, window_started_at: now, blocked_until: limit <= 1 ? now + LOGIN_WINDOW_MS : null })
     .onConflict((oc) =>
@@ -73,7 +74,7 @@ async function charge(core: Core, { key, limit }: ThrottleKey, now: number): Pro
  * A key reaching its limit is blocked until its window ends.
  */
 export async function recordLoginFailure(core: Core, keys: readonly ThrottleKey[], now: number): Promise<void> {
-  for (const key of keys) await charge(core, key, now);
+  for (const key of keys) await charge(core.db, key, now);
 }
 
 /**
@@ -84,27 +85,31 @@ export async function recordLoginFailure(core: Core, keys: readonly ThrottleKey[
  * A successful login gives its charge back (`settleLoginSuccess`): only failures stay counted.
  */
 export async function reserveLoginAttempt(core: Core, keys: readonly ThrottleKey[], now: number): Promise<void> {
-  let retryAt = 0;
-  for (const key of keys) {
-    const { failures, windowStartedAt } = await charge(core, key, now);
-    if (failures > key.limit) retryAt = Math.max(retryAt, windowStartedAt + LOGIN_WINDOW_MS);
-  }
+  // One transaction, one commit: every login makes these writes, and on SQLite each commit
+  // appends its pages to the WAL on the event loop (and fills it towards a checkpoint).
+  const retryAt = await core.db.transaction().execute(async (trx) => {
+    let at = 0;
+    for (const key of keys) {
+      const { failures, windowStartedAt } = await charge(trx, key, now);
+      if (failures > key.limit) at = Math.max(at, windowStartedAt + LOGIN_WINDOW_MS);
+    }
+    return at;
+  });
+  // Thrown after the commit: a refused attempt stays counted.
   if (retryAt > now) throw rateLimited(Math.ceil((retryAt - now) / 1000));
 }
 
 /** After a successful login: forget the account+address failures, and give back the address charge. */
 export async function settleLoginSuccess(core: Core, accountKey: ThrottleKey, addressKey: ThrottleKey): Promise<void> {
-  await clearLoginFailures(core, accountKey);
-  await core.db
-    .updateTable('auth_throttle')
-    .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
-    .where('key', '=', addressKey.key)
-    .execute();
-}
-
-/** Forgets the failures counted against `key` (a successful login clears its account+address key). */
-export async function clearLoginFailures(core: Core, key: ThrottleKey): Promise<void> {
-  await core.db.deleteFrom('auth_throttle').where('key', '=', key.key).execute();
+  // One commit for both, as in reserveLoginAttempt.
+  await core.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('auth_throttle').where('key', '=', accountKey.key).execute();
+    await trx
+      .updateTable('auth_throttle')
+      .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+      .where('key', '=', addressKey.key)
+      .execute();
+  });
 }
 
 /** Deletes counters whose window and block are over; for a periodic job. Returns how many. */

@@ -274,12 +274,13 @@ function compileExists(name: string, where: Filter | null, scope: Scope): Bool {
 
 /**
  * The row budget check (SQLite), first among a scan's conditions so that every examined row
- * pays it; under a large budget, every {@link BUDGET_STRIDE}th id pays for the stride.
+ * pays it; under a large budget, every {@link BUDGET_STRIDE}th id of the searched table itself
+ * pays for the stride (subqueries pay row by row: see row-budget.ts).
  */
 function budget(scope: Scope): Bool[] {
   const { budget: limit, caps } = scope.ctx;
   if (!caps.rowBudget || limit === undefined) return [];
-  if (limit.rows < STRIDED_BUDGET_MIN) return [sql<SqlBool>`roster_budget(${limit.rows}, 1) = 1`];
+  if (limit.rows < STRIDED_BUDGET_MIN || scope.level > 0) return [sql<SqlBool>`roster_budget(${limit.rows}, 1) = 1`];
   const id = sql.ref(`${scope.alias}.id`);
   return [sql<SqlBool>`((${id} & ${sql.lit(BUDGET_STRIDE - 1)}) != 0 or roster_budget(${limit.rows}, ${sql.lit(BUDGET_STRIDE)}) = 1)`];
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ConcurrencyLimit } from '../core/concurrency-limit.js';
 import { CoreError, invalidPattern, queryTimeout } from '../core/errors.js';
 import { StatementBudgetExceeded } from '../db/database.js';
+import { STATEMENT_ROW_BUDGET } from '../db/row-budget.js';
 import type { Database } from '../db/schema.js';
 import type { Filter } from './ast.js';
 import { compileFilter, type CompileContext } from './compile.js';
@@ -136,7 +137,7 @@ async function runSearch(ctx: SearchContext, request: SearchRequest): Promise<Se
  * that no request holds the loop for more than 100 ms. A search that needs more is refused as
  * Danbooru refuses one past its statement timeout. Searches served by an index examine few rows.
  */
-export const SEARCH_ROW_BUDGET = 50_000;
+export const SEARCH_ROW_BUDGET = STATEMENT_ROW_BUDGET;
 
 /** Whether the search selects every row of its table: no filter, no fixed or row rule. */
 function isUnfiltered(request: SearchRequest, ctx: SearchContext): boolean {

@@ -5,7 +5,7 @@ import { CoreError } from '../../src/core/errors.js';
 import { createUser } from '../../src/core/users/users.js';
 import { BUDGET_STRIDE, STRIDED_BUDGET_MIN } from '../../src/db/row-budget.js';
 import { seedUsers } from '../../src/ops/seed.js';
-import { eq, match, TRUE, type Filter } from '../../src/query/ast.js';
+import { and, eq, exists, match, TRUE, type Filter } from '../../src/query/ast.js';
 import { MAX_OFFSET } from '../../src/query/pages.js';
 import { searchIds, type PageRequest, type SearchContext } from '../../src/query/search.js';
 import { createTestCore, type TestCore } from '../support/database.js';
@@ -88,6 +88,43 @@ describe('bounds on hostile searches', () => {
       assert.deepEqual((await run(charged)).ids, []);
     } finally {
       await big.dispose();
+    }
+  });
+
+  test('SQLite: a subquery counts its rows one by one, so related rows examined again for every outer row cannot go uncounted', async () => {
+    const small = await createTestCore();
+    try {
+      // 41 users, all invited by the first: every id is below 64, none a multiple of it.
+      for (let i = 0; i <= 40; i++) await createUser(small, SYSTEM, { name: `guest${i}`, level: 20, password: null });
+      await small.db.updateTable('users').set({ inviter_id: 1 }).where('id', '>', 1).execute();
+      // Four nested inviter -> invitees pairs examine up to 40^4 related rows (SQLite reuses some).
+      let nested: Filter = eq('comment_count', -1);
+      for (let pair = 0; pair < 4; pair++) nested = exists('inviter', exists('invitees', nested));
+      const run = () =>
+        searchIds(
+          { db: small.db, caps: small.caps, now: small.now(), tier: 'public', slots: small.searchSlots },
+          { entity: 'users', filter: and(eq('id', 2), nested), sort: [], page: FIRST },
+        );
+      if (!small.caps.rowBudget) return assert.deepEqual((await run()).ids, []);
+      assert.equal((await refusal(run)).details.problem, 'query_timeout');
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  test('SQLite: a related row whose id is a multiple of 64 costs one row each time a subquery examines it', async () => {
+    const seeded = await createTestCore();
+    try {
+      await seedUsers(seeded, SYSTEM, { users: 1000, randomSeed: 3 });
+      // Every other user was invited by user 64: the subquery examines it about 1,000 times.
+      await seeded.db.updateTable('users').set({ inviter_id: 64 }).where('id', '!=', 64).execute();
+      const found = await searchIds(
+        { db: seeded.db, caps: seeded.caps, now: seeded.now(), tier: 'public', slots: seeded.searchSlots },
+        { entity: 'users', filter: exists('inviter', eq('comment_count', -1)), sort: [], page: FIRST },
+      );
+      assert.deepEqual(found.ids, []);
+    } finally {
+      await seeded.dispose();
     }
   });
 

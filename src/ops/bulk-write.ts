@@ -32,9 +32,20 @@ export async function insertRows<T extends keyof Database>(
   const names = columns.map(quoteId).join(', ');
   if (caps.bulkInsert === 'json-recordset') {
     const text = `insert into ${quoteId(table)} (${names}) select ${names} from json_populate_recordset(null::${quoteId(table)}, $1)`;
-    for (let start = 0; start < rows.length; start += ROWS_PER_JSON) {
-      await db.executeQuery(CompiledQuery.raw(text, [JSON.stringify(rows.slice(start, start + ROWS_PER_JSON))]));
+    let parts: string[] = [];
+    let chars = 0;
+    const flush = async (): Promise<void> => {
+      if (parts.length > 0) await db.executeQuery(CompiledQuery.raw(text, [`[${parts.join(',')}]`]));
+      parts = [];
+      chars = 0;
+    };
+    for (const row of rows) {
+      const json = JSON.stringify(row);
+      if (parts.length >= ROWS_PER_JSON || (parts.length > 0 && chars + json.length > JSON_CHARS_PER_STATEMENT)) await flush();
+      parts.push(json);
+      chars += json.length + 1;
     }
+    await flush();
     return;
   }
   const text = `insert into ${quoteId(table)} (${names}) values (${columns.map(() => '?').join(', ')})`;
@@ -43,6 +54,8 @@ export async function insertRows<T extends keyof Database>(
 }
 
 const ROWS_PER_JSON = 5000;
+/** And at most this much text per statement: an imported row can hold megabytes (V8 strings stop near 512 MiB). */
+const JSON_CHARS_PER_STATEMENT = 32 * 1024 * 1024;
 
 // Table and column names come from our own schema's keys, never from input.
 const quoteId = (name: string): string => `"${name.replaceAll('"', '""')}"`;

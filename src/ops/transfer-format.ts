@@ -5,6 +5,7 @@ import { isUserLevel, Level } from '../core/access/levels.js';
 import { nameKey, nameProblems, normalizeName } from '../core/users/names.js';
 import { isSupportedPasswordHash } from '../core/auth/passwords.js';
 import { emailProblems, metadataProblems, Problems } from '../core/users/user-validation.js';
+import { findNulCharacter, findUnstorableCharacter } from '../core/text.js';
 
 /**
  * The transfer format (`roster export` / `roster import`): JSON Lines, one user per line, with
@@ -157,6 +158,11 @@ export function parseImportLine(text: string, line: number, now: number): Import
   } catch {
     throw new LineError('not valid JSON');
   }
+  // As every request is (http/nul-guard.ts): PostgreSQL refuses NUL and lone surrogates, and
+  // SQLite would store them, or bytes that are not UTF-8.
+  const unstorable = findNulCharacter(parsed) ?? findUnstorableCharacter(parsed);
+  if (unstorable !== null)
+    throw new LineError(`${unstorable || 'line'}: holds a character no stored text may hold (NUL, a control character, a lone surrogate)`);
   if (!importLineCheck.Check(parsed)) {
     const first = importLineCheck.Errors(parsed).First();
     throw new LineError(`${first?.path.slice(1).replaceAll('/', '.') || 'line'}: ${first?.message ?? 'invalid'}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
-import { findUnstorableCharacter } from '../../src/http/nul-guard.js';
+import { findUnstorableCharacter } from '../../src/core/text.js';
 import { TEST_ENGINE } from '../support/database.js';
 import { fuzzFixture, type FuzzFixture } from './fuzz-fixture.js';
 

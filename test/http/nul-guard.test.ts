@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findNulCharacter } from '../../src/http/nul-guard.js';
+import { findNulCharacter } from '../../src/core/text.js';
 
 test('findNulCharacter names the first offending parameter, key or element', () => {
   const cases: [unknown, string | null][] = [

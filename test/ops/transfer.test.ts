@@ -217,6 +217,35 @@ test('bad lines are reported with their numbers and skipped; the rest are import
   }
 });
 
+test('a line holding NUL, a control character or a lone surrogate is refused with its field, the same on both engines', async () => {
+  const core = await createTestCore();
+  try {
+    const text = [
+      '{"name":"surrogate_one","display_name":"a\\ud800b"}',
+      '{"name":"nul_two","first_name":"a\\u0000b"}',
+      '{"name":"bell_three","last_name":"a\\u0007b"}',
+      '{"name":"plain_four","display_name":"ok \u{1F600}"}',
+    ].join('\n');
+    const { summary, failures } = await importText(core, text);
+    assert.deepEqual(
+      failures.map((f) => [f.line, f.message.split(':')[0]]),
+      [
+        [1, 'display_name'],
+        [2, 'first_name'],
+        [3, 'last_name'],
+      ],
+    );
+    assert.equal(summary.imported, 1);
+    const rows = await core.db.selectFrom('users').select(['name', 'display_name']).execute();
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.display_name]),
+      [['plain_four', 'ok \u{1F600}']],
+    );
+  } finally {
+    await core.dispose();
+  }
+});
+
 test('only the system may export or import', async () => {
   const core = await createTestCore();
   try {

@@ -8,7 +8,8 @@
  *   node --import tsx bench/profile.ts --database sqlite:/tmp/bench.db --path /v1/users/500000 \
  *     [--header 'authorization: Bearer …'] [--seconds 10] [--top 20]
  *
- * Seed the database first (`roster seed --users 1000000`); nothing is written to it.
+ * Seed the database first (`roster seed --users 1000000`). `roster serve` migrates it at start,
+ * and the profiled path may write (a login writes its session): profile a copy.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -88,7 +88,9 @@ function rss(pid: number | undefined): { now: number | null; peak: number | null
 async function loginableNames(baseUrl: string, users: number, count: number): Promise<string[]> {
   const names: string[] = [];
   for (let id = users; id >= 1 && names.length < count; id--) {
-    const user = (await (await fetch(`${baseUrl}/v1/users/${id}`)).json()) as { name: string; is_banned: boolean; is_deleted: boolean };
+    const response = await fetch(`${baseUrl}/v1/users/${id}`);
+    if (!response.ok) continue;
+    const user = (await response.json()) as { name: string; is_banned: boolean; is_deleted: boolean };
     if (!user.is_banned && !user.is_deleted) names.push(user.name);
   }
   if (names.length < count) throw new Error(`only ${names.length} seeded accounts can sign in; the storm needs ${count}`);

@@ -70,14 +70,6 @@ async function charge(db: Kysely<Database>, { key, limit }: ThrottleKey, now: nu
 }
 
 /**
- * Counts one failure against each key, atomically (an upsert, safe under concurrent attempts).
- * A key reaching its limit is blocked until its window ends.
- */
-export async function recordLoginFailure(core: Core, keys: readonly ThrottleKey[], now: number): Promise<void> {
-  for (const key of keys) await charge(core.db, key, now);
-}
-
-/**
  * Charges a login attempt to each key *before* the password is checked, and refuses it
  * (`rate_limited`) when that makes any key exceed its limit. Checking first and counting after
  * the (slow) password check let concurrent guesses all pass the check; here every attempt holds

@@ -8,7 +8,7 @@ import {
   LOGIN_WINDOW_MS,
   loginThrottleKeys,
   pruneLoginThrottle,
-  recordLoginFailure,
+  reserveLoginAttempt,
 } from '../../../src/core/auth/login-throttle.js';
 import { hashPassword } from '../../../src/core/auth/passwords.js';
 import { login } from '../../../src/core/auth/sessions.js';
@@ -63,7 +63,8 @@ describe('login throttle', () => {
   it('limits failures per address across accounts, counting an IPv6 /64 as one address', async () => {
     const now = clock;
     for (let i = 0; i < LOGIN_LIMITS.address; i += 1) {
-      await recordLoginFailure(core, loginThrottleKeys(`account${i}`, `2001:db8:1:2::${(i + 1).toString(16)}`), now);
+      // A failed attempt leaves its reserved charges in place.
+      await reserveLoginAttempt(core, loginThrottleKeys(`account${i}`, `2001:db8:1:2::${(i + 1).toString(16)}`), now);
     }
     const blocked = loginThrottleKeys('fresh_account', '2001:db8:1:2:ffff::1');
     await assert.rejects(assertLoginAllowed(core, blocked, now), (error) => isCoreError(error) && error.code === 'rate_limited');

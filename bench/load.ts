@@ -107,3 +107,16 @@ export function load(options: LoadOptions, preferWrk: boolean): Promise<LoadResu
   if (options.rate !== undefined) return workerLoad('paced-worker.ts', options);
   return preferWrk && wrkAvailable() ? wrkLoad(options) : autocannonLoad(options);
 }
+
+/** Waits until something answers `path` on `port` (a server just started), up to 30 s. */
+export async function waitForPort(port: number, path: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}${path}`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`nothing listens on ${port}`);
+}

@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { load } from './load.js';
+import { load, waitForPort } from './load.js';
 
 interface ProfileNode {
   readonly id: number;
@@ -99,11 +99,7 @@ async function main(): Promise<void> {
   });
   try {
     const url = `http://127.0.0.1:${port}${values.path}`;
-    for (let attempt = 0; ; attempt++) {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok) break;
-      if (attempt > 100) throw new Error('the server did not start');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForPort(port, '/healthz');
     const headers = Object.fromEntries(values.header.map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]));
     await load({ url, connections: 32, seconds: 2, headers }, true);
     const result = await load({ url, connections: 32, seconds: Number(values.seconds), headers }, true);

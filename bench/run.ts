@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SEED_DEMO_PASSWORD } from '../src/ops/seed.js';
 import type { LimitServerConfig } from './limit-server.js';
-import { load, wrkAvailable, type LoadOptions, type LoadResult } from './load.js';
+import { load, waitForPort, wrkAvailable, type LoadOptions, type LoadResult } from './load.js';
 import { printTable, writeJson, type Row } from './report.js';
 import { sameRows } from './same-rows.js';
 import { checkPlans, printPlans } from './plans.js';
@@ -45,18 +45,6 @@ function roster(args: readonly string[], env: NodeJS.ProcessEnv): string {
   const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'roster.js'), ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (result.status !== 0) throw new Error(`roster ${args.join(' ')} failed with ${result.status}`);
   return result.stdout.trim();
-}
-
-async function waitForPort(port: number, path: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}${path}`);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 /** `?` placeholders become `$1…` on PostgreSQL (the bench's SQL has no `?` inside literals). */
